@@ -1,0 +1,503 @@
+// Package patcher sets the port offset of a WSO2 server in the bytes of a
+// deployment.toml, changing only the bytes that must change.
+//
+// It works on bytes: files, terminals and flags are the caller's business.
+//
+// # The edit
+//
+// [Set] takes the first rule that applies:
+//
+//  1. server.offset is set, in any TOML form ([server], [ "server" ], a root
+//     dotted key server.offset, an inline table server = { offset = 1 }, a
+//     quoted key, a string "0", hex 0x1): only the value's bytes are replaced.
+//     The value keeps its form: a string stays a string with the same quotes,
+//     hex stays hex.
+//  2. A commented-out assignment "#offset=0" stands in the [server] table's
+//     region: that line is uncommented, keeping its indentation, the spacing
+//     around '=' and any trailing comment.
+//  3. The server table exists: "offset = N" goes after its last key/value
+//     line, with that line's indentation and spacing around '='. A dotted-key
+//     server gets "server.offset = N"; an inline table gets ", offset = N".
+//  4. There is no server table: "[server]" with "offset = N" is added as the
+//     first table, after any root keys.
+//
+// A byte order mark, the line-ending style (a CRLF file gets CRLF on new
+// lines) and a missing final newline are kept.
+//
+// # Safety
+//
+// Input that is not valid TOML (duplicate keys and tables included), that is
+// not UTF-8, holds NUL bytes, looks like a Helm, Jinja or ERB template, or is
+// larger than [MaxSize] is refused with an [*Error]. Every result is decoded
+// again before it is returned: server.offset must be N and every other value
+// must equal the input's, or Set returns an error wrapping [ErrVerify].
+package patcher
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apim-offset/apim-offset/tomlutil"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// MaxSize is the largest input accepted, in bytes. Real deployment.toml files
+// are under 64 KiB.
+const MaxSize = 16 << 20
+
+// MaxOffset is the largest offset Set accepts: no port can go past 65535.
+// Product limits are smaller; they are the caller's to check.
+const MaxOffset = 65535
+
+// Errors that an *Error wraps, for errors.Is.
+var (
+	ErrTooLarge = errors.New("file too large")
+	ErrEncoding = errors.New("not UTF-8 text")
+	ErrTemplate = errors.New("template, not plain TOML")
+	ErrSyntax   = errors.New("invalid TOML")
+	ErrShape    = errors.New("server or server.offset has the wrong type")
+	ErrValue    = errors.New("offset is not a number")
+	ErrRange    = errors.New("offset out of range")
+	ErrVerify   = errors.New("internal check of the result failed")
+)
+
+// Error is a problem with the input, with its place when it has one.
+type Error struct {
+	Line, Column int // 1-based, column in bytes; 0 when not tied to a place
+	Msg          string
+	Hint         string // a likely fix, or ""
+	Err          error  // one of the Err values above
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Source says where an offset comes from.
+type Source string
+
+const (
+	SourceSet       Source = "set"       // an offset key/value
+	SourceCommented Source = "commented" // only a commented-out assignment; the server uses 0
+	SourceAbsent    Source = "absent"    // neither; the server uses 0
+)
+
+// Current is the offset a file gives the server.
+type Current struct {
+	Offset int    // the effective offset: 0 unless Source is SourceSet
+	Source Source //
+	Line   int    // 1-based line of the value or commented assignment; 0 when absent
+	Raw    string // the value as written ("0", "\"2\"", "0x1"), or the commented line's text
+}
+
+// Action is what Set did.
+type Action string
+
+const (
+	Unchanged   Action = "unchanged"   // the file already had offset N
+	Replaced    Action = "replaced"    // rule 1: the value was replaced
+	Uncommented Action = "uncommented" // rule 2: a commented-out assignment was uncommented
+	Inserted    Action = "inserted"    // rule 3: a key/value was added to the server table
+	AddedTable  Action = "added-table" // rule 4: a [server] table was added
+)
+
+// Result is the outcome of Set.
+type Result struct {
+	Output []byte  // the new file; equal to the input when Action is Unchanged
+	Action Action  //
+	From   Current // the offset before
+	To     int     // the offset after
+	Line   int     // 1-based line of the offset in Output
+}
+
+// Changed reports whether Output differs from the input.
+func (r *Result) Changed() bool { return r.Action != Unchanged }
+
+// Get returns the offset src gives the server.
+func Get(src []byte) (Current, error) {
+	_, doc, err := load(src)
+	if err != nil {
+		return Current{}, err
+	}
+	return current(doc)
+}
+
+// Set returns src with the server's offset set to n.
+func Set(src []byte, n int) (*Result, error) {
+	if n < 0 || n > MaxOffset {
+		return nil, &Error{Msg: fmt.Sprintf("offset %d is out of range 0..%d", n, MaxOffset), Err: ErrRange}
+	}
+	bom, doc, err := load(src)
+	if err != nil {
+		return nil, err
+	}
+	from, err := current(doc)
+	if err != nil && !errors.Is(err, ErrValue) { // a placeholder value is replaced
+		return nil, err
+	}
+	e, err := plan(doc, n)
+	if err != nil {
+		return nil, err
+	}
+	body := doc.Src
+	out := make([]byte, 0, len(src)+len(e.text))
+	out = append(out, bom...)
+	out = append(out, body[:e.at.Start]...)
+	out = append(out, e.text...)
+	out = append(out, body[e.at.End:]...)
+	res := &Result{Output: out, Action: e.action, From: from, To: n}
+	res.Line, _ = tomlutil.Position(out[len(bom):], e.at.Start+e.valueAt)
+	if bytes.Equal(out, src) {
+		res.Action = Unchanged
+		res.Output = src
+		return res, nil
+	}
+	if err := verify(out[len(bom):], doc.Values, n); err != nil {
+		return nil, &Error{Msg: err.Error(), Err: ErrVerify,
+			Hint: "this is a bug in apim-offset; nothing was written: please report it with the file"}
+	}
+	return res, nil
+}
+
+// load checks src and parses what follows its byte order mark.
+func load(src []byte) (bom []byte, doc *tomlutil.Document, err error) {
+	if len(src) > MaxSize {
+		return nil, nil, &Error{Msg: fmt.Sprintf("file is %d bytes, more than the %d this tool reads", len(src), MaxSize),
+			Hint: "a deployment.toml is normally under 64 KiB: check that this is the right file", Err: ErrTooLarge}
+	}
+	bom, body := tomlutil.SplitBOM(src)
+	if err := checkText(body); err != nil {
+		return nil, nil, err
+	}
+	doc, err = tomlutil.Parse(body)
+	var se *tomlutil.SyntaxError
+	if errors.As(err, &se) {
+		e := &Error{Line: se.Line, Column: se.Column, Msg: se.Msg, Err: ErrSyntax}
+		if strings.Contains(se.Msg, "already") {
+			e.Hint = "TOML allows each key and table once, and WSO2 will not start otherwise: remove or merge the repeated one"
+		}
+		return nil, nil, e
+	}
+	return bom, doc, err
+}
+
+// checkText refuses what is not text a TOML parser should see: NUL bytes,
+// invalid UTF-8, and template markup.
+func checkText(b []byte) error {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return errorAt(b, i, "NUL byte: this is not a text file", ErrEncoding,
+			"check that this is a deployment.toml and not a binary or a damaged copy")
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return errorAt(b, i, fmt.Sprintf("invalid UTF-8 byte 0x%02x", b[i]), ErrEncoding,
+				"TOML files are UTF-8: convert it, for example with iconv -f ISO-8859-1 -t UTF-8")
+		}
+		i += size
+	}
+	first, kind := -1, ""
+	for _, m := range []struct{ mark, kind string }{{"{{", "Helm or Jinja"}, {"{%", "Jinja"}, {"<%", "ERB"}} {
+		if i := bytes.Index(b, []byte(m.mark)); i >= 0 && (first < 0 || i < first) {
+			first, kind = i, m.kind
+		}
+	}
+	if first >= 0 {
+		return errorAt(b, first, fmt.Sprintf("%q: this looks like a %s template, not plain TOML", b[first:first+2], kind), ErrTemplate,
+			"templates are not supported yet: set the offset in the chart's values or the role's variables, or run apim-offset on the rendered file")
+	}
+	return nil
+}
+
+func errorAt(src []byte, off int, msg string, kind error, hint string) *Error {
+	line, col := tomlutil.Position(src, off)
+	return &Error{Line: line, Column: col, Msg: msg, Hint: hint, Err: kind}
+}
+
+// current reads the offset from doc, refusing a server or server.offset of
+// the wrong type.
+func current(doc *tomlutil.Document) (Current, error) {
+	server, ok := doc.Values["server"]
+	if !ok {
+		return Current{Source: SourceAbsent}, nil
+	}
+	table, ok := server.(map[string]any)
+	if !ok {
+		return Current{}, shapeError(doc, fmt.Sprintf("server is %s, not a table", describe(server)), "server")
+	}
+	if v, ok := table["offset"]; ok {
+		i := doc.Find("server", "offset")
+		if i < 0 {
+			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
+		}
+		e := doc.Entries[i]
+		line, col := tomlutil.Position(doc.Src, e.Value.Start)
+		cur := Current{Source: SourceSet, Line: line, Raw: string(doc.Src[e.Value.Start:e.Value.End])}
+		switch v := v.(type) {
+		case int64:
+			cur.Offset = int(v)
+			return cur, nil
+		case string:
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+				cur.Offset = n
+				return cur, nil
+			}
+		case map[string]any, []any:
+			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
+		}
+		return cur, &Error{Line: line, Column: col, Msg: fmt.Sprintf("server.offset is %s, not a whole number", cur.Raw), Err: ErrValue,
+			Hint: "WSO2 reads offset as a number or a string of digits, such as offset = 2 or offset = \"2\""}
+	}
+	if c, ok := commentedOffset(doc); ok {
+		line, _ := tomlutil.Position(doc.Src, c.Comment.Text.Start)
+		return Current{Source: SourceCommented, Line: line, Raw: string(doc.Src[c.Comment.Text.Start:c.Comment.Text.End])}, nil
+	}
+	return Current{Source: SourceAbsent}, nil
+}
+
+// shapeError reports a value of the wrong type at the first place that
+// defines path or something under it.
+func shapeError(doc *tomlutil.Document, msg string, path ...string) *Error {
+	off := 0
+	for _, t := range doc.Tables {
+		if hasPrefix(t.Key, path) {
+			off = t.Header.Start
+			break
+		}
+	}
+	for _, e := range doc.Entries {
+		if hasPrefix(e.Path, path) {
+			if k := e.KeyRaw[0].Start; off == 0 || k < off {
+				off = k
+			}
+			break
+		}
+	}
+	hint := "WSO2 expects a [server] table with offset = <number> in it"
+	return errorAt(doc.Src, off, msg, ErrShape, hint)
+}
+
+func hasPrefix(path, prefix []string) bool {
+	if len(path) < len(prefix) {
+		return false
+	}
+	for i := range prefix {
+		if path[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func describe(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "a table"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a float"
+	case int64:
+		return "an integer"
+	}
+	return "a date or time"
+}
+
+// commentedOffset finds the first commented-out "offset = ..." in the region
+// of the [server] table: after its header, before the next header.
+func commentedOffset(doc *tomlutil.Document) (tomlutil.CommentedEntry, bool) {
+	t := doc.FindTable("server")
+	if t < 0 {
+		return tomlutil.CommentedEntry{}, false
+	}
+	for _, c := range doc.Comments {
+		if c.Table != t {
+			continue
+		}
+		if ce, ok := doc.Commented(c); ok && len(ce.Key) == 1 && ce.Key[0] == "offset" {
+			return ce, true
+		}
+	}
+	return tomlutil.CommentedEntry{}, false
+}
+
+// edit is one splice: replace doc.Src[at] with text.
+type edit struct {
+	at      tomlutil.Span
+	text    []byte
+	valueAt int // where the offset's value starts within text
+	action  Action
+}
+
+// plan decides the edit that sets the offset to n, rule by rule.
+func plan(doc *tomlutil.Document, n int) (edit, error) {
+	src := doc.Src
+	num := strconv.Itoa(n)
+
+	// Rule 1: replace the value.
+	if i := doc.Find("server", "offset"); i >= 0 {
+		e := doc.Entries[i]
+		v := formatLike(src[e.Value.Start:e.Value.End], e.Kind, n)
+		return edit{at: e.Value, text: v, action: Replaced}, nil
+	}
+
+	// Rule 2: uncomment "#offset=0" in the [server] region.
+	if ce, ok := commentedOffset(doc); ok {
+		var text []byte
+		text = append(text, src[ce.Body.Start:ce.Value.Start]...)
+		text = append(text, formatLike(src[ce.Value.Start:ce.Value.End], ce.Kind, n)...)
+		text = append(text, src[ce.Value.End:ce.Body.End]...)
+		return edit{at: tomlutil.Span{Start: ce.Comment.Text.Start, End: ce.Body.End}, text: text,
+			valueAt: ce.Value.Start - ce.Body.Start, action: Uncommented}, nil
+	}
+
+	// Rule 3: add to the server table, however it is written.
+	if t := doc.FindTable("server"); t >= 0 {
+		last := -1
+		for i, e := range doc.Entries {
+			if e.Table == t && e.Parent < 0 {
+				last = i
+			}
+		}
+		if last < 0 {
+			line := doc.Tables[t].Line
+			return addLine(src, line.End, tomlutil.Indent(src, line.Start), "offset", " = ", num), nil
+		}
+		e := doc.Entries[last]
+		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), "offset", doc.Separator(e), num), nil
+	}
+	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == unstable.InlineTable {
+		return addToInline(doc, i, num), nil
+	}
+	last := -1
+	for i, e := range doc.Entries {
+		if e.Table < 0 && e.Parent < 0 && len(e.Key) > 1 && e.Key[0] == "server" {
+			last = i
+		}
+	}
+	if last >= 0 {
+		e := doc.Entries[last]
+		key := string(src[e.KeyRaw[0].Start:e.KeyRaw[0].End]) + ".offset"
+		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), key, doc.Separator(e), num), nil
+	}
+
+	// Rule 4: add a [server] table.
+	return addTable(doc, num), nil
+}
+
+// addLine inserts the line key+sep+value at off, the start of a line or the
+// end of a file that has no final newline.
+func addLine(src []byte, off int, indent []byte, key, sep, value string) edit {
+	eol := tomlutil.LineEnding(src, max(off-1, 0))
+	line := string(indent) + key + sep
+	valueAt := len(line)
+	if off == len(src) && (off == 0 || src[off-1] != '\n') {
+		// At the end of a file with no final newline: keep it that way.
+		return edit{at: tomlutil.Span{Start: off, End: off}, text: []byte(eol + line + value),
+			valueAt: len(eol) + valueAt, action: Inserted}
+	}
+	return edit{at: tomlutil.Span{Start: off, End: off}, text: []byte(line + value + eol), valueAt: valueAt, action: Inserted}
+}
+
+// addToInline adds offset to the inline table of entry i: "server = {}".
+func addToInline(doc *tomlutil.Document, i int, num string) edit {
+	last := -1
+	for j := i + 1; j < len(doc.Entries) && doc.Entries[j].Parent >= i; j++ {
+		if doc.Entries[j].Parent == i {
+			last = j
+		}
+	}
+	if last < 0 {
+		v := doc.Entries[i].Value
+		return edit{at: v, text: []byte("{ offset = " + num + " }"), valueAt: len("{ offset = "), action: Inserted}
+	}
+	e := doc.Entries[last]
+	text := ", offset" + doc.Separator(e)
+	return edit{at: tomlutil.Span{Start: e.Value.End, End: e.Value.End}, text: []byte(text + num),
+		valueAt: len(text), action: Inserted}
+}
+
+// addTable adds "[server]\noffset = N" as the first table, after any root
+// keys and above the comments that introduce the first table.
+func addTable(doc *tomlutil.Document, num string) edit {
+	src := doc.Src
+	const head = "[server]"
+	if len(doc.Tables) == 0 {
+		eol := tomlutil.LineEnding(src, len(src))
+		if len(bytes.TrimSpace(src)) == 0 && !bytes.ContainsAny(src, "\n") {
+			// Empty (or blank, without a line) file.
+			return edit{at: tomlutil.Span{Start: len(src), End: len(src)}, text: []byte(head + eol + "offset = " + num + eol),
+				valueAt: len(head + eol + "offset = "), action: AddedTable}
+		}
+		var text string
+		endsWithNewline := src[len(src)-1] == '\n'
+		if !endsWithNewline {
+			text = eol
+		}
+		if last := tomlutil.LineAt(src, len(src)-1); !endsWithNewline || len(bytes.TrimSpace(src[last.Start:last.End])) > 0 {
+			text += eol // a blank line before the new table
+		}
+		text += head + eol + "offset = "
+		valueAt := len(text)
+		text += num
+		if endsWithNewline {
+			text += eol
+		}
+		return edit{at: tomlutil.Span{Start: len(src), End: len(src)}, text: []byte(text), valueAt: valueAt, action: AddedTable}
+	}
+	at := doc.Tables[0].Line.Start
+	// Step above the comment lines right above the first header: they
+	// introduce it. A block that reaches the top of the file is the file's
+	// own header comment, so it stays first.
+	top := at
+	for moved := true; moved; {
+		moved = false
+		for _, c := range doc.Comments {
+			if c.Line.End == top {
+				top, moved = c.Line.Start, true
+			}
+		}
+	}
+	if len(bytes.TrimSpace(src[:top])) > 0 {
+		at = top
+	}
+	eol := tomlutil.LineEnding(src, at)
+	text := head + eol + "offset = " + num + eol + eol
+	return edit{at: tomlutil.Span{Start: at, End: at}, text: []byte(text), valueAt: len(head + eol + "offset = "), action: AddedTable}
+}
+
+// formatLike writes n in the form of the value old: a string keeps its
+// quotes, a hex, octal or binary integer its base; anything else becomes a
+// decimal integer.
+func formatLike(old []byte, kind unstable.Kind, n int) []byte {
+	switch kind {
+	case unstable.String:
+		q := old[0]
+		return []byte(string(q) + strconv.Itoa(n) + string(q))
+	case unstable.Integer:
+		if len(old) > 2 && old[0] == '0' {
+			base := map[byte]int{'x': 16, 'o': 8, 'b': 2}[old[1]]
+			if base != 0 {
+				digits := strconv.FormatInt(int64(n), base)
+				if base == 16 && bytes.ContainsAny(old[2:], "ABCDEF") {
+					digits = strings.ToUpper(digits)
+				}
+				return []byte(string(old[:2]) + digits)
+			}
+		}
+	}
+	return []byte(strconv.Itoa(n))
+}

@@ -1,0 +1,93 @@
+package patcher
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+
+	"github.com/apim-offset/apim-offset/tomlutil"
+)
+
+// verify decodes out and checks that server.offset is n and that every other
+// value equals before's.
+func verify(out []byte, before map[string]any, n int) error {
+	after, err := tomlutil.Decode(out)
+	if err != nil {
+		return fmt.Errorf("the patched file does not parse: %v", err)
+	}
+	server, _ := after["server"].(map[string]any)
+	switch v := server["offset"].(type) {
+	case int64:
+		if v != int64(n) {
+			return fmt.Errorf("the patched file has server.offset = %d, want %d", v, n)
+		}
+	case string:
+		if v != strconv.Itoa(n) {
+			return fmt.Errorf("the patched file has server.offset = %q, want %d", v, n)
+		}
+	default:
+		return fmt.Errorf("the patched file has no number in server.offset")
+	}
+	if !equal(withoutOffset(before), withoutOffset(after)) {
+		return fmt.Errorf("the patched file changed a value other than server.offset")
+	}
+	return nil
+}
+
+// withoutOffset returns v without server.offset, and without server when
+// that leaves it an empty table. v is not modified.
+func withoutOffset(v map[string]any) map[string]any {
+	server, ok := v["server"].(map[string]any)
+	if !ok {
+		return v
+	}
+	out := make(map[string]any, len(v))
+	for k, x := range v {
+		out[k] = x
+	}
+	s := make(map[string]any, len(server))
+	for k, x := range server {
+		if k != "offset" {
+			s[k] = x
+		}
+	}
+	out["server"] = s
+	if len(s) == 0 {
+		delete(out, "server")
+	}
+	return out
+}
+
+// equal compares decoded TOML values, taking NaN as equal to NaN.
+func equal(a, b any) bool {
+	switch a := a.(type) {
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for k, x := range a {
+			y, ok := b[k]
+			if !ok || !equal(x, y) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !equal(a[i], b[i]) {
+				return false
+			}
+		}
+		return true
+	case float64:
+		b, ok := b.(float64)
+		return ok && (a == b || math.IsNaN(a) && math.IsNaN(b))
+	}
+	return reflect.DeepEqual(a, b)
+}

@@ -1,0 +1,380 @@
+// Package tomlutil locates the parts of a TOML document by byte range: table
+// headers and the region each table owns, key/value pairs (including those
+// nested in inline tables) with the spans of their keys and values, and
+// whole-line comments, among them commented-out assignments such as
+// "#offset=0".
+//
+// It edits nothing. Callers splice bytes into [Document.Src] themselves and
+// use the spans here to decide where.
+//
+// # Validity
+//
+// [Parse] accepts a document only when go-toml's decoder accepts it, so a
+// duplicate key or table is a [SyntaxError] here, as it would stop a WSO2
+// server at start-up. The byte ranges come from go-toml's unstable parser,
+// which sees the same text but does not check duplicates.
+//
+// # Byte order mark
+//
+// go-toml rejects a UTF-8 byte order mark. [SplitBOM] takes it off so that the
+// caller can parse the rest and put it back afterwards.
+package tomlutil
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// Span is a half-open byte range [Start, End) of Document.Src.
+type Span struct{ Start, End int }
+
+// Len is the number of bytes in s.
+func (s Span) Len() int { return s.End - s.Start }
+
+// Table is a [table] or [[array table]] header.
+type Table struct {
+	Key    []string // decoded key parts: ["server"] for [ "server" ]
+	Array  bool     // [[...]]
+	Header Span     // from the first '[' to the last ']'
+	Line   Span     // the header's whole line, line ending included
+	Body   Span     // from the end of Line to the start of the next header's line, or the end of input
+}
+
+// Entry is a key/value pair: a top-level one or one inside an inline table.
+type Entry struct {
+	Table  int      // index into Document.Tables of the table it is under; -1 for the root
+	Parent int      // index into Document.Entries of the enclosing inline table's entry; -1 at top level
+	Path   []string // full decoded key: the table's key, the parents' keys, then Key
+	Key    []string // the decoded key parts as written here (several for a dotted key)
+	KeyRaw []Span   // the spans of those key parts, quotes included
+	Value  Span     // the value as written, quotes or brackets included
+	Kind   unstable.Kind
+	Lines  Span // top level only: the whole lines the pair covers, trailing comment and line ending included
+}
+
+// Comment is a comment that stands alone on its line.
+type Comment struct {
+	Table int  // index into Document.Tables of the table whose region holds it; -1 for the root
+	Text  Span // from '#' to the end of the line, line ending excluded
+	Line  Span // the whole line, line ending included
+}
+
+// Document is the layout of a valid TOML document.
+type Document struct {
+	Src      []byte
+	Tables   []Table
+	Entries  []Entry
+	Comments []Comment
+	Values   map[string]any // the decoded document
+}
+
+// SyntaxError is a document that is not valid TOML, with the place where the
+// problem was found.
+type SyntaxError struct {
+	Line, Column int // 1-based; Column counts bytes
+	Msg          string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
+
+// Parse validates src as TOML and returns its layout. src must not start with
+// a byte order mark (see SplitBOM).
+func Parse(src []byte) (*Document, error) {
+	values, err := Decode(src)
+	if err != nil {
+		return nil, err
+	}
+	doc := &Document{Src: src, Values: values}
+	p := unstable.Parser{KeepComments: true}
+	p.Reset(src)
+	table := -1
+	for p.NextExpression() {
+		n := p.Expression()
+		switch n.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			doc.addTable(n, n.Kind == unstable.ArrayTable)
+			table = len(doc.Tables) - 1
+		case unstable.KeyValue:
+			var prefix []string
+			if table >= 0 {
+				prefix = doc.Tables[table].Key
+			}
+			doc.addEntry(n, table, -1, prefix)
+		case unstable.Comment:
+			start := int(n.Raw.Offset)
+			line := LineAt(src, start)
+			if isBlank(src[line.Start:start]) {
+				doc.Comments = append(doc.Comments, Comment{Table: table, Text: span(n.Raw), Line: line})
+			}
+		}
+	}
+	if err := p.Error(); err != nil {
+		// Decode accepted the document, so this is go-toml's two parsers
+		// disagreeing: report it rather than work on a partial layout.
+		return nil, fmt.Errorf("tomlutil: layout parser rejected a document the decoder accepted: %w", err)
+	}
+	for i := range doc.Tables {
+		end := len(src)
+		if i+1 < len(doc.Tables) {
+			end = doc.Tables[i+1].Line.Start
+		}
+		doc.Tables[i].Body = Span{doc.Tables[i].Line.End, end}
+	}
+	return doc, nil
+}
+
+// Decode returns the values of src, or a *SyntaxError when it is not valid
+// TOML, duplicate keys and tables included.
+func Decode(src []byte) (map[string]any, error) {
+	v := map[string]any{}
+	err := toml.Unmarshal(src, &v)
+	if err == nil {
+		return v, nil
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		return nil, &SyntaxError{Line: line, Column: col, Msg: strings.TrimPrefix(de.Error(), "toml: ")}
+	}
+	return nil, &SyntaxError{Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
+func span(r unstable.Range) Span {
+	return Span{int(r.Offset), int(r.Offset + r.Length)}
+}
+
+func (d *Document) addTable(n *unstable.Node, array bool) {
+	var key []string
+	var first, last Span
+	it := n.Key()
+	for it.Next() {
+		k := it.Node()
+		key = append(key, string(k.Data))
+		if len(key) == 1 {
+			first = span(k.Raw)
+		}
+		last = span(k.Raw)
+	}
+	start := first.Start
+	for start > 0 && d.Src[start-1] != '[' {
+		start--
+	}
+	start-- // the '['
+	if array {
+		start--
+	}
+	end := last.End
+	for end < len(d.Src) && d.Src[end] != ']' {
+		end++
+	}
+	end++
+	if array {
+		end++
+	}
+	d.Tables = append(d.Tables, Table{
+		Key:    key,
+		Array:  array,
+		Header: Span{start, end},
+		Line:   LineAt(d.Src, start),
+	})
+}
+
+func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string) {
+	e := Entry{Table: table, Parent: parent}
+	it := n.Key()
+	for it.Next() {
+		k := it.Node()
+		e.Key = append(e.Key, string(k.Data))
+		e.KeyRaw = append(e.KeyRaw, span(k.Raw))
+	}
+	e.Path = append(append([]string{}, prefix...), e.Key...)
+	raw := span(n.Raw)
+	e.Value = valueSpan(d.Src, e.KeyRaw[len(e.KeyRaw)-1].End, raw.End)
+	e.Kind = n.Value().Kind
+	if parent < 0 {
+		e.Lines = Span{LineAt(d.Src, raw.Start).Start, LineAt(d.Src, raw.End).End}
+	}
+	d.Entries = append(d.Entries, e)
+	self := len(d.Entries) - 1
+	if e.Kind == unstable.InlineTable {
+		ch := n.Value().Children()
+		for ch.Next() {
+			d.addEntry(ch.Node(), table, self, e.Path)
+		}
+	}
+}
+
+// Find returns the index of the entry whose full path is path, or -1.
+func (d *Document) Find(path ...string) int {
+	for i, e := range d.Entries {
+		if equalPath(e.Path, path) {
+			return i
+		}
+	}
+	return -1
+}
+
+// FindTable returns the index of the [table] (not array table) header whose
+// key is key, or -1.
+func (d *Document) FindTable(key ...string) int {
+	for i, t := range d.Tables {
+		if !t.Array && equalPath(t.Key, key) {
+			return i
+		}
+	}
+	return -1
+}
+
+func equalPath(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// LineAt returns the line holding byte off: from the byte after the previous
+// '\n' to the byte after the next '\n' (or the end of src).
+func LineAt(src []byte, off int) Span {
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	end := len(src)
+	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		end = off + i + 1
+	}
+	return Span{start, end}
+}
+
+// Position converts byte offset off into a 1-based line and byte column.
+func Position(src []byte, off int) (line, col int) {
+	line = bytes.Count(src[:off], []byte{'\n'}) + 1
+	col = off - (bytes.LastIndexByte(src[:off], '\n') + 1) + 1
+	return line, col
+}
+
+// Indent returns the blanks (spaces and tabs) that start the line at lineStart.
+func Indent(src []byte, lineStart int) []byte {
+	i := lineStart
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	return src[lineStart:i]
+}
+
+// LineEnding returns the line ending to use for a line added near byte off:
+// that of the line holding off when it has one, else the first one in src,
+// else "\n".
+func LineEnding(src []byte, off int) string {
+	l := LineAt(src, min(off, len(src)))
+	if l.End > l.Start && src[l.End-1] == '\n' {
+		if l.End-2 >= l.Start && src[l.End-2] == '\r' {
+			return "\r\n"
+		}
+		return "\n"
+	}
+	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// SplitBOM splits a leading UTF-8 byte order mark off src.
+func SplitBOM(src []byte) (bom, rest []byte) {
+	if bytes.HasPrefix(src, utf8BOM) {
+		return src[:len(utf8BOM)], src[len(utf8BOM):]
+	}
+	return nil, src
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// Separator returns the spacing style of e's '=': the blanks before it, '=',
+// and the blanks after it, each run of blanks reduced to one space. An entry
+// written "key=value" gives "="; "key   =  value" gives " = ".
+func (d *Document) Separator(e Entry) string {
+	return separator(d.Src[e.KeyRaw[len(e.KeyRaw)-1].End:e.Value.Start])
+}
+
+func separator(between []byte) string {
+	eq := bytes.IndexByte(between, '=')
+	s := "="
+	if eq > 0 {
+		s = " " + s
+	}
+	if eq+1 < len(between) {
+		s += " "
+	}
+	return s
+}
+
+// valueSpan returns the span of a pair's value: from the first non-blank byte
+// after the '=' that follows keyEnd, to the pair's end. go-toml gives arrays
+// no range of their own, so the value is found from the pair instead.
+func valueSpan(src []byte, keyEnd, pairEnd int) Span {
+	v := keyEnd + bytes.IndexByte(src[keyEnd:pairEnd], '=') + 1
+	for src[v] == ' ' || src[v] == '\t' {
+		v++
+	}
+	return Span{v, pairEnd}
+}
+
+// CommentedEntry is a key/value pair that has been commented out, such as
+// "#offset=0" or "  # offset  = 10  # default".
+type CommentedEntry struct {
+	Comment Comment
+	Key     []string // the decoded key parts
+	Body    Span     // from the first byte after '#' and the blanks after it to the end of the text
+	KeyEnd  int      // the end of the last key part
+	Value   Span     // the value as written
+	Kind    unstable.Kind
+}
+
+// Commented reads c as a commented-out key/value pair: the text after '#'
+// must be exactly one TOML key/value pair, optionally followed by a comment.
+// Prose that mentions a key ("# offset shifts every port") is not one.
+func (d *Document) Commented(c Comment) (CommentedEntry, bool) {
+	start := c.Text.Start + 1 // past '#'
+	for start < c.Text.End && (d.Src[start] == ' ' || d.Src[start] == '\t') {
+		start++
+	}
+	body := d.Src[start:c.Text.End]
+	var p unstable.Parser
+	p.Reset(body)
+	if !p.NextExpression() {
+		return CommentedEntry{}, false
+	}
+	n := p.Expression()
+	if n.Kind != unstable.KeyValue {
+		return CommentedEntry{}, false
+	}
+	ce := CommentedEntry{Comment: c, Body: Span{start, c.Text.End}, Kind: n.Value().Kind}
+	it := n.Key()
+	for it.Next() {
+		k := it.Node()
+		ce.Key = append(ce.Key, string(k.Data))
+		ce.KeyEnd = start + int(k.Raw.Offset+k.Raw.Length)
+	}
+	pairEnd := start + int(n.Raw.Offset+n.Raw.Length)
+	if p.NextExpression() || p.Error() != nil {
+		return CommentedEntry{}, false
+	}
+	ce.Value = valueSpan(d.Src, ce.KeyEnd, pairEnd)
+	return ce, true
+}
