@@ -6,7 +6,7 @@ require (
 	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/sergi/go-diff v1.4.0
 	github.com/urfave/cli/v3 v3.14.0
-	golang.org/x/term v0.48.0
+	golang.org/x/term v0.45.0
 )
 
 require golang.org/x/sys v0.50.0 // indirect
