@@ -1,6 +1,6 @@
 module github.com/apim-offset/apim-offset
 
-go 1.26.0
+go 1.25.0
 
 require (
 	github.com/pelletier/go-toml/v2 v2.4.3
@@ -9,4 +9,4 @@ require (
 	golang.org/x/term v0.45.0
 )
 
-require golang.org/x/sys v0.50.0 // indirect
+require golang.org/x/sys v0.47.0 // indirect
