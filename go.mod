@@ -3,6 +3,7 @@ module github.com/apim-offset/apim-offset
 go 1.25.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/sergi/go-diff v1.4.0
 	github.com/urfave/cli/v3 v3.14.0

@@ -1,0 +1,168 @@
+package patcher_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/patchtest"
+	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/unidiff"
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden outputs and diffs under fixtures/")
+
+// diffName is the name the golden diffs give the file, as "set --home" does.
+const diffName = "repository/conf/deployment.toml"
+
+// goldens are the cases under fixtures/<name>: input.toml is written by hand
+// or copied from shared/corpus/real; output.toml and diff.patch are what Set
+// and the diff make of it, refreshed with "go test ./... -update".
+var goldens = []struct {
+	name   string
+	n      int
+	action patcher.Action
+	reason string
+}{
+	{"set-plain", 2, patcher.Replaced, "offset set under [server]"},
+	{"set-spaced-header", 2, patcher.Replaced, "[ server ] with blanks inside the brackets"},
+	{"set-quoted-header", 2, patcher.Replaced, `["server"] and "offset" quoted`},
+	{"set-dotted-root", 2, patcher.Replaced, "server.offset as a root dotted key"},
+	{"set-inline-table", 2, patcher.Replaced, "server = { ..., offset = 1 }"},
+	{"set-string", 2, patcher.Replaced, `offset = "0", as in kubernetes-apim 3.0 confs: stays a string`},
+	{"set-literal-string", 2, patcher.Replaced, "offset = '7': keeps its single quotes"},
+	{"set-hex", 31, patcher.Replaced, "offset = 0x1: stays hex"},
+	{"set-inline-comment", 3, patcher.Replaced, "offset = 5 # node b: the comment stays"},
+	{"set-aligned", 2, patcher.Replaced, "aligned '=' columns stay aligned"},
+	{"set-unchanged", 2, patcher.Unchanged, "already 2: same bytes, no diff"},
+	{"commented-apim", 2, patcher.Uncommented, "APIM default: #offset=0 under [server]"},
+	{"commented-mi", 3, patcher.Uncommented, "MI default: # offset  = 10, double space kept"},
+	{"commented-indented", 4, patcher.Uncommented, "tab-indented, trailing comment: both kept"},
+	{"commented-prose", 2, patcher.Inserted, "a comment that mentions offset is prose, not an assignment"},
+	{"commented-other-table", 2, patcher.Inserted, "#offset=0 under [server.file_upload] is not the server's"},
+	{"commented-crlf", 2, patcher.Uncommented, "CRLF file: the line keeps CRLF"},
+	{"commented-bom", 2, patcher.Uncommented, "UTF-8 byte order mark kept"},
+	{"commented-no-final-newline", 2, patcher.Uncommented, "last line commented, no final newline: still none"},
+	{"insert-after-last-key", 2, patcher.Inserted, "after server_role, before the blank line and comment that introduce [super_admin]"},
+	{"insert-before-subtable", 2, patcher.Inserted, "not under [server.file_upload]"},
+	{"insert-empty-table", 2, patcher.Inserted, "[server] with no keys: right after the header"},
+	{"insert-indented", 2, patcher.Inserted, "keys indented by four spaces: so is offset"},
+	{"insert-compact", 2, patcher.Inserted, "hostname=\"localhost\": offset=2 in the same style"},
+	{"insert-multiline-value", 2, patcher.Inserted, "after the line that closes a multi-line array"},
+	{"insert-dotted-root", 2, patcher.Inserted, "server.hostname at the root: server.offset after it"},
+	{"insert-inline-table", 2, patcher.Inserted, "server = { hostname = ... }: , offset = 2 before }"},
+	{"insert-inline-empty", 2, patcher.Inserted, "server = {}"},
+	{"insert-no-final-newline", 2, patcher.Inserted, "last key on the last line, no final newline: still none"},
+	{"insert-header-no-final-newline", 2, patcher.Inserted, "the file is only [server], no newline"},
+	{"insert-crlf", 2, patcher.Inserted, "CRLF file: the new line ends in CRLF"},
+	{"insert-server-string-in-multiline", 2, patcher.Inserted, "[server] and #offset=0 inside a multi-line string are text"},
+	{"table-empty-file", 2, patcher.AddedTable, "empty file becomes [server]\\noffset = 2\\n"},
+	{"table-root-keys-only", 2, patcher.AddedTable, "root keys only: the table goes after them"},
+	{"table-comments-only", 2, patcher.AddedTable, "only a comment"},
+	{"table-overlay", 2, patcher.AddedTable, "IS overlay fragment: the file's header comment stays first"},
+	{"table-introduced-first-table", 2, patcher.AddedTable, "after the root keys, above the comment introducing [database]"},
+	{"table-subtable-only", 2, patcher.AddedTable, "[server.file_upload] alone: [server] goes before it"},
+	{"table-no-final-newline", 2, patcher.AddedTable, "a = 1 without a newline: still none at the end"},
+	{"table-crlf", 2, patcher.AddedTable, "CRLF file: the new table is CRLF"},
+	{"real-apim-3.2", 2, patcher.Uncommented, "APIM 3.2.0 default, no final newline"},
+	{"real-apim-4.0", 2, patcher.Uncommented, "APIM 4.0.0 default, no final newline"},
+	{"real-apim-4.2", 2, patcher.Uncommented, "APIM 4.2.0 default, no final newline"},
+	{"real-apim-4.5", 2, patcher.Uncommented, "APIM 4.5.0 all-in-one default"},
+	{"real-apim-4.5-control-plane", 2, patcher.Uncommented, "APIM 4.5.0 control plane default, no final newline"},
+	{"real-is-7.0", 2, patcher.Inserted, "IS 7.0.0 default: [server] with no offset line"},
+	{"real-mi-4.3", 3, patcher.Uncommented, "MI 4.3.0 default: # offset  = 10"},
+}
+
+func TestGolden(t *testing.T) {
+	seen := map[string]bool{}
+	for _, g := range goldens {
+		seen[g.name] = true
+		t.Run(g.name, func(t *testing.T) {
+			dir := filepath.Join("..", "fixtures", g.name)
+			in := readFile(t, filepath.Join(dir, "input.toml"))
+			res, err := patcher.Set(in, g.n)
+			if err != nil {
+				t.Fatalf("Set(%d): %v (%s)", g.n, err, g.reason)
+			}
+			if res.Action != g.action {
+				t.Errorf("action = %s, want %s (%s)", res.Action, g.action, g.reason)
+			}
+			diff := unidiff.Diff(diffName, in, res.Output)
+			golden(t, filepath.Join(dir, "output.toml"), res.Output)
+			golden(t, filepath.Join(dir, "diff.patch"), diff)
+
+			if line := bytes.Split(res.Output, []byte("\n"))[res.Line-1]; !bytes.Contains(line, []byte("offset")) {
+				t.Errorf("Line = %d, which reads %q: no offset there", res.Line, line)
+			}
+			cur, err := patcher.Get(res.Output)
+			if err != nil || cur.Offset != g.n || cur.Source != patcher.SourceSet {
+				t.Errorf("Get(output) = %+v, %v; want offset %d set", cur, err, g.n)
+			}
+			again, err := patcher.Set(res.Output, g.n)
+			if err != nil || again.Changed() || !bytes.Equal(again.Output, res.Output) {
+				t.Errorf("second Set changed the output again (err %v)", err)
+			}
+		})
+	}
+	entries, err := os.ReadDir(filepath.Join("..", "fixtures"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join("..", "fixtures", e.Name(), "input.toml")); err == nil && !seen[e.Name()] {
+			t.Errorf("fixtures/%s has no case in goldens", e.Name())
+		}
+	}
+}
+
+// TestGoldenDiffsApply checks that each golden diff, applied to its input by
+// patch -p1 and by git apply, gives the golden output byte for byte.
+func TestGoldenDiffsApply(t *testing.T) {
+	for _, g := range goldens {
+		dir := filepath.Join("..", "fixtures", g.name)
+		in := readFile(t, filepath.Join(dir, "input.toml"))
+		want := readFile(t, filepath.Join(dir, "output.toml"))
+		diff := readFile(t, filepath.Join(dir, "diff.patch"))
+		if len(diff) == 0 {
+			continue
+		}
+		for _, tool := range patchtest.Tools {
+			t.Run(g.name+"/"+tool, func(t *testing.T) {
+				got := patchtest.Apply(t, tool, diffName, in, diff)
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s gave other bytes than Set (-want +got):\n%s", tool, cmp.Diff(string(want), string(got)))
+				}
+			})
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// golden compares got with the file at path, or rewrites it with -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./... -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (-want +got):\n%s", path, cmp.Diff(string(want), string(got)))
+	}
+}
