@@ -37,6 +37,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -232,7 +233,11 @@ func current(doc *tomlutil.Document) (Current, error) {
 	}
 	table, ok := server.(map[string]any)
 	if !ok {
-		return Current{}, shapeError(doc, fmt.Sprintf("server is %s, not a table", describe(server)), "server")
+		what := describe(server)
+		if t := doc.Tables; len(t) > 0 && slices.ContainsFunc(t, func(t tomlutil.Table) bool { return t.Array && len(t.Key) == 1 && t.Key[0] == "server" }) {
+			what = "an array of tables ([[server]])"
+		}
+		return Current{}, shapeError(doc, fmt.Sprintf("server is %s, not a table", what), "server")
 	}
 	if v, ok := table["offset"]; ok {
 		i := doc.Find("server", "offset")
@@ -267,7 +272,7 @@ func current(doc *tomlutil.Document) (Current, error) {
 // shapeError reports a value of the wrong type at the first place that
 // defines path or something under it.
 func shapeError(doc *tomlutil.Document, msg string, path ...string) *Error {
-	off := 0
+	off := -1
 	for _, t := range doc.Tables {
 		if hasPrefix(t.Key, path) {
 			off = t.Header.Start
@@ -276,14 +281,13 @@ func shapeError(doc *tomlutil.Document, msg string, path ...string) *Error {
 	}
 	for _, e := range doc.Entries {
 		if hasPrefix(e.Path, path) {
-			if k := e.KeyRaw[0].Start; off == 0 || k < off {
+			if k := e.KeyRaw[0].Start; off < 0 || k < off {
 				off = k
 			}
 			break
 		}
 	}
-	hint := "WSO2 expects a [server] table with offset = <number> in it"
-	return errorAt(doc.Src, off, msg, ErrShape, hint)
+	return errorAt(doc.Src, max(off, 0), msg, ErrShape, "WSO2 expects a [server] table with offset = <number> in it")
 }
 
 func hasPrefix(path, prefix []string) bool {

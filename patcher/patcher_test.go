@@ -1,0 +1,141 @@
+package patcher_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestSetRefuses(t *testing.T) {
+	tests := []struct {
+		name      string
+		reason    string
+		in        string
+		kind      error
+		line, col int
+		msg       string // a part of the message
+		hint      string // a part of the hint, or "" for none
+	}{
+		{"unterminated string", "a typo'd quote", "[server]\nhostname = \"localhost\n", patcher.ErrSyntax, 2, 22, "basic strings cannot have new lines", ""},
+		{"duplicate key", "offset written twice by sed >>", "[server]\noffset = 1\noffset = 2\n", patcher.ErrSyntax, 3, 1, "key offset is already defined", "each key and table once"},
+		{"duplicate table", "product-apim#7825: a second [server] stops the server", "[server]\na = 1\n[server]\nb = 2\n", patcher.ErrSyntax, 3, 2, "table server already exists", "each key and table once"},
+		{"server is a string", "server = \"x\" at the root", "server = \"localhost\"\n", patcher.ErrShape, 1, 1, "server is a string, not a table", "[server] table"},
+		{"server is an array of tables", "[[server]]", "[[server]]\noffset = 1\n", patcher.ErrShape, 1, 1, "server is an array of tables ([[server]]), not a table", ""},
+		{"offset is a table", "[server.offset] header", "[server]\n[server.offset]\nport = 1\n", patcher.ErrShape, 2, 1, "server.offset is a table", ""},
+		{"offset is an inline table", "offset = { a = 1 }", "[server]\noffset = { a = 1 }\n", patcher.ErrShape, 2, 1, "server.offset is a table", ""},
+		{"offset is an array", "offset = [1]", "[server]\noffset = [1]\n", patcher.ErrShape, 2, 1, "server.offset is an array", ""},
+		{"offset dotted deeper", "server.offset.port = 1", "server.offset.port = 1\n", patcher.ErrShape, 1, 1, "server.offset is a table", ""},
+		{"NUL byte", "a binary file", "[server]\nhost\x00 = 1\n", patcher.ErrEncoding, 2, 5, "NUL byte", "not a binary"},
+		{"Latin-1", "saved by an editor in ISO-8859-1", "[server]\n# caf\xe9\n", patcher.ErrEncoding, 2, 6, "invalid UTF-8 byte 0xe9", "iconv"},
+		{"Helm", "helm-apim conf", "[server]\noffset = {{ .Values.wso2.apim.portOffset }}\n", patcher.ErrTemplate, 2, 10, "Helm or Jinja template", "not supported yet"},
+		{"Helm in a string", "kubernetes-apim 3.0 conf: parses as TOML but is a template", "[server]\nhost = \"{{ .Release.Name }}-am\"\n", patcher.ErrTemplate, 2, 9, "template", "not supported yet"},
+		{"Jinja block", "ansible-apim role", "{% if x %}\n[server]\n{% endif %}\n", patcher.ErrTemplate, 1, 1, "Jinja template", "not supported yet"},
+		{"ERB", "puppet-apim", "[server]\noffset = \"<%= @ports_offset %>\"\n", patcher.ErrTemplate, 2, 11, "ERB template", "not supported yet"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := []byte(tt.in)
+			keep := bytes.Clone(in)
+			res, err := patcher.Set(in, 2)
+			if err == nil {
+				t.Fatalf("Set accepted it (%s):\n%s", tt.reason, res.Output)
+			}
+			if !bytes.Equal(in, keep) {
+				t.Errorf("Set modified its input")
+			}
+			var pe *patcher.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v is a %T, want *patcher.Error", err, err)
+			}
+			if !errors.Is(err, tt.kind) {
+				t.Errorf("error %v is not %v", err, tt.kind)
+			}
+			if pe.Line != tt.line || pe.Column != tt.col {
+				t.Errorf("error at %d:%d, want %d:%d: %v", pe.Line, pe.Column, tt.line, tt.col, err)
+			}
+			if !strings.Contains(pe.Msg, tt.msg) {
+				t.Errorf("message %q does not say %q", pe.Msg, tt.msg)
+			}
+			if !strings.Contains(pe.Hint, tt.hint) || (tt.hint == "" && tt.kind == patcher.ErrSyntax && pe.Hint != "") {
+				t.Errorf("hint %q, want one saying %q", pe.Hint, tt.hint)
+			}
+			if _, gerr := patcher.Get(in); gerr == nil {
+				t.Errorf("Get accepted what Set refused")
+			}
+		})
+	}
+}
+
+func TestSetBOMPositions(t *testing.T) {
+	// Positions count from after the byte order mark, as an editor shows them.
+	_, err := patcher.Set([]byte("\ufeff[server]\noffset = 1\noffset = 2\n"), 2)
+	var pe *patcher.Error
+	if !errors.As(err, &pe) || pe.Line != 3 || pe.Column != 1 {
+		t.Errorf("error = %v, want one at 3:1", err)
+	}
+}
+
+func TestSetTooLarge(t *testing.T) {
+	in := bytes.Repeat([]byte("# padding\n"), patcher.MaxSize/10+1)
+	_, err := patcher.Set(in, 2)
+	if !errors.Is(err, patcher.ErrTooLarge) {
+		t.Errorf("error = %v, want ErrTooLarge", err)
+	}
+}
+
+func TestSetRange(t *testing.T) {
+	for _, n := range []int{-1, patcher.MaxOffset + 1} {
+		if _, err := patcher.Set([]byte("[server]\n"), n); !errors.Is(err, patcher.ErrRange) {
+			t.Errorf("Set(%d) error = %v, want ErrRange", n, err)
+		}
+	}
+}
+
+func TestSetReplacesPlaceholder(t *testing.T) {
+	// WSO2 resolves $env{} at start-up; a literal value replaces it, and the
+	// result says what was there.
+	res, err := patcher.Set([]byte("[server]\noffset = \"$env{OFFSET}\"\n"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(res.Output), "[server]\noffset = \"2\"\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	if res.From.Raw != `"$env{OFFSET}"` {
+		t.Errorf("From.Raw = %q", res.From.Raw)
+	}
+}
+
+func TestGet(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     patcher.Current
+	}{
+		{"absent", "[server]\nhostname = \"x\"\n", patcher.Current{Source: patcher.SourceAbsent}},
+		{"no server", "", patcher.Current{Source: patcher.SourceAbsent}},
+		{"commented", "[server]\n#offset=5\n", patcher.Current{Source: patcher.SourceCommented, Line: 2, Raw: "#offset=5"}},
+		{"integer", "[server]\noffset = 7\n", patcher.Current{Offset: 7, Source: patcher.SourceSet, Line: 2, Raw: "7"}},
+		{"string", "[server]\noffset = \"410\"\n", patcher.Current{Offset: 410, Source: patcher.SourceSet, Line: 2, Raw: `"410"`}},
+		{"hex", "server.offset = 0x10\n", patcher.Current{Offset: 16, Source: patcher.SourceSet, Line: 1, Raw: "0x10"}},
+		{"inline", "server = { offset = 3 }\n", patcher.Current{Offset: 3, Source: patcher.SourceSet, Line: 1, Raw: "3"}},
+		{"BOM and CRLF", "\ufeff[server]\r\noffset = 4\r\n", patcher.Current{Offset: 4, Source: patcher.SourceSet, Line: 2, Raw: "4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := patcher.Get([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Get (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := patcher.Get([]byte("[server]\noffset = \"$env{OFFSET}\"\n")); !errors.Is(err, patcher.ErrValue) {
+		t.Errorf("Get of a placeholder: error = %v, want ErrValue", err)
+	}
+}
