@@ -441,8 +441,7 @@ func addTable(doc *tomlutil.Document, num string) edit {
 	const head = "[server]"
 	if len(doc.Tables) == 0 {
 		eol := tomlutil.LineEnding(src, len(src))
-		if len(bytes.TrimSpace(src)) == 0 && !bytes.ContainsAny(src, "\n") {
-			// Empty (or blank, without a line) file.
+		if len(src) == 0 {
 			return edit{at: tomlutil.Span{Start: len(src), End: len(src)}, text: []byte(head + eol + "offset = " + num + eol),
 				valueAt: len(head + eol + "offset = "), action: AddedTable}
 		}

@@ -1,0 +1,74 @@
+package patcher_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tomlutil"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// FuzzSet checks Set's promises on any input: it never panics or modifies
+// its input; what it accepts comes out decoding to the same values with
+// server.offset = n, keeping the BOM, line-ending style and final newline;
+// and setting n again changes nothing.
+func FuzzSet(f *testing.F) {
+	for _, g := range goldens {
+		in, err := os.ReadFile(filepath.Join("..", "fixtures", g.name, "input.toml"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(in, uint16(g.n))
+	}
+	f.Add([]byte("server.offset.x = 1\n"), uint16(3))
+	f.Add([]byte("[[server]]\n"), uint16(3))
+	f.Fuzz(func(t *testing.T, in []byte, n16 uint16) {
+		n := int(n16)
+		keep := bytes.Clone(in)
+		res, err := patcher.Set(in, n)
+		if !bytes.Equal(in, keep) {
+			t.Fatal("Set modified its input")
+		}
+		if err != nil {
+			return
+		}
+		out := res.Output
+		_, inBody := tomlutil.SplitBOM(in)
+		_, outBody := tomlutil.SplitBOM(out)
+		vin, err := tomlutil.Decode(inBody)
+		if err != nil {
+			t.Fatalf("Set accepted input that does not decode: %v", err)
+		}
+		vout, err := tomlutil.Decode(outBody)
+		if err != nil {
+			t.Fatalf("output does not decode: %v\n%q", err, out)
+		}
+		if cur, err := patcher.Get(out); err != nil || cur.Offset != n || cur.Source != patcher.SourceSet {
+			t.Fatalf("Get(output) = %+v, %v; want %d set\n%q", cur, err, n, out)
+		}
+		if d := cmp.Diff(withoutOffset(vin), withoutOffset(vout), cmpopts.EquateNaNs()); d != "" {
+			t.Fatalf("other values changed (-in +out):\n%s", d)
+		}
+		if res.Changed() == bytes.Equal(in, out) {
+			t.Fatalf("Changed() = %v but input and output equal = %v", res.Changed(), bytes.Equal(in, out))
+		}
+		if bytes.HasPrefix(out, []byte("\ufeff")) != bytes.HasPrefix(in, []byte("\ufeff")) ||
+			len(inBody) > 0 && bytes.HasSuffix(out, []byte("\n")) != bytes.HasSuffix(in, []byte("\n")) {
+			t.Fatalf("BOM or final newline changed:\n%q\n%q", in, out)
+		}
+		if !bytes.Contains(in, []byte("\n")) || bytes.Count(in, []byte("\r\n")) == bytes.Count(in, []byte("\n")) {
+			// A file with one line-ending style keeps it.
+			if bytes.Count(out, []byte("\r\n")) != 0 && bytes.Count(out, []byte("\r\n")) != bytes.Count(out, []byte("\n")) {
+				t.Fatalf("mixed line endings in the output:\n%q\n%q", in, out)
+			}
+		}
+		again, err := patcher.Set(out, n)
+		if err != nil || again.Changed() {
+			t.Fatalf("second Set: changed %v, error %v\n%q", again != nil && again.Changed(), err, out)
+		}
+	})
+}
