@@ -2,18 +2,16 @@ package patcher_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/internal/patchtest"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/unidiff"
 	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden outputs and diffs under fixtures/")
 
 // diffName is the name the golden diffs give the file, as "set --home" does.
 const diffName = "repository/conf/deployment.toml"
@@ -91,8 +89,8 @@ func TestGolden(t *testing.T) {
 				t.Errorf("action = %s, want %s (%s)", res.Action, g.action, g.reason)
 			}
 			diff := unidiff.Diff(diffName, in, res.Output)
-			golden(t, filepath.Join(dir, "output.toml"), res.Output)
-			golden(t, filepath.Join(dir, "diff.patch"), diff)
+			golden.Check(t, filepath.Join(dir, "output.toml"), res.Output)
+			golden.Check(t, filepath.Join(dir, "diff.patch"), diff)
 
 			if line := bytes.Split(res.Output, []byte("\n"))[res.Line-1]; !bytes.Contains(line, []byte("offset")) {
 				t.Errorf("Line = %d, which reads %q: no offset there", res.Line, line)
@@ -147,22 +145,4 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// golden compares got with the file at path, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./... -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (-want +got):\n%s", path, cmp.Diff(string(want), string(got)))
-	}
 }

@@ -2,8 +2,13 @@ package tomlutil_test
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 )
@@ -140,4 +145,37 @@ func TestLineEnding(t *testing.T) {
 			t.Errorf("LineEnding(%q, %d) = %q, want %q", tt.src, tt.off, got, tt.want)
 		}
 	}
+}
+
+// TestLayoutGolden lists what Parse finds in the real API Manager 4.5
+// default file, one line per table, entry and comment, and compares the
+// listing with testdata/apim-4.5.layout (refreshed with -update).
+func TestLayoutGolden(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "fixtures", "real-apim-4.5", "input.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := tomlutil.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := func(off int) string {
+		line, col := tomlutil.Position(src, off)
+		return fmt.Sprintf("%d:%d", line, col)
+	}
+	var b strings.Builder
+	for i, tb := range doc.Tables {
+		fmt.Fprintf(&b, "table %d %s %q body %s-%s\n", i, pos(tb.Header.Start), text(doc, tb.Header), pos(tb.Body.Start), pos(tb.Body.End))
+	}
+	for _, e := range doc.Entries {
+		fmt.Fprintf(&b, "entry %s table %d %s = %s at %s\n", strings.Join(e.Path, "."), e.Table, e.Kind, text(doc, e.Value), pos(e.Value.Start))
+	}
+	for _, c := range doc.Comments {
+		fmt.Fprintf(&b, "comment table %d %s %q", c.Table, pos(c.Text.Start), text(doc, c.Text))
+		if ce, ok := doc.Commented(c); ok {
+			fmt.Fprintf(&b, " assigns %s = %s", strings.Join(ce.Key, "."), text(doc, ce.Value))
+		}
+		b.WriteString("\n")
+	}
+	golden.Check(t, filepath.Join("testdata", "apim-4.5.layout"), []byte(b.String()))
 }

@@ -4,37 +4,44 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/internal/patchtest"
 	"github.com/apim-offset/apim-offset/unidiff"
 	"github.com/google/go-cmp/cmp"
 )
 
+// TestDiff compares diffs of small cases with testdata/<case>.diff
+// (refreshed with -update) and checks that patch and git apply accept them.
 func TestDiff(t *testing.T) {
 	tests := []struct {
-		name, a, b, want string
+		name, a, b string
 	}{
-		{"equal", "x\n", "x\n", ""},
-		{"one line changed in the middle", "1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\nfive\n6\n7\n8\n9\n",
-			"--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n"},
-		{"two changes far apart make two hunks", "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n", "one\n2\n3\n4\n5\n6\n7\n8\n9\nten\n",
-			"--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n-1\n+one\n 2\n 3\n 4\n@@ -7,4 +7,4 @@\n 7\n 8\n 9\n-10\n+ten\n"},
-		{"changes six lines apart share a hunk", "1\n2\n3\n4\n5\n6\n7\n8\n", "one\n2\n3\n4\n5\n6\n7\neight\n",
-			"--- a/f\n+++ b/f\n@@ -1,8 +1,8 @@\n-1\n+one\n 2\n 3\n 4\n 5\n 6\n 7\n-8\n+eight\n"},
-		{"from empty", "", "a\n", "--- a/f\n+++ b/f\n@@ -0,0 +1 @@\n+a\n"},
-		{"no final newline on both sides", "a\nb", "a\nc", "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"},
-		{"final newline added", "a", "a\n", "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+a\n"},
-		{"CRLF kept in lines", "a\r\nb\r\n", "a\r\nc\r\n", "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n"},
+		{"one-line-changed", "1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\nfive\n6\n7\n8\n9\n"},
+		{"two-hunks", "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n", "one\n2\n3\n4\n5\n6\n7\n8\n9\nten\n"},
+		{"shared-context", "1\n2\n3\n4\n5\n6\n7\n8\n", "one\n2\n3\n4\n5\n6\n7\neight\n"},
+		{"from-empty", "", "a\n"},
+		{"to-empty", "a\nb\n", ""},
+		{"no-final-newline", "a\nb", "a\nc"},
+		{"final-newline-added", "a", "a\n"},
+		{"crlf", "a\r\nb\r\n", "a\r\nc\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := string(unidiff.Diff("f", []byte(tt.a), []byte(tt.b)))
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("Diff (-want +got):\n%s", d)
+			got := unidiff.Diff("f", []byte(tt.a), []byte(tt.b))
+			golden.Check(t, filepath.Join("testdata", tt.name+".diff"), got)
+			for _, tool := range patchtest.Tools {
+				if applied := patchtest.Apply(t, tool, "f", []byte(tt.a), got); string(applied) != tt.b {
+					t.Errorf("%s gave %q, want %q", tool, applied, tt.b)
+				}
 			}
 		})
+	}
+	if d := unidiff.Diff("f", []byte("x\n"), []byte("x\n")); d != nil {
+		t.Errorf("Diff of equal texts = %q, want nil", d)
 	}
 }
 
