@@ -207,13 +207,13 @@ func checkText(b []byte) error {
 		i += size
 	}
 	first, kind := -1, ""
-	for _, m := range []struct{ mark, kind string }{{"{{", "Helm or Jinja"}, {"{%", "Jinja"}, {"<%", "ERB"}} {
+	for _, m := range []struct{ mark, kind string }{{"{{", "a Helm or Jinja"}, {"{%", "a Jinja"}, {"<%", "an ERB"}} {
 		if i := bytes.Index(b, []byte(m.mark)); i >= 0 && (first < 0 || i < first) {
 			first, kind = i, m.kind
 		}
 	}
 	if first >= 0 {
-		return errorAt(b, first, fmt.Sprintf("%q: this looks like a %s template, not plain TOML", b[first:first+2], kind), ErrTemplate,
+		return errorAt(b, first, fmt.Sprintf("%q: this looks like %s template, not plain TOML", b[first:first+2], kind), ErrTemplate,
 			"templates are not supported yet: set the offset in the chart's values or the role's variables, or run apim-offset on the rendered file")
 	}
 	return nil

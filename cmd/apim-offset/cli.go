@@ -58,7 +58,13 @@ type fileError struct {
 	err  error
 }
 
-func (e *fileError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *fileError) Error() string {
+	var pe *patcher.Error
+	if errors.As(e.err, &pe) && pe.Line > 0 {
+		return e.path + ":" + e.err.Error() // file:line:col: message
+	}
+	return e.path + ": " + e.err.Error()
+}
 func (e *fileError) Unwrap() error { return e.err }
 
 // app holds one invocation's streams.
