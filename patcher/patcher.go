@@ -172,7 +172,7 @@ func Set(src []byte, n int) (*Result, error) {
 // load checks src and parses what follows its byte order mark.
 func load(src []byte) (bom []byte, doc *tomlutil.Document, err error) {
 	if len(src) > MaxSize {
-		return nil, nil, &Error{Msg: fmt.Sprintf("file is %d bytes, more than the %d this tool reads", len(src), MaxSize),
+		return nil, nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20),
 			Hint: "a deployment.toml is normally under 64 KiB: check that this is the right file", Err: ErrTooLarge}
 	}
 	bom, body := tomlutil.SplitBOM(src)

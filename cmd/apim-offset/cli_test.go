@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apim-offset/apim-offset/patcher"
+)
+
+// runCLI runs the command in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(append([]string{"apim-offset"}, args...), strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// folderNames lists the names in dir, to show that no temporary file stays.
+func folderNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestRefusalsLeaveFileAlone covers inputs a text script cannot hold: each is
+// refused with exit 2 and a located error, and the file and its folder stay
+// as they were.
+func TestRefusalsLeaveFileAlone(t *testing.T) {
+	tests := []struct {
+		name, content, wantErr string
+	}{
+		{"NUL byte", "[server]\nhost\x00 = 1\n", "deployment.toml:2:5: NUL byte"},
+		{"Latin-1", "[server]\n# caf\xe9\n", "deployment.toml:2:6: invalid UTF-8 byte 0xe9"},
+		{"duplicate after BOM", "\ufeff[server]\noffset = 1\noffset = 2\n", "deployment.toml:3:1: key offset is already defined"},
+		{"too large", strings.Repeat("# padding line\n", patcher.MaxSize/15+1), "deployment.toml: file is larger than 16 MiB, the most this tool reads"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "deployment.toml")
+			if err := os.WriteFile(path, []byte(tt.content), 0o640); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runCLI(t, "set", "2", "--file", path, "--yes")
+			if code != exitError || stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and nothing", code, stdout)
+			}
+			if !strings.HasPrefix(stderr, "apim-offset: error: "+dir) || !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("stderr %q, want an error saying %q", stderr, tt.wantErr)
+			}
+			got, err := os.ReadFile(path)
+			if err != nil || string(got) != tt.content {
+				t.Errorf("the file changed (err %v)", err)
+			}
+			if names := folderNames(t, dir); len(names) != 1 {
+				t.Errorf("folder holds %v, want only deployment.toml", names)
+			}
+		})
+	}
+}
+
+func TestUnchangedIsNotWritten(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "deployment.toml")
+	if err := os.WriteFile(path, []byte("[server]\noffset = 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	if code, stdout, _ := runCLI(t, "set", "2", "--file", path); code != exitOK || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	after, _ := os.Stat(path)
+	if !after.ModTime().Equal(old) || !os.SameFile(before, after) {
+		t.Errorf("the file was rewritten: mtime %v, same file %v", after.ModTime(), os.SameFile(before, after))
+	}
+}
+
+func TestWriteKeepsModeAndLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "configmap", "deployment.toml")
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, []byte("[server]\n#offset=0\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "deployment.toml")
+	if err := os.Symlink(filepath.Join("configmap", "deployment.toml"), link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "set", "3", "--file", link); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (err %v)", err)
+	}
+	got, _ := os.ReadFile(real)
+	if string(got) != "[server]\noffset=3\n" {
+		t.Errorf("target holds %q", got)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640", fi.Mode().Perm())
+	}
+	if names := folderNames(t, filepath.Dir(real)); len(names) != 1 {
+		t.Errorf("folder holds %v, want only deployment.toml", names)
+	}
+}
+
+func TestColorize(t *testing.T) {
+	in := "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\r\n+b\r\n c\n\\ No newline at end of file\n"
+	want := "\x1b[1m--- a/f\x1b[0m\n\x1b[1m+++ b/f\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-a\x1b[0m\r\n\x1b[32m+b\x1b[0m\r\n c\n\\ No newline at end of file\n"
+	if got := string(colorize([]byte(in))); got != want {
+		t.Errorf("colorize =\n%q\nwant\n%q", got, want)
+	}
+}
