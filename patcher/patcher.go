@@ -118,6 +118,16 @@ type Result struct {
 	From   Current // the offset before
 	To     int     // the offset after
 	Line   int     // 1-based line of the offset in Output
+
+	// Warnings are things the caller should tell the user: the edit was
+	// made, but may not do all they expect.
+	Warnings []Warning
+}
+
+// Warning is a note about the input, with its place.
+type Warning struct {
+	Line, Column int
+	Msg          string
 }
 
 // Changed reports whether Output differs from the input.
@@ -142,13 +152,14 @@ func Set(src []byte, n int) (*Result, error) {
 		return nil, err
 	}
 	from, err := current(doc)
-	if err != nil && !errors.Is(err, ErrValue) { // a placeholder value is replaced
-		return nil, err
+	var placeholder *Error
+	if errors.As(err, &placeholder) && errors.Is(err, ErrValue) {
+		err = nil // a placeholder such as "$env{OFFSET}" is replaced, with a warning
 	}
-	e, err := plan(doc, n)
 	if err != nil {
 		return nil, err
 	}
+	e := plan(doc, n)
 	body := doc.Src
 	out := make([]byte, 0, len(src)+len(e.text))
 	out = append(out, bom...)
@@ -156,6 +167,10 @@ func Set(src []byte, n int) (*Result, error) {
 	out = append(out, e.text...)
 	out = append(out, body[e.at.End:]...)
 	res := &Result{Output: out, Action: e.action, From: from, To: n}
+	if placeholder != nil {
+		res.Warnings = append(res.Warnings, Warning{Line: placeholder.Line, Column: placeholder.Column,
+			Msg: fmt.Sprintf("server.offset was %s, which WSO2 resolves at start-up; the number %d replaces it", from.Raw, n)})
+	}
 	res.Line, _ = tomlutil.Position(out[len(bom):], e.at.Start+e.valueAt)
 	if bytes.Equal(out, src) {
 		res.Action = Unchanged
@@ -234,7 +249,7 @@ func current(doc *tomlutil.Document) (Current, error) {
 	table, ok := server.(map[string]any)
 	if !ok {
 		what := describe(server)
-		if t := doc.Tables; len(t) > 0 && slices.ContainsFunc(t, func(t tomlutil.Table) bool { return t.Array && len(t.Key) == 1 && t.Key[0] == "server" }) {
+		if slices.ContainsFunc(doc.Tables, func(t tomlutil.Table) bool { return t.Array && slices.Equal(t.Key, []string{"server"}) }) {
 			what = "an array of tables ([[server]])"
 		}
 		return Current{}, shapeError(doc, fmt.Sprintf("server is %s, not a table", what), "server")
@@ -347,7 +362,7 @@ type edit struct {
 }
 
 // plan decides the edit that sets the offset to n, rule by rule.
-func plan(doc *tomlutil.Document, n int) (edit, error) {
+func plan(doc *tomlutil.Document, n int) edit {
 	src := doc.Src
 	num := strconv.Itoa(n)
 
@@ -355,7 +370,7 @@ func plan(doc *tomlutil.Document, n int) (edit, error) {
 	if i := doc.Find("server", "offset"); i >= 0 {
 		e := doc.Entries[i]
 		v := formatLike(src[e.Value.Start:e.Value.End], e.Kind, n)
-		return edit{at: e.Value, text: v, action: Replaced}, nil
+		return edit{at: e.Value, text: v, action: Replaced}
 	}
 
 	// Rule 2: uncomment "#offset=0" in the [server] region.
@@ -365,7 +380,7 @@ func plan(doc *tomlutil.Document, n int) (edit, error) {
 		text = append(text, formatLike(src[ce.Value.Start:ce.Value.End], ce.Kind, n)...)
 		text = append(text, src[ce.Value.End:ce.Body.End]...)
 		return edit{at: tomlutil.Span{Start: ce.Comment.Text.Start, End: ce.Body.End}, text: text,
-			valueAt: ce.Value.Start - ce.Body.Start, action: Uncommented}, nil
+			valueAt: ce.Value.Start - ce.Body.Start, action: Uncommented}
 	}
 
 	// Rule 3: add to the server table, however it is written.
@@ -378,13 +393,13 @@ func plan(doc *tomlutil.Document, n int) (edit, error) {
 		}
 		if last < 0 {
 			line := doc.Tables[t].Line
-			return addLine(src, line.End, tomlutil.Indent(src, line.Start), "offset", " = ", num), nil
+			return addLine(src, line.End, tomlutil.Indent(src, line.Start), "offset", " = ", num)
 		}
 		e := doc.Entries[last]
-		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), "offset", doc.Separator(e), num), nil
+		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), "offset", doc.Separator(e), num)
 	}
 	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == unstable.InlineTable {
-		return addToInline(doc, i, num), nil
+		return addToInline(doc, i, num)
 	}
 	last := -1
 	for i, e := range doc.Entries {
@@ -395,11 +410,11 @@ func plan(doc *tomlutil.Document, n int) (edit, error) {
 	if last >= 0 {
 		e := doc.Entries[last]
 		key := string(src[e.KeyRaw[0].Start:e.KeyRaw[0].End]) + ".offset"
-		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), key, doc.Separator(e), num), nil
+		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), key, doc.Separator(e), num)
 	}
 
 	// Rule 4: add a [server] table.
-	return addTable(doc, num), nil
+	return addTable(doc, num)
 }
 
 // addLine inserts the line key+sep+value at off, the start of a line or the
@@ -466,12 +481,9 @@ func addTable(doc *tomlutil.Document, num string) edit {
 	// introduce it. A block that reaches the top of the file is the file's
 	// own header comment, so it stays first.
 	top := at
-	for moved := true; moved; {
-		moved = false
-		for _, c := range doc.Comments {
-			if c.Line.End == top {
-				top, moved = c.Line.Start, true
-			}
+	for i := len(doc.Comments) - 1; i >= 0 && doc.Comments[i].Line.End >= top; i-- {
+		if doc.Comments[i].Line.End == top {
+			top = doc.Comments[i].Line.Start
 		}
 	}
 	if len(bytes.TrimSpace(src[:top])) > 0 {

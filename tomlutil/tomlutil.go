@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -212,7 +213,7 @@ func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string
 // Find returns the index of the entry whose full path is path, or -1.
 func (d *Document) Find(path ...string) int {
 	for i, e := range d.Entries {
-		if equalPath(e.Path, path) {
+		if slices.Equal(e.Path, path) {
 			return i
 		}
 	}
@@ -223,23 +224,11 @@ func (d *Document) Find(path ...string) int {
 // key is key, or -1.
 func (d *Document) FindTable(key ...string) int {
 	for i, t := range d.Tables {
-		if !t.Array && equalPath(t.Key, key) {
+		if !t.Array && slices.Equal(t.Key, key) {
 			return i
 		}
 	}
 	return -1
-}
-
-func equalPath(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // LineAt returns the line holding byte off: from the byte after the previous

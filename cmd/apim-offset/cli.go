@@ -80,15 +80,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"},
 	}
 	root := &cli.Command{
-		Name:                  "apim-offset",
-		Usage:                 "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
-		Version:               version(),
-		Writer:                stdout,
-		ErrWriter:             stderr,
-		Reader:                stdin,
-		HideHelpCommand:       true,
-		EnableShellCompletion: false,
-		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
+		Name:            "apim-offset",
+		Usage:           "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
+		Version:         version(),
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		Reader:          stdin,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(context.Context, *cli.Command, error) {},
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 			return &usageError{msg: err.Error(), hint: "run 'apim-offset --help'"}
 		},
@@ -266,6 +265,9 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	res, err := patcher.Set(src, n)
 	if err != nil {
 		return &fileError{t.path, err}
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.stderr, "apim-offset: warning: %s:%d:%d: %s\n", t.path, w.Line, w.Column, w.Msg)
 	}
 	if !res.Changed() {
 		fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
