@@ -168,8 +168,12 @@ func Set(src []byte, n int) (*Result, error) {
 	out = append(out, body[e.at.End:]...)
 	res := &Result{Output: out, Action: e.action, From: from, To: n}
 	if placeholder != nil {
+		was := "not a whole number"
+		if strings.Contains(from.Raw, "$") {
+			was = "which WSO2 resolves at start-up"
+		}
 		res.Warnings = append(res.Warnings, Warning{Line: placeholder.Line, Column: placeholder.Column,
-			Msg: fmt.Sprintf("server.offset was %s, which WSO2 resolves at start-up; the number %d replaces it", from.Raw, n)})
+			Msg: fmt.Sprintf("server.offset was %s, %s; the number %d replaces it", from.Raw, was, n)})
 	}
 	res.Line, _ = tomlutil.Position(out[len(bom):], e.at.Start+e.valueAt)
 	if bytes.Equal(out, src) {
@@ -267,7 +271,7 @@ func current(doc *tomlutil.Document) (Current, error) {
 			cur.Offset = int(v)
 			return cur, nil
 		case string:
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			if n, err := strconv.Atoi(v); err == nil {
 				cur.Offset = n
 				return cur, nil
 			}

@@ -111,6 +111,20 @@ func TestSetReplacesPlaceholder(t *testing.T) {
 	}
 }
 
+func TestSetReplacesFloat(t *testing.T) {
+	res, err := patcher.Set([]byte("[server]\noffset = 2.5\n"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(res.Output); got != "[server]\noffset = 2\n" {
+		t.Errorf("output %q", got)
+	}
+	want := []patcher.Warning{{Line: 2, Column: 10, Msg: "server.offset was 2.5, not a whole number; the number 2 replaces it"}}
+	if d := cmp.Diff(want, res.Warnings); d != "" {
+		t.Errorf("warnings (-want +got):\n%s", d)
+	}
+}
+
 func TestGet(t *testing.T) {
 	tests := []struct {
 		name, in string
@@ -136,7 +150,9 @@ func TestGet(t *testing.T) {
 			}
 		})
 	}
-	if _, err := patcher.Get([]byte("[server]\noffset = \"$env{OFFSET}\"\n")); !errors.Is(err, patcher.ErrValue) {
-		t.Errorf("Get of a placeholder: error = %v, want ErrValue", err)
+	for _, in := range []string{"[server]\noffset = \"$env{OFFSET}\"\n", "[server]\noffset = \" 2\"\n", "[server]\noffset = 2.0\n"} {
+		if _, err := patcher.Get([]byte(in)); !errors.Is(err, patcher.ErrValue) {
+			t.Errorf("Get(%q): error = %v, want ErrValue", in, err)
+		}
 	}
 }
