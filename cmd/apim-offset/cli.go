@@ -10,20 +10,16 @@ package main
 //   - Colour only when stdout is a terminal and NO_COLOR is unset.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 
-	"github.com/apim-offset/apim-offset/internal/atomicfile"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/unidiff"
 	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
 	"golang.org/x/term"
@@ -34,13 +30,12 @@ const (
 	exitError = 2
 )
 
-// configPath is where deployment.toml stands under a server's home.
-var configPath = filepath.Join("repository", "conf", "deployment.toml")
-
-const usageFooter = `Choosing the file:
-  --home DIR    DIR/repository/conf/deployment.toml
+var usageFooter = `Choosing the file:
+  --home DIR    DIR/repository/conf/deployment.toml (DIR/conf/deployment.toml for
+                Micro Integrator); the product is told by the start script in DIR/bin
   --file PATH   PATH itself
-  neither       $APIM_HOME/repository/conf/deployment.toml
+  neither       $APIM_HOME as --home
+  --product P   the product, when it cannot be told: ` + productList + `
 
 Exit codes:
   0  done, or nothing to do (the offset was already N)
@@ -67,6 +62,9 @@ func (e *fileError) Error() string {
 }
 func (e *fileError) Unwrap() error { return e.err }
 
+// productList names the products --product takes.
+var productList = strings.Join(wso2.IDs(), ", ")
+
 // app holds one invocation's streams.
 type app struct {
 	stdin          io.Reader
@@ -78,6 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fileFlags := []cli.Flag{
 		&cli.StringFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml"},
 		&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"},
+		&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 	}
 	root := &cli.Command{
 		Name:            "apim-offset",
@@ -101,7 +100,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				ArgsUsage: "N",
 				Description: "Prints the diff on stdout, then writes the file: after asking when stdin is a\n" +
 					"terminal, without asking otherwise or with --yes. Flags may come before or after N.\n" +
-					"N is a whole number from 0 to " + strconv.Itoa(wso2.MaxOffset) + ".\n\n" +
+					"N is a whole number from 0 to the product's largest offset: " + strconv.Itoa(wso2.MaxOffset) + "\n" +
+					"for API Manager, whose highest default port that moves is 11111 (JMX).\n\n" +
 					"Examples:\n" +
 					"  apim-offset set 2 --home /opt/wso2am-4.5.0\n" +
 					"  apim-offset set 2 --file conf/deployment.toml --dry-run > offset.patch\n" +
@@ -144,6 +144,11 @@ func usageErr(name string) cli.OnUsageErrorFunc {
 	}
 }
 
+// warnf prints a warning on stderr.
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.stderr, "apim-offset: warning: "+format+"\n", args...)
+}
+
 // report prints err on stderr in the form the output rules give.
 func (a *app) report(err error) {
 	msg, hint := err.Error(), ""
@@ -159,158 +164,6 @@ func (a *app) report(err error) {
 	if hint != "" {
 		fmt.Fprintf(a.stderr, "apim-offset: hint: %s\n", hint)
 	}
-}
-
-// target is the file a command works on.
-type target struct {
-	path  string // as opened
-	label string // as named in the diff: relative to the home, or as given
-}
-
-func resolve(cmd *cli.Command) (target, error) {
-	home, file := cmd.String("home"), cmd.String("file")
-	switch {
-	case home != "" && file != "":
-		return target{}, &usageError{msg: "--home and --file both given", hint: "use one: --home names the server's folder, --file the deployment.toml"}
-	case file != "":
-		label := filepath.ToSlash(filepath.Clean(file))
-		label = strings.TrimLeft(strings.TrimPrefix(label, filepath.VolumeName(label)), "/")
-		return target{path: file, label: label}, nil
-	case home == "":
-		home = os.Getenv("APIM_HOME")
-		if home == "" {
-			return target{}, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
-		}
-	}
-	return target{path: filepath.Join(home, configPath), label: filepath.ToSlash(configPath)}, nil
-}
-
-// read returns the file's bytes, refusing what is not a regular file or is
-// larger than the patcher reads.
-func read(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	// Read one byte more than the limit, so the patcher sees and names an
-	// oversized file without this reading all of it.
-	return io.ReadAll(io.LimitReader(f, patcher.MaxSize+1))
-}
-
-func (a *app) load(cmd *cli.Command) (target, []byte, error) {
-	t, err := resolve(cmd)
-	if err != nil {
-		return t, nil, err
-	}
-	src, err := read(t.path)
-	if err != nil {
-		err = &fileError{t.path, unwrapPath(err)}
-		if errors.Is(err, os.ErrNotExist) && cmd.String("file") == "" {
-			return t, nil, &usageError{msg: err.Error(), hint: "--home (or APIM_HOME) is the server's folder, the one that holds repository/conf; for Micro Integrator use --file <home>/conf/deployment.toml"}
-		}
-		return t, nil, err
-	}
-	return t, src, nil
-}
-
-// unwrapPath drops the *fs.PathError around err, as the path is printed
-// first, and its "open" as well: "no such file or directory" says enough.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		if pe.Op == "open" {
-			return pe.Err
-		}
-		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
-	}
-	return err
-}
-
-func parseOffset(cmd *cli.Command) (int, error) {
-	args := cmd.Args()
-	n, err := strconv.Atoi(args.First())
-	if err == nil && (n < 0 || n > wso2.MaxOffset) || args.Len() == 1 && err != nil {
-		// A negative N ends flag parsing ("set -1 --home X"): name the
-		// real problem, not the arguments that follow.
-		return 0, &usageError{msg: fmt.Sprintf("offset %q is not a whole number from 0 to %d", args.First(), wso2.MaxOffset),
-			hint: fmt.Sprintf("every port moves up by the offset, and the highest one that moves is %d (JMX): %d + %d = 65535", wso2.HighestShiftingPort, wso2.HighestShiftingPort, wso2.MaxOffset)}
-	}
-	switch args.Len() {
-	case 0:
-		return 0, &usageError{msg: "no offset given", hint: "run 'apim-offset set N --home DIR' with N from 0 to " + strconv.Itoa(wso2.MaxOffset)}
-	case 1:
-	default:
-		return 0, &usageError{msg: fmt.Sprintf("one offset expected, got %d arguments: %s", args.Len(), strings.Join(args.Slice(), " ")), hint: "run 'apim-offset set --help'"}
-	}
-	return n, nil
-}
-
-func (a *app) set(_ context.Context, cmd *cli.Command) error {
-	n, err := parseOffset(cmd)
-	if err != nil {
-		return err
-	}
-	t, src, err := a.load(cmd)
-	if err != nil {
-		return err
-	}
-	res, err := patcher.Set(src, n)
-	if err != nil {
-		return &fileError{t.path, err}
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(a.stderr, "apim-offset: warning: %s:%d:%d: %s\n", t.path, w.Line, w.Column, w.Msg)
-	}
-	if !res.Changed() {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
-		return nil
-	}
-	d := unidiff.Diff(t.label, src, res.Output)
-	if isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" {
-		d = colorize(d)
-	}
-	if _, err := a.stdout.Write(d); err != nil {
-		return err
-	}
-	if cmd.Bool("dry-run") {
-		return nil
-	}
-	if !cmd.Bool("yes") && isTerminal(a.stdin) {
-		fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.path)
-		answer, _ := bufio.NewReader(a.stdin).ReadString('\n')
-		if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
-			fmt.Fprintf(a.stderr, "apim-offset: %s: not changed\n", t.path)
-			return nil
-		}
-	}
-	if err := atomicfile.Replace(t.path, res.Output); err != nil {
-		return &fileError{t.path, fmt.Errorf("cannot replace the file: %w", unwrapPath(err))}
-	}
-	return nil
-}
-
-func (a *app) get(_ context.Context, cmd *cli.Command) error {
-	if cmd.Args().Len() > 0 {
-		return &usageError{msg: "get takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "to change the offset, run 'apim-offset set N'"}
-	}
-	t, src, err := a.load(cmd)
-	if err != nil {
-		return err
-	}
-	cur, err := patcher.Get(src)
-	if err != nil {
-		return &fileError{t.path, err}
-	}
-	_, err = fmt.Fprintln(a.stdout, cur.Offset)
-	return err
 }
 
 // version is the module version and VCS revision the binary was built from.

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/apim-offset/apim-offset/internal/atomicfile"
+	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/unidiff"
+	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/urfave/cli/v3"
+)
+
+// parseOffset reads N, a whole number of 0 or more; the product's bound is
+// checked once the product is known (checkOffset).
+func parseOffset(cmd *cli.Command) (int, error) {
+	args := cmd.Args()
+	n, err := strconv.Atoi(args.First())
+	if err == nil && n < 0 || args.Len() == 1 && err != nil {
+		// A negative N ends flag parsing ("set -1 --home X"): name the
+		// real problem, not the arguments that follow.
+		return 0, &usageError{msg: fmt.Sprintf("offset %q is not a whole number of 0 or more", args.First()),
+			hint: fmt.Sprintf("every port moves up by the offset: 2 moves 9443 to 9445; API Manager takes up to %d", wso2.MaxOffset)}
+	}
+	switch args.Len() {
+	case 0:
+		return 0, &usageError{msg: "no offset given", hint: "run 'apim-offset set N --home DIR'"}
+	case 1:
+		return n, nil
+	}
+	return 0, &usageError{msg: fmt.Sprintf("one offset expected, got %d arguments: %s", args.Len(), strings.Join(args.Slice(), " ")), hint: "run 'apim-offset set --help'"}
+}
+
+// checkOffset refuses an offset that would move one of p's default ports
+// past 65535.
+func checkOffset(n int, p wso2.Product) error {
+	if max := p.MaxOffset(); n > max {
+		top := p.HighestShifting()
+		return &usageError{msg: fmt.Sprintf("offset %d is larger than %d, the most %s takes", n, max, p.Name),
+			hint: fmt.Sprintf("its highest default port that moves is %d (%s): %d + %d = 65535", top.Port, top.Purpose, top.Port, max)}
+	}
+	return nil
+}
+
+func (a *app) set(_ context.Context, cmd *cli.Command) error {
+	n, err := parseOffset(cmd)
+	if err != nil {
+		return err
+	}
+	t, src, err := a.load(cmd)
+	if err != nil {
+		return err
+	}
+	if err := checkOffset(n, t.product); err != nil {
+		return err
+	}
+	res, err := patcher.Set(src, n)
+	if err != nil {
+		return &fileError{t.path, err}
+	}
+	for _, w := range res.Warnings {
+		a.warnf("%s:%d:%d: %s", t.path, w.Line, w.Column, w.Msg)
+	}
+	if !res.Changed() {
+		fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
+		return nil
+	}
+	d := unidiff.Diff(t.label, src, res.Output)
+	if isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" {
+		d = colorize(d)
+	}
+	if _, err := a.stdout.Write(d); err != nil {
+		return err
+	}
+	if cmd.Bool("dry-run") {
+		return nil
+	}
+	if !cmd.Bool("yes") && isTerminal(a.stdin) {
+		fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.path)
+		answer, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
+			fmt.Fprintf(a.stderr, "apim-offset: %s: not changed\n", t.path)
+			return nil
+		}
+	}
+	if err := atomicfile.Replace(t.path, res.Output); err != nil {
+		return &fileError{t.path, fmt.Errorf("cannot replace the file: %w", unwrapPath(err))}
+	}
+	return nil
+}
+
+func (a *app) get(_ context.Context, cmd *cli.Command) error {
+	if cmd.Args().Len() > 0 {
+		return &usageError{msg: "get takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "to change the offset, run 'apim-offset set N'"}
+	}
+	_, offset, err := a.offset(cmd)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.stdout, offset)
+	return err
+}
+
+// offset reads the offset the target's server will use: the file's, or the
+// product's default when the file sets none.
+func (a *app) offset(cmd *cli.Command) (target, int, error) {
+	t, src, err := a.load(cmd)
+	if err != nil {
+		return t, 0, err
+	}
+	cur, err := patcher.Get(src)
+	if err != nil {
+		return t, 0, &fileError{t.path, err}
+	}
+	if cur.Source == patcher.SourceSet {
+		return t, cur.Offset, nil
+	}
+	if !t.known && !t.warned {
+		a.warnf("%s: no offset set, and the product is not known: %s uses %d (Micro Integrator would use 10; give --product)", t.path, t.product.Name, t.product.DefaultOffset)
+	}
+	return t, t.product.DefaultOffset, nil
+}

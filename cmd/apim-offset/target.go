@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/urfave/cli/v3"
+)
+
+// target is the file a command works on and the product it belongs to.
+type target struct {
+	path    string // the deployment.toml, as opened
+	label   string // its name in a diff: relative to the home, or as given
+	home    string // the server's home; "" when not known
+	product wso2.Product
+	known   bool   // the product was given with --product or found in the home
+	how     string // what told the product: "--product" or the files found
+	warned  bool   // a warning about the product was printed
+}
+
+// resolve works out the file and the product from --home, --file, --product
+// and $APIM_HOME. It warns when a home was named but holds no known product.
+func (a *app) resolve(cmd *cli.Command) (target, error) {
+	home, file := cmd.String("home"), cmd.String("file")
+	if home != "" && file != "" {
+		return target{}, &usageError{msg: "--home and --file both given", hint: "use one: --home names the server's folder, --file the deployment.toml"}
+	}
+	namedHome := home != ""
+	if home == "" && file == "" {
+		home = os.Getenv("APIM_HOME")
+		namedHome = home != ""
+		if home == "" {
+			return target{}, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
+		}
+	}
+	if home == "" {
+		home = homeOf(file)
+	}
+	t := target{home: home, product: wso2.Default}
+	if id := cmd.String("product"); id != "" {
+		p, ok := wso2.Lookup(id)
+		if !ok {
+			return target{}, &usageError{msg: fmt.Sprintf("unknown product %q", id), hint: "--product takes one of " + strings.Join(wso2.IDs(), ", ")}
+		}
+		t.product, t.known, t.how = p, true, "--product"
+	} else if home != "" {
+		t.product, t.how, t.known = wso2.Detect(os.DirFS(home))
+		if !t.known && namedHome {
+			t.warned = true
+			a.warnf("%s: no WSO2 start script found in bin/: taking it for %s (give --product to say which)", home, t.product.Name)
+		}
+	}
+	if file != "" {
+		label := filepath.ToSlash(filepath.Clean(file))
+		t.path, t.label = file, strings.TrimLeft(strings.TrimPrefix(label, filepath.VolumeName(label)), "/")
+	} else {
+		t.path, t.label = filepath.Join(home, filepath.FromSlash(t.product.Config)), t.product.Config
+	}
+	return t, nil
+}
+
+// homeOf returns the home a deployment.toml lies in by WSO2's layout
+// (HOME/repository/conf or, for Micro Integrator, HOME/conf), or "".
+func homeOf(file string) string {
+	conf := filepath.Dir(filepath.Clean(file))
+	if filepath.Base(conf) != "conf" {
+		return ""
+	}
+	parent := filepath.Dir(conf)
+	if filepath.Base(parent) == "repository" {
+		return filepath.Dir(parent)
+	}
+	return parent
+}
+
+// read returns the file's bytes, refusing what is not a regular file or is
+// larger than the patcher reads.
+func read(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	// Read one byte more than the limit, so the patcher sees and names an
+	// oversized file without this reading all of it.
+	return io.ReadAll(io.LimitReader(f, patcher.MaxSize+1))
+}
+
+// load resolves the target and reads its file.
+func (a *app) load(cmd *cli.Command) (target, []byte, error) {
+	t, err := a.resolve(cmd)
+	if err != nil {
+		return t, nil, err
+	}
+	src, err := read(t.path)
+	if err != nil {
+		err = &fileError{t.path, unwrapPath(err)}
+		if errors.Is(err, os.ErrNotExist) && cmd.String("file") == "" {
+			return t, nil, &usageError{msg: err.Error(), hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf; Micro Integrator keeps its file in conf/: add --product mi"}
+		}
+		return t, nil, err
+	}
+	return t, src, nil
+}
+
+// unwrapPath drops the *fs.PathError around err, as the path is printed
+// first, and its "open" as well: "no such file or directory" says enough.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		if pe.Op == "open" {
+			return pe.Err
+		}
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
