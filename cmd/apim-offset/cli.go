@@ -122,10 +122,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				OnUsageError: usageErr("get"),
 				Action:       a.get,
 			},
+			{
+				Name:  "ports",
+				Usage: "list the product's default ports and where they are at the offset",
+				Description: "The product and offset come from the file (--home, --file or $APIM_HOME), or\n" +
+					"from --product at its default offset; --offset N shows them at N instead.\n" +
+					"Ports marked 'off by default' are closed in a default installation, and\n" +
+					"'inferred' rows are not verified against WSO2's code.\n\n" +
+					"Examples:\n" +
+					"  apim-offset ports --home /opt/wso2am-4.5.0\n" +
+					"  apim-offset ports --product mi --offset 3 --json\n\n" + usageFooter,
+				Flags: append(fileFlags,
+					&cli.IntFlag{Name: "offset", Usage: "show the ports at offset `N` instead of the file's"},
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+				),
+				OnUsageError: usageErr("ports"),
+				Action:       a.ports,
+			},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
-				return &usageError{msg: fmt.Sprintf("unknown command %q", cmd.Args().First()), hint: "the commands are set and get: run 'apim-offset --help'"}
+				return &usageError{msg: fmt.Sprintf("unknown command %q", cmd.Args().First()), hint: "the commands are set, get and ports: run 'apim-offset --help'"}
 			}
 			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR' or 'apim-offset --help'"}
 		},

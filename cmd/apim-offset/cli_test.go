@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/patcher"
 )
 
@@ -126,5 +127,26 @@ func TestColorize(t *testing.T) {
 	want := "\x1b[1m--- a/f\x1b[0m\n\x1b[1m+++ b/f\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-a\x1b[0m\r\n\x1b[32m+b\x1b[0m\r\n c\n\\ No newline at end of file\n"
 	if got := string(colorize([]byte(in))); got != want {
 		t.Errorf("colorize =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestPortsGolden runs ports on every sample home under fixtures/homes and
+// compares the table with fixtures/homes/<home>.ports (-update rewrites).
+func TestPortsGolden(t *testing.T) {
+	homes, err := filepath.Glob(filepath.Join("..", "..", "fixtures", "homes", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, home := range homes {
+		if fi, err := os.Stat(home); err != nil || !fi.IsDir() {
+			continue
+		}
+		t.Run(filepath.Base(home), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "ports", "--home", home)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			golden.Check(t, home+".ports", []byte(stdout+stderr))
+		})
 	}
 }

@@ -97,7 +97,7 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 	if cmd.Args().Len() > 0 {
 		return &usageError{msg: "get takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "to change the offset, run 'apim-offset set N'"}
 	}
-	_, offset, err := a.offset(cmd)
+	_, offset, _, err := a.offset(cmd)
 	if err != nil {
 		return err
 	}
@@ -106,21 +106,21 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 }
 
 // offset reads the offset the target's server will use: the file's, or the
-// product's default when the file sets none.
-func (a *app) offset(cmd *cli.Command) (target, int, error) {
+// product's default when the file sets none (set is false then).
+func (a *app) offset(cmd *cli.Command) (t target, offset int, set bool, err error) {
 	t, src, err := a.load(cmd)
 	if err != nil {
-		return t, 0, err
+		return t, 0, false, err
 	}
 	cur, err := patcher.Get(src)
 	if err != nil {
-		return t, 0, &fileError{t.path, err}
+		return t, 0, false, &fileError{t.path, err}
 	}
 	if cur.Source == patcher.SourceSet {
-		return t, cur.Offset, nil
+		return t, cur.Offset, true, nil
 	}
 	if !t.known && !t.warned {
 		a.warnf("%s: no offset set, and the product is not known: %s uses %d (Micro Integrator would use 10; give --product)", t.path, t.product.Name, t.product.DefaultOffset)
 	}
-	return t, t.product.DefaultOffset, nil
+	return t, t.product.DefaultOffset, false, nil
 }

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/urfave/cli/v3"
+)
+
+// portsReport is what ports prints with --json.
+type portsReport struct {
+	Product   string       `json:"product"`
+	Name      string       `json:"name"`
+	Offset    int          `json:"offset"`
+	Source    string       `json:"source"`         // "file", "default" (none set) or "option" (--offset)
+	File      string       `json:"file,omitempty"` // the deployment.toml read, if any
+	MaxOffset int          `json:"max_offset"`
+	Ports     []portReport `json:"ports"`
+}
+
+type portReport struct {
+	Port      int    `json:"port"`
+	Effective int    `json:"effective"`
+	Shifts    bool   `json:"shifts"`
+	Enabled   bool   `json:"enabled"`  // open in a default installation
+	Inferred  bool   `json:"inferred"` // that it shifts is inferred, not verified
+	Purpose   string `json:"purpose"`
+}
+
+func (a *app) ports(_ context.Context, cmd *cli.Command) error {
+	if cmd.Args().Len() > 0 {
+		return &usageError{msg: "ports takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "give the offset with --offset N"}
+	}
+	r, err := a.portsReport(cmd)
+	if err != nil {
+		return err
+	}
+	if cmd.Bool("json") {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	fmt.Fprintf(a.stdout, "%s (%s) at offset %d", r.Name, r.Product, r.Offset)
+	switch {
+	case r.Source == "file":
+		fmt.Fprintf(a.stdout, ", set in %s\n", r.File)
+	case r.Source == "default" && r.File != "":
+		fmt.Fprintf(a.stdout, ", its default (%s sets none)\n", r.File)
+	case r.Source == "default":
+		fmt.Fprintf(a.stdout, ", its default\n")
+	default:
+		fmt.Fprintf(a.stdout, " (--offset)\n")
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "PORT\tEFFECTIVE\tSHIFTS\tPURPOSE\n")
+	for _, p := range r.Ports {
+		shifts, notes := "yes", ""
+		if !p.Shifts {
+			shifts = "no"
+		}
+		if !p.Enabled {
+			notes += " (off by default)"
+		}
+		if p.Inferred {
+			notes += " (inferred)"
+		}
+		fmt.Fprintf(w, "%d\t%d\t%s\t%s%s\n", p.Port, p.Effective, shifts, p.Purpose, notes)
+	}
+	return w.Flush()
+}
+
+// portsReport works out the product and offset: from the file when a home or
+// file is named (or $APIM_HOME is set and --product is not given), else from
+// --product; --offset overrides the file's offset.
+func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
+	var (
+		product      wso2.Product
+		offset       int
+		source, file string
+	)
+	if cmd.String("home") != "" || cmd.String("file") != "" || os.Getenv("APIM_HOME") != "" && cmd.String("product") == "" {
+		t, n, set, err := a.offset(cmd)
+		if err != nil {
+			return portsReport{}, err
+		}
+		product, offset, source, file = t.product, n, "file", t.path
+		if !set {
+			source = "default"
+		}
+	} else {
+		product = wso2.Default
+		if id := cmd.String("product"); id != "" {
+			p, ok := wso2.Lookup(id)
+			if !ok {
+				return portsReport{}, &usageError{msg: fmt.Sprintf("unknown product %q", id), hint: "--product takes one of " + productList}
+			}
+			product = p
+		} else {
+			a.warnf("no home, file or product given: showing %s (give --home or --product)", product.Name)
+		}
+		offset, source = product.DefaultOffset, "default"
+	}
+	if cmd.IsSet("offset") {
+		offset, source = int(cmd.Int("offset")), "option"
+		if offset < 0 {
+			return portsReport{}, &usageError{msg: fmt.Sprintf("offset %d is not a whole number of 0 or more", offset), hint: "run 'apim-offset ports --offset 2'"}
+		}
+		if err := checkOffset(offset, product); err != nil {
+			return portsReport{}, err
+		}
+	}
+	r := portsReport{Product: product.ID, Name: product.Name, Offset: offset, Source: source, File: file, MaxOffset: product.MaxOffset()}
+	for _, p := range product.Ports {
+		r.Ports = append(r.Ports, portReport{Port: p.Port, Effective: p.Effective(offset), Shifts: p.Shifts,
+			Enabled: p.Enabled, Inferred: p.Inferred, Purpose: p.Purpose})
+	}
+	return r, nil
+}
