@@ -111,13 +111,34 @@ const (
 	AddedTable  Action = "added-table" // rule 4: a [server] table was added
 )
 
+// Options ask SetWith for more than the offset.
+type Options struct {
+	// ShiftLiterals, when not empty, are the product's default ports: the
+	// URLs to this server that use one of them (see LiteralPorts) move to
+	// the new offset in the same edit.
+	ShiftLiterals []int
+
+	// DefaultOffset is the offset the server uses when the file sets none
+	// (Micro Integrator's is 10): the offset literal ports are taken to be
+	// at then.
+	DefaultOffset int
+}
+
+// Shifted is a literal port SetWith moved.
+type Shifted struct {
+	LiteralPort
+	To int // the port written now
+}
+
 // Result is the outcome of Set.
 type Result struct {
-	Output []byte  // the new file; equal to the input when Action is Unchanged
-	Action Action  //
-	From   Current // the offset before
-	To     int     // the offset after
-	Line   int     // 1-based line of the offset in Output
+	Output  []byte    // the new file; the input itself when nothing changed
+	Action  Action    // what was done to the offset
+	From    Current   // the offset before
+	To      int       // the offset after
+	Line    int       // 1-based line of the offset in Output
+	Shifted []Shifted // literal ports moved, with Options.ShiftLiterals
+	changed bool
 
 	// Warnings are things the caller should tell the user: the edit was
 	// made, but may not do all they expect.
@@ -131,7 +152,7 @@ type Warning struct {
 }
 
 // Changed reports whether Output differs from the input.
-func (r *Result) Changed() bool { return r.Action != Unchanged }
+func (r *Result) Changed() bool { return r.changed }
 
 // Get returns the offset src gives the server.
 func Get(src []byte) (Current, error) {
@@ -143,7 +164,10 @@ func Get(src []byte) (Current, error) {
 }
 
 // Set returns src with the server's offset set to n.
-func Set(src []byte, n int) (*Result, error) {
+func Set(src []byte, n int) (*Result, error) { return SetWith(src, n, Options{}) }
+
+// SetWith is Set with options.
+func SetWith(src []byte, n int, opt Options) (*Result, error) {
 	if n < 0 || n > MaxOffset {
 		return nil, &Error{Msg: fmt.Sprintf("offset %d is out of range 0..%d", n, MaxOffset), Err: ErrRange}
 	}
@@ -159,14 +183,31 @@ func Set(src []byte, n int) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := plan(doc, n)
 	body := doc.Src
-	out := make([]byte, 0, len(src)+len(e.text))
-	out = append(out, bom...)
-	out = append(out, body[:e.at.Start]...)
-	out = append(out, e.text...)
-	out = append(out, body[e.at.End:]...)
-	res := &Result{Output: out, Action: e.action, From: from, To: n}
+	e := plan(doc, n)
+	res := &Result{Action: e.action, From: from, To: n}
+	if bytes.Equal(body[e.at.Start:e.at.End], e.text) {
+		res.Action = Unchanged
+	}
+	res.Line, _ = tomlutil.Position(body, e.at.Start)
+	res.Line += bytes.Count(e.text[:e.valueAt], []byte{'\n'})
+	edits := []edit{e}
+	var shift func(string) string
+	if len(opt.ShiftLiterals) > 0 {
+		old := opt.DefaultOffset
+		if from.Source == SourceSet && placeholder == nil {
+			old = from.Offset
+		}
+		m := newMatcher(doc, opt.ShiftLiterals, old)
+		for _, l := range m.find(doc) {
+			if to := l.Default + n; to != l.Port {
+				edits = append(edits, edit{at: l.at, text: []byte(strconv.Itoa(to))})
+				res.Shifted = append(res.Shifted, Shifted{LiteralPort: l, To: to})
+			}
+		}
+		shift = func(s string) string { return m.shift(s, n) }
+	}
+	out := splice(bom, body, edits)
 	if placeholder != nil {
 		was := "not a whole number"
 		if strings.Contains(from.Raw, "$") {
@@ -175,17 +216,34 @@ func Set(src []byte, n int) (*Result, error) {
 		res.Warnings = append(res.Warnings, Warning{Line: placeholder.Line, Column: placeholder.Column,
 			Msg: fmt.Sprintf("server.offset was %s, %s; the number %d replaces it", from.Raw, was, n)})
 	}
-	res.Line, _ = tomlutil.Position(out[len(bom):], e.at.Start+e.valueAt)
 	if bytes.Equal(out, src) {
-		res.Action = Unchanged
 		res.Output = src
 		return res, nil
 	}
-	if err := verify(out[len(bom):], doc.Values, n); err != nil {
+	res.Output, res.changed = out, true
+	if err := verify(out[len(bom):], doc.Values, n, shift); err != nil {
 		return nil, &Error{Msg: err.Error(), Err: ErrVerify,
 			Hint: "this is a bug in apim-offset; nothing was written: please report it with the file"}
 	}
 	return res, nil
+}
+
+// splice returns bom and body with the edits made; they must not overlap.
+func splice(bom, body []byte, edits []edit) []byte {
+	slices.SortFunc(edits, func(a, b edit) int { return a.at.Start - b.at.Start })
+	size := len(bom) + len(body)
+	for _, e := range edits {
+		size += len(e.text) - e.at.Len()
+	}
+	out := make([]byte, 0, size)
+	out = append(out, bom...)
+	prev := 0
+	for _, e := range edits {
+		out = append(out, body[prev:e.at.Start]...)
+		out = append(out, e.text...)
+		prev = e.at.End
+	}
+	return append(out, body[prev:]...)
 }
 
 // load checks src and parses what follows its byte order mark.

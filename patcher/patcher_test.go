@@ -3,6 +3,8 @@ package patcher_test
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -154,5 +156,35 @@ func TestGet(t *testing.T) {
 		if _, err := patcher.Get([]byte(in)); !errors.Is(err, patcher.ErrValue) {
 			t.Errorf("Get(%q): error = %v, want ErrValue", in, err)
 		}
+	}
+}
+
+func TestLiteralPorts(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "fixtures", "real-apim-4.5", "input.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := patcher.LiteralPorts(src, apimPorts, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type lit struct {
+		Line, Port, Default int
+		URL, Key            string
+	}
+	var lits []lit
+	for _, l := range got {
+		lits = append(lits, lit{l.Line, l.Port, l.Default, l.URL, l.Key})
+	}
+	// The APIM 4.5 default hard-codes these four in its gateway environment;
+	// the commented-out tcp://localhost:9611 lines are not values.
+	want := []lit{
+		{66, 9099, 9099, "ws://localhost:9099", "apim.gateway.environment.ws_endpoint"},
+		{67, 8099, 8099, "wss://localhost:8099", "apim.gateway.environment.wss_endpoint"},
+		{70, 9021, 9021, "http://localhost:9021", "apim.gateway.environment.websub_event_receiver_http_endpoint"},
+		{71, 8021, 8021, "https://localhost:8021", "apim.gateway.environment.websub_event_receiver_https_endpoint"},
+	}
+	if d := cmp.Diff(want, lits); d != "" {
+		t.Errorf("LiteralPorts (-want +got):\n%s", d)
 	}
 }

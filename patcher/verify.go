@@ -10,8 +10,9 @@ import (
 )
 
 // verify decodes out and checks that server.offset is n and that every other
-// value equals before's.
-func verify(out []byte, before map[string]any, n int) error {
+// value equals before's: as it is, or, for a string, as shift makes it when
+// shift is not nil.
+func verify(out []byte, before map[string]any, n int, shift func(string) string) error {
 	after, err := tomlutil.Decode(out)
 	if err != nil {
 		return fmt.Errorf("the patched file does not parse: %v", err)
@@ -29,7 +30,7 @@ func verify(out []byte, before map[string]any, n int) error {
 	default:
 		return fmt.Errorf("the patched file has no number in server.offset")
 	}
-	if !equal(withoutOffset(before), withoutOffset(after)) {
+	if !equal(withoutOffset(before), withoutOffset(after), shift) {
 		return fmt.Errorf("the patched file changed a value other than server.offset")
 	}
 	return nil
@@ -59,8 +60,9 @@ func withoutOffset(v map[string]any) map[string]any {
 	return out
 }
 
-// equal compares decoded TOML values, taking NaN as equal to NaN.
-func equal(a, b any) bool {
+// equal compares decoded TOML values, taking NaN as equal to NaN, and a
+// string as equal to shift's version of it.
+func equal(a, b any, shift func(string) string) bool {
 	switch a := a.(type) {
 	case map[string]any:
 		b, ok := b.(map[string]any)
@@ -69,7 +71,7 @@ func equal(a, b any) bool {
 		}
 		for k, x := range a {
 			y, ok := b[k]
-			if !ok || !equal(x, y) {
+			if !ok || !equal(x, y, shift) {
 				return false
 			}
 		}
@@ -80,11 +82,16 @@ func equal(a, b any) bool {
 			return false
 		}
 		for i := range a {
-			if !equal(a[i], b[i]) {
+			if !equal(a[i], b[i], shift) {
 				return false
 			}
 		}
 		return true
+	case string:
+		if shift != nil {
+			a = shift(a)
+		}
+		return a == b
 	case float64:
 		b, ok := b.(float64)
 		return ok && (a == b || math.IsNaN(a) && math.IsNaN(b))

@@ -52,6 +52,17 @@ func (p Product) HighestShifting() Port {
 	return top
 }
 
+// ShiftingPorts lists the numbers of p's ports that move with the offset.
+func (p Product) ShiftingPorts() []int {
+	var out []int
+	for _, port := range p.Ports {
+		if port.Shifts {
+			out = append(out, port.Port)
+		}
+	}
+	return out
+}
+
 // Effective is the port at offset: moved by it when the port shifts.
 func (p Port) Effective(offset int) int {
 	if p.Shifts {
