@@ -1,0 +1,233 @@
+package doctor_test
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// fakeSystem stands in for the machine: no port is taken unless inUse says so.
+type fakeSystem struct {
+	env   map[string]string
+	procs []doctor.Process
+	alive map[int]bool
+	inUse map[int]string
+}
+
+func (f fakeSystem) Getenv(k string) string               { return f.env[k] }
+func (f fakeSystem) Processes() ([]doctor.Process, error) { return f.procs, nil }
+func (f fakeSystem) Alive(pid int) bool                   { return f.alive[pid] }
+func (f fakeSystem) PortInUse(port int) (bool, int, string) {
+	owner, ok := f.inUse[port]
+	return ok, 0, owner
+}
+
+// home unpacks testdata/<name>.txtar into a new folder and returns it as a
+// doctor.Home of API Manager 4.x.
+func home(t *testing.T, name string) doctor.Home {
+	t.Helper()
+	a, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range a.Files {
+		path := filepath.Join(dir, f.Name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, "repository", "conf", "deployment.toml")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doctor.Home{Dir: dir, Product: wso2.Default, File: file, Src: src}
+}
+
+// finding is what a test compares: paths relative to the home.
+type finding struct {
+	Severity     doctor.Severity
+	Check        string
+	File         string
+	Line         int
+	Source       string
+	Message, Fix string
+}
+
+func relative(h doctor.Home, fs []doctor.Finding) []finding {
+	var out []finding
+	for _, f := range fs {
+		file := f.File
+		if file != "" {
+			file, _ = filepath.Rel(h.Dir, file)
+			file = filepath.ToSlash(file)
+		}
+		out = append(out, finding{f.Severity, f.Check, file, f.Line, f.Source, f.Message, f.Fix})
+	}
+	return out
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string // the case
+		home string // testdata/<home>.txtar
+		sys  func(dir string) fakeSystem
+		want []finding
+	}{
+		{"-DportOffset in a start script", "override-script", nil, []finding{
+			{doctor.Error, "port-offset-override", "bin/api-manager.sh", 2, "", "-DportOffset=3 overrides the file's offset 2: the server runs at offset 3",
+				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
+		}},
+		{"-DportOffset equal to the file's", "override-script-same", nil, []finding{
+			{doctor.Warning, "port-offset-override", "bin/api-manager.sh", 2, "", "-DportOffset=2 overrides the file's offset (the same 2 now): a later change to the file will not take effect",
+				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
+		}},
+		{"commented out in sh and bat", "override-script-commented", nil, nil},
+		{"-DavoidConfigUpdate=true", "avoid-config-update", nil, []finding{
+			{doctor.Error, "avoid-config-update", "bin/api-manager.sh", 2, "", "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them", "remove it from api-manager.sh"},
+		}},
+		{"-DavoidConfigUpdate=false", "avoid-config-update-false", nil, nil},
+		{"-DportOffset in JAVA_OPTS", "plain", func(string) fakeSystem {
+			return fakeSystem{env: map[string]string{"JAVA_OPTS": "-Xmx2g -DportOffset=7"}}
+		}, []finding{
+			{doctor.Error, "port-offset-override", "", 0, "JAVA_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
+				"remove it from JAVA_OPTS where the server starts: a -DportOffset system property wins over deployment.toml"},
+		}},
+		{"JAVA_OPTS without it", "plain", func(string) fakeSystem {
+			return fakeSystem{env: map[string]string{"JAVA_OPTS": "-Xmx2g", "JVM_OPTS": "-Dfoo=bar"}}
+		}, nil},
+		{"-DportOffset in this home's running server", "plain", func(dir string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{{PID: 31, Args: []string{"java", "-Dcarbon.home=" + dir, "-DportOffset=5"}}}}
+		}, []finding{
+			{doctor.Error, "port-offset-override", "", 0, "pid 31", "-DportOffset=5 overrides the file's offset 2: the server runs at offset 5",
+				"restart the server without it (process 31 was started with it): a -DportOffset system property wins over deployment.toml"},
+		}},
+		{"-DportOffset in another home's server", "plain", func(string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{{PID: 32, Args: []string{"java", "-Dcarbon.home=/opt/other", "-DportOffset=5"}}}}
+		}, nil},
+		{"profile optimisation left a backup", "profile-backup", nil, []finding{
+			{doctor.Warning, "profile-optimisation", "repository/conf/deployment.toml.backup", 0, "",
+				"a profile optimisation replaced deployment.toml before (this is the old file): starting with -Dprofile or --optimize again replaces it, and the offset with it",
+				"start with --skipConfigOptimization, or set the offset again after the optimisation"},
+		}},
+		{"started with -Dprofile", "profile-none", func(dir string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{{PID: 40, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker"}}}}
+		}, []finding{
+			{doctor.Error, "profile-optimisation", "", 0, "pid 40",
+				"the server was started with -Dprofile=gateway-worker and without --skipConfigOptimization: each such start replaces deployment.toml with the gateway-worker profile template, and the offset with it",
+				"add --skipConfigOptimization to the start command"},
+			{doctor.Info, "profile-optimisation", "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
+		}},
+		{"started with -Dprofile and --skipConfigOptimization", "profile-none", func(dir string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{{PID: 41, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker", "--skipConfigOptimization"}}}}
+		}, []finding{
+			{doctor.Info, "profile-optimisation", "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
+		}},
+		{"running server", "running", func(string) fakeSystem { return fakeSystem{alive: map[int]bool{4242: true}} }, []finding{
+			{doctor.Warning, "running", "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
+		}},
+		{"stale pid file", "running", nil, []finding{
+			{doctor.Info, "running", "wso2carbon.pid", 0, "", "stale pid file: process 4242 is not running", ""},
+		}},
+		{"literal ports", "literals", nil, []finding{
+			{doctor.Warning, "literal-port", "repository/conf/deployment.toml", 7, "", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, but at offset 2 the server listens on 9101",
+				"write 9101, or run 'apim-offset set 2 --shift-literals'"},
+			{doctor.Info, "literal-port", "repository/conf/deployment.toml", 8, "", "wss://localhost:8101 (apim.gateway.environment.wss_endpoint) is a literal port: it will not move when the offset changes",
+				"change the offset with 'apim-offset set N --shift-literals' to move it too"},
+		}},
+		{"no literal ports", "literals-clean", nil, nil},
+		{"placeholder resolved", "placeholder", func(string) fakeSystem { return fakeSystem{env: map[string]string{"APIM_OFFSET": "3"}} }, []finding{
+			{doctor.Info, "offset-placeholder", "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}": APIM_OFFSET=3 in this environment`, ""},
+		}},
+		{"placeholder unset", "placeholder", nil, []finding{
+			{doctor.Warning, "offset-placeholder", "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}", and APIM_OFFSET is not set in this environment`,
+				"export APIM_OFFSET=N where the server starts, or set a number with 'apim-offset set N' (it replaces the placeholder)"},
+		}},
+		{"nothing to report", "plain", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := home(t, tt.home)
+			sys := fakeSystem{}
+			if tt.sys != nil {
+				sys = tt.sys(h.Dir)
+			}
+			got := relative(h, doctor.Check([]doctor.Home{h}, sys))
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("findings (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestPortInUse holds a real listener on a loopback port and checks that
+// doctor finds it taken at the offset that puts the console's 9443 there.
+func TestPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	offset := port - 9443
+	if offset < 0 || offset > wso2.MaxOffset {
+		t.Skipf("listener got port %d, which no offset of 9443 reaches", port)
+	}
+	var sys doctor.Local
+	inUse, pid, owner := sys.PortInUse(port)
+	if !inUse {
+		t.Fatalf("PortInUse(%d) = false with a listener on it", port)
+	}
+	if _, err := os.Stat("/proc/net/tcp"); err == nil && pid != os.Getpid() {
+		t.Errorf("owner pid %d (%s), want this test's %d", pid, owner, os.Getpid())
+	}
+
+	h := home(t, "plain")
+	h.Src = []byte("[server]\noffset = " + strconv.Itoa(offset) + "\n")
+	var found []doctor.Finding
+	for _, f := range doctor.Check([]doctor.Home{h}, sys) {
+		if f.Check == "port-in-use" && f.Source == "port "+strconv.Itoa(port) {
+			found = append(found, f)
+		}
+	}
+	if len(found) != 1 || found[0].Severity != doctor.Error || !strings.Contains(found[0].Message, "management console and servlet HTTPS") {
+		t.Errorf("findings for port %d: %+v", port, found)
+	}
+
+	l.Close()
+	if inUse, _, _ := sys.PortInUse(port); inUse {
+		t.Errorf("PortInUse(%d) = true after the listener closed", port)
+	}
+}
+
+func TestCollisions(t *testing.T) {
+	// At offsets 0 and 100, the first home's throttling SSL port 9711 is the
+	// second's throttling TCP port 9611 + 100; at 0 and 1 nothing meets.
+	a, b := home(t, "plain"), home(t, "plain")
+	a.Src = []byte("[server]\noffset = 0\n")
+	b.Src = []byte("[server]\noffset = 100\n")
+	var got []string
+	for _, f := range doctor.Check([]doctor.Home{a, b}, fakeSystem{}) {
+		got = append(got, string(f.Severity)+" "+f.Check+": "+strings.ReplaceAll(strings.ReplaceAll(f.Message, a.Dir, "A"), b.Dir, "B"))
+	}
+	want := []string{"error home-collision: at offsets 0 and 100, A and B both need port 9711 (throttling event receiver SSL here, throttling event receiver TCP there)"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
+	}
+	b.Src = []byte("[server]\noffset = 1\n")
+	if fs := doctor.Check([]doctor.Home{a, b}, fakeSystem{}); len(fs) != 0 {
+		t.Errorf("offsets 0 and 1: %+v", fs)
+	}
+}

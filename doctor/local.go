@@ -1,0 +1,104 @@
+package doctor
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Local is this machine: its environment, its processes from /proc, and
+// its ports, tried by binding them.
+type Local struct{}
+
+func (Local) Getenv(key string) string { return os.Getenv(key) }
+
+// Processes lists the processes whose command lines /proc shows.
+func (Local) Processes() ([]Process, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	var out []Process
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || len(data) == 0 {
+			continue
+		}
+		out = append(out, Process{PID: pid, Args: strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")})
+	}
+	return out, nil
+}
+
+// PortInUse tries to bind port on loopback and on the wildcard address; the
+// owner comes from /proc/net/tcp and the processes' open sockets.
+func (Local) PortInUse(port int) (bool, int, string) {
+	for _, addr := range []string{"127.0.0.1", ""} {
+		l, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
+		if err == nil {
+			l.Close()
+			continue
+		}
+		if errors.Is(err, syscall.EADDRINUSE) {
+			pid, owner := socketOwner(port)
+			return true, pid, owner
+		}
+	}
+	return false, 0, ""
+}
+
+// socketOwner finds the process listening on port, through the socket's
+// inode in /proc/net/tcp{,6} and the process whose fd links to it.
+func socketOwner(port int) (int, string) {
+	inode := ""
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		f, err := os.Open(table)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+			fields := strings.Fields(sc.Text())
+			if len(fields) < 10 || fields[3] != "0A" { // 0A: LISTEN
+				continue
+			}
+			i := strings.LastIndexByte(fields[1], ':')
+			if p, err := strconv.ParseInt(fields[1][i+1:], 16, 32); err == nil && int(p) == port {
+				inode = fields[9]
+			}
+		}
+		f.Close()
+		if inode != "" {
+			break
+		}
+	}
+	if inode == "" {
+		return 0, ""
+	}
+	target := fmt.Sprintf("socket:[%s]", inode)
+	procs, _ := os.ReadDir("/proc")
+	for _, e := range procs {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		fds, _ := os.ReadDir(filepath.Join("/proc", e.Name(), "fd"))
+		for _, fd := range fds {
+			if link, _ := os.Readlink(filepath.Join("/proc", e.Name(), "fd", fd.Name())); link == target {
+				comm, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+				return pid, strings.TrimSpace(string(comm))
+			}
+		}
+	}
+	return 0, ""
+}
