@@ -3,6 +3,7 @@ package doctor_test
 import (
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -229,5 +230,19 @@ func TestCollisions(t *testing.T) {
 	b.Src = []byte("[server]\noffset = 1\n")
 	if fs := doctor.Check([]doctor.Home{a, b}, fakeSystem{}); len(fs) != 0 {
 		t.Errorf("offsets 0 and 1: %+v", fs)
+	}
+}
+
+func TestLocalAlive(t *testing.T) {
+	var sys doctor.Local
+	if !sys.Alive(os.Getpid()) {
+		t.Errorf("Alive(own pid) = false")
+	}
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skipf("cannot run a process to wait for: %v", err)
+	}
+	if sys.Alive(cmd.Process.Pid) {
+		t.Errorf("Alive(%d) = true for a process that has exited", cmd.Process.Pid)
 	}
 }

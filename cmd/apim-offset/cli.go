@@ -38,7 +38,8 @@ var usageFooter = `Choosing the file:
   --product P   the product, when it cannot be told: ` + productList + `
 
 Exit codes:
-  0  done, or nothing to do (the offset was already N)
+  0  done, or nothing to do (the offset was already N); doctor: nothing at error level
+  1  doctor: problems found
   2  error: usage, I/O, invalid or unsupported file; nothing was written
 `
 
@@ -109,6 +110,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				Flags: append(fileFlags,
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking"},
+					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
 				),
 				OnUsageError: usageErr("set"),
 				Action:       a.set,
@@ -139,17 +141,45 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				OnUsageError: usageErr("ports"),
 				Action:       a.ports,
 			},
+			{
+				Name:  "doctor",
+				Usage: "find what will override or undo the offset, and ports that will not be free",
+				Description: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_OPTS or the\n" +
+					"running server's command line (it wins over the file); -DavoidConfigUpdate=true (the\n" +
+					"server ignores the file); API Manager 4.0-4.4 profile optimisation (it replaces the\n" +
+					"file); a running server (a new offset needs a restart); URLs to this server with\n" +
+					"literal default ports; the server's ports already taken on this machine; an offset\n" +
+					"placeholder; and, with several --home, homes whose ports collide.\n\n" +
+					"Exit codes:\n" +
+					"  0  nothing at error level (warnings and notes may be printed)\n" +
+					"  1  problems found: the offset will not work as the file says\n" +
+					"  2  error: usage, I/O, unreadable file\n\n" +
+					"Examples:\n" +
+					"  apim-offset doctor --home /opt/wso2am-4.5.0\n" +
+					"  apim-offset doctor --home /opt/apim-a --home /opt/apim-b --json\n",
+				Flags: []cli.Flag{
+					&cli.StringSliceFlag{Name: "home", Usage: "a server's home `DIR`; repeat it to check several together"},
+					&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+				},
+				OnUsageError: usageErr("doctor"),
+				Action:       a.doctor,
+			},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
-				return &usageError{msg: fmt.Sprintf("unknown command %q", cmd.Args().First()), hint: "the commands are set, get and ports: run 'apim-offset --help'"}
+				return &usageError{msg: fmt.Sprintf("unknown command %q", cmd.Args().First()), hint: "the commands are set, get, ports and doctor: run 'apim-offset --help'"}
 			}
 			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR' or 'apim-offset --help'"}
 		},
 	}
 	err := root.Run(context.Background(), args)
-	if err == nil {
+	var problems problemsFound
+	switch {
+	case err == nil:
 		return exitOK
+	case errors.As(err, &problems):
+		return exitProblems
 	}
 	a.report(err)
 	return exitError

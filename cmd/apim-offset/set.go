@@ -58,7 +58,11 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	if err := checkOffset(n, t.product); err != nil {
 		return err
 	}
-	res, err := patcher.Set(src, n)
+	var opt patcher.Options
+	if cmd.Bool("shift-literals") {
+		opt = patcher.Options{ShiftLiterals: t.product.ShiftingPorts(), DefaultOffset: t.product.DefaultOffset}
+	}
+	res, err := patcher.SetWith(src, n, opt)
 	if err != nil {
 		return &fileError{t.path, err}
 	}

@@ -42,8 +42,16 @@ func (a *app) resolve(cmd *cli.Command) (target, error) {
 	if home == "" {
 		home = homeOf(file)
 	}
+	return a.locate(home, file, cmd.String("product"), namedHome)
+}
+
+// locate works out the file and the product of a home, or of a file when
+// file is not "". productID, when not "", names the product; otherwise the
+// home's start scripts tell it, with a warning when the user named a home
+// that holds none.
+func (a *app) locate(home, file, productID string, namedHome bool) (target, error) {
 	t := target{home: home, product: wso2.Default}
-	if id := cmd.String("product"); id != "" {
+	if id := productID; id != "" {
 		p, ok := wso2.Lookup(id)
 		if !ok {
 			return target{}, &usageError{msg: fmt.Sprintf("unknown product %q", id), hint: "--product takes one of " + strings.Join(wso2.IDs(), ", ")}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/urfave/cli/v3"
+)
+
+// exitProblems is doctor's exit code when it finds an error-level problem.
+const exitProblems = 1
+
+// doctorReport is what doctor prints with --json.
+type doctorReport struct {
+	Homes    []doctorHome     `json:"homes"`
+	Findings []doctor.Finding `json:"findings"`
+	Errors   int              `json:"errors"`
+	Warnings int              `json:"warnings"`
+}
+
+type doctorHome struct {
+	Home    string `json:"home"`
+	Product string `json:"product"`
+	File    string `json:"file"`
+}
+
+// problemsFound is doctor's result when a finding is at error level: exit 1,
+// with the report already printed.
+type problemsFound struct{ n int }
+
+func (p problemsFound) Error() string { return fmt.Sprintf("%d problems found", p.n) }
+
+func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
+	if cmd.Args().Len() > 0 {
+		return &usageError{msg: "doctor takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "name the homes with --home DIR, once for each"}
+	}
+	dirs := cmd.StringSlice("home")
+	if len(dirs) == 0 {
+		if env := os.Getenv("APIM_HOME"); env != "" {
+			dirs = []string{env}
+		} else {
+			return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME"}
+		}
+	}
+	var homes []doctor.Home
+	var report doctorReport
+	for _, dir := range dirs {
+		t, err := a.locate(dir, "", cmd.String("product"), true)
+		if err != nil {
+			return err
+		}
+		src, err := read(t.path)
+		if err != nil {
+			return &fileError{t.path, unwrapPath(err)}
+		}
+		homes = append(homes, doctor.Home{Dir: dir, Product: t.product, File: t.path, Src: src})
+		report.Homes = append(report.Homes, doctorHome{Home: dir, Product: t.product.ID, File: t.path})
+	}
+	report.Findings = doctor.Check(homes, doctor.Local{})
+	for _, f := range report.Findings {
+		switch f.Severity {
+		case doctor.Error:
+			report.Errors++
+		case doctor.Warning:
+			report.Warnings++
+		}
+	}
+	if cmd.Bool("json") {
+		if report.Findings == nil {
+			report.Findings = []doctor.Finding{}
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		a.printDoctor(homes, report)
+	}
+	if report.Errors > 0 {
+		return problemsFound{report.Errors}
+	}
+	return nil
+}
+
+func (a *app) printDoctor(homes []doctor.Home, r doctorReport) {
+	for _, h := range homes {
+		fmt.Fprintf(a.stdout, "%s: %s, %s\n", h.Dir, h.Product.Name, h.File)
+	}
+	notes := 0
+	for _, f := range r.Findings {
+		if f.Severity == doctor.Info {
+			notes++
+		}
+		fmt.Fprintf(a.stdout, "%-8s %s%s\n", f.Severity, where(f), f.Message)
+		if f.Fix != "" {
+			fmt.Fprintf(a.stdout, "%-8s fix: %s\n", "", f.Fix)
+		}
+	}
+	if r.Errors+r.Warnings+notes == 0 {
+		fmt.Fprintln(a.stdout, "no problems found")
+		return
+	}
+	fmt.Fprintf(a.stdout, "%s, %s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"), plural(notes, "note"))
+}
+
+// where names a finding's place: file:line:col relative to its home, or its
+// source.
+func where(f doctor.Finding) string {
+	if f.File == "" {
+		if f.Source == "" {
+			return ""
+		}
+		return f.Source + ": "
+	}
+	file := f.File
+	if rel, err := filepath.Rel(f.Home, f.File); err == nil && !strings.HasPrefix(rel, "..") {
+		file = filepath.ToSlash(rel)
+	}
+	switch {
+	case f.Column > 0:
+		return fmt.Sprintf("%s:%d:%d: ", file, f.Line, f.Column)
+	case f.Line > 0:
+		return fmt.Sprintf("%s:%d: ", file, f.Line)
+	}
+	return file + ": "
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
