@@ -328,13 +328,21 @@ func (c *checker) portsInUse() {
 		if !inUse || pid != 0 && pid == c.serverPID {
 			continue
 		}
-		by := ""
-		if pid != 0 {
-			by = fmt.Sprintf(" by %s (pid %d)", owner, pid)
+		f := Finding{Severity: Error, Check: "port-in-use", Source: fmt.Sprintf("port %d", port),
+			Fix: "stop what holds it, or choose another offset"}
+		switch {
+		case pid != 0:
+			f.Message = fmt.Sprintf("port %d (%s, %d at offset %d) is in use by %s (pid %d): the server will fail to open it", port, p.Purpose, p.Port, c.runOffset, owner, pid)
+		case c.serverPID != 0:
+			// Without the owner (another user's sockets), the running
+			// server is the likely holder.
+			f.Severity = Warning
+			f.Message = fmt.Sprintf("port %d (%s, %d at offset %d) is in use, perhaps by the running server (pid %d)", port, p.Purpose, p.Port, c.runOffset, c.serverPID)
+			f.Fix = "run doctor as the server's user or root to see the owner"
+		default:
+			f.Message = fmt.Sprintf("port %d (%s, %d at offset %d) is in use: the server will fail to open it", port, p.Purpose, p.Port, c.runOffset)
 		}
-		c.add(Finding{Severity: Error, Check: "port-in-use", Source: fmt.Sprintf("port %d", port),
-			Message: fmt.Sprintf("port %d (%s, %d at offset %d) is in use%s: the server will fail to open it", port, p.Purpose, p.Port, c.runOffset, by),
-			Fix:     "stop what holds it, or choose another offset"})
+		c.add(f)
 	}
 }
 

@@ -139,6 +139,19 @@ func TestCheck(t *testing.T) {
 		{"running server", "running", func(string) fakeSystem { return fakeSystem{alive: map[int]bool{4242: true}} }, []finding{
 			{doctor.Warning, "running", "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
 		}},
+		{"port held by the running server, owner unknown", "running", func(string) fakeSystem {
+			return fakeSystem{alive: map[int]bool{4242: true}, inUse: map[int]string{9445: ""}}
+		}, []finding{
+			{doctor.Warning, "running", "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
+			{doctor.Warning, "port-in-use", "", 0, "port 9445", "port 9445 (management console and servlet HTTPS, 9443 at offset 2) is in use, perhaps by the running server (pid 4242)",
+				"run doctor as the server's user or root to see the owner"},
+		}},
+		{"port held, no server running", "plain", func(string) fakeSystem {
+			return fakeSystem{inUse: map[int]string{8282: ""}}
+		}, []finding{
+			{doctor.Error, "port-in-use", "", 0, "port 8282", "port 8282 (gateway passthrough HTTP, 8280 at offset 2) is in use: the server will fail to open it",
+				"stop what holds it, or choose another offset"},
+		}},
 		{"stale pid file", "running", nil, []finding{
 			{doctor.Info, "running", "wso2carbon.pid", 0, "", "stale pid file: process 4242 is not running", ""},
 		}},

@@ -95,9 +95,9 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 	} else {
 		product = wso2.Default
 		if id := cmd.String("product"); id != "" {
-			p, ok := wso2.Lookup(id)
-			if !ok {
-				return portsReport{}, &usageError{msg: fmt.Sprintf("unknown product %q", id), hint: "--product takes one of " + productList}
+			p, err := lookupProduct(id)
+			if err != nil {
+				return portsReport{}, err
 			}
 			product = p
 		} else {

@@ -51,10 +51,10 @@ func (a *app) resolve(cmd *cli.Command) (target, error) {
 // that holds none.
 func (a *app) locate(home, file, productID string, namedHome bool) (target, error) {
 	t := target{home: home, product: wso2.Default}
-	if id := productID; id != "" {
-		p, ok := wso2.Lookup(id)
-		if !ok {
-			return target{}, &usageError{msg: fmt.Sprintf("unknown product %q", id), hint: "--product takes one of " + strings.Join(wso2.IDs(), ", ")}
+	if productID != "" {
+		p, err := lookupProduct(productID)
+		if err != nil {
+			return target{}, err
 		}
 		t.product, t.known, t.how = p, true, "--product"
 	} else if home != "" {
@@ -71,6 +71,15 @@ func (a *app) locate(home, file, productID string, namedHome bool) (target, erro
 		t.path, t.label = filepath.Join(home, filepath.FromSlash(t.product.Config)), t.product.Config
 	}
 	return t, nil
+}
+
+// lookupProduct returns the product --product names.
+func lookupProduct(id string) (wso2.Product, error) {
+	p, ok := wso2.Lookup(id)
+	if !ok {
+		return p, &usageError{msg: fmt.Sprintf("unknown product %q", id), hint: "--product takes one of " + productList}
+	}
+	return p, nil
 }
 
 // homeOf returns the home a deployment.toml lies in by WSO2's layout
