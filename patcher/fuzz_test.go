@@ -72,3 +72,40 @@ func FuzzSet(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSetShiftLiterals checks SetWith with API Manager's literal ports: it
+// never panics or modifies its input, what it accepts decodes with
+// server.offset = n, every moved port is its default plus n, and a second
+// run changes nothing.
+func FuzzSetShiftLiterals(f *testing.F) {
+	for _, g := range goldens {
+		in, err := os.ReadFile(filepath.Join("..", "fixtures", g.name, "input.toml"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(in, uint16(g.n))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, n16 uint16) {
+		n := int(n16)
+		keep := bytes.Clone(in)
+		res, err := patcher.SetWith(in, n, patcher.Options{ShiftLiterals: apimPorts})
+		if !bytes.Equal(in, keep) {
+			t.Fatal("SetWith modified its input")
+		}
+		if err != nil {
+			return
+		}
+		if cur, err := patcher.Get(res.Output); err != nil || cur.Offset != n {
+			t.Fatalf("Get(output) = %+v, %v; want %d\n%q", cur, err, n, res.Output)
+		}
+		for _, s := range res.Shifted {
+			if s.To != s.Default+n {
+				t.Fatalf("%s moved to %d, want %d + %d", s.URL, s.To, s.Default, n)
+			}
+		}
+		again, err := patcher.SetWith(res.Output, n, patcher.Options{ShiftLiterals: apimPorts})
+		if err != nil || again.Changed() {
+			t.Fatalf("second SetWith: changed %v, error %v\n%q", again != nil && again.Changed(), err, res.Output)
+		}
+	})
+}

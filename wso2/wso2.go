@@ -95,26 +95,27 @@ var apimPorts = []Port{
 	{4000, "Hazelcast well-known address (clustering)", false, false, false}, // HazelcastClusteringAgent uses the port as given
 }
 
-// isPorts are Identity Server 6.x/7.x's (shared/WSO2.md).
+// isPorts are Identity Server 6.x/7.x's (shared/WSO2.md, "Identity Server
+// 6.x/7.x").
 var isPorts = []Port{
-	{9443, "management console and servlet HTTPS", true, true, false},
-	{9763, "servlet HTTP", true, true, false},
-	{8000, "Kerberos KDC", true, true, true},                // presumably shifts
-	{10500, "Thrift entitlement service", true, true, true}, // presumably shifts
-	{10389, "embedded LDAP", true, true, false},
-	{9999, "JMX RMI registry", true, false, false}, // JMX off by default in IS
-	{11111, "JMX RMI server", true, false, false},  // JMX off by default in IS
-	{45564, "Hazelcast multicast (clustering)", false, false, false},
+	{9443, "management console and servlet HTTPS", true, true, false}, // shifts, as in the kernel
+	{9763, "servlet HTTP", true, true, false},                         // shifts, as in the kernel
+	{8000, "Kerberos KDC", true, true, true},                          // presumably shifts
+	{10500, "Thrift entitlement service", true, true, true},           // presumably shifts
+	{10389, "embedded LDAP", true, true, false},                       // ${Ports.EmbeddedLDAP...}
+	{9999, "JMX RMI registry", true, false, false},                    // JMX off by default in IS
+	{11111, "JMX RMI server", true, false, false},                     // JMX off by default in IS
+	{45564, "Hazelcast multicast (clustering)", false, false, false},  // Hazelcast ports do not shift
 	{4000, "Hazelcast well-known address (clustering)", false, false, false},
 }
 
 // miPorts are Micro Integrator 4.x's bases: the server adds its offset, 10
 // when none is set, so 8280 listens on 8290 (shared/WSO2.md).
 var miPorts = []Port{
-	{8280, "HTTP passthrough", true, true, false},
-	{8243, "HTTPS passthrough", true, true, false},
-	{9191, "management API", true, true, false},
-	{9154, "internal HTTP API", true, true, false},
+	{8280, "HTTP passthrough", true, true, false},  // 8290 at the default offset 10
+	{8243, "HTTPS passthrough", true, true, false}, // 8253 at the default offset 10
+	{9191, "management API", true, true, false},    // 9201 at the default offset 10
+	{9154, "internal HTTP API", true, true, false}, // 9164 at the default offset 10
 }
 
 const (
@@ -123,7 +124,9 @@ const (
 )
 
 // Products are the products apim-offset knows, API Manager 4.x first: it is
-// what an unknown home is taken for.
+// what an unknown home is taken for. The 4.5+ split packages get the whole
+// API Manager table: shared/WSO2.md lists no ports per package, and each
+// package opens a part of them.
 var Products = []Product{
 	{ID: "apim-4", Name: "API Manager 4.x", Config: carbonConfig, Ports: apimPorts},
 	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimPorts},
