@@ -4,8 +4,10 @@
 //
 // Usage:
 //
-//	apim-offset set N [--home DIR | --file PATH] [--dry-run] [--yes]
-//	apim-offset get [--home DIR | --file PATH]
+//	apim-offset set N [--home DIR | --file PATH] [--product P] [--shift-literals] [--dry-run] [--yes]
+//	apim-offset get [--home DIR | --file PATH] [--product P]
+//	apim-offset ports [--home DIR | --file PATH | --product P] [--offset N] [--json]
+//	apim-offset doctor [--home DIR]... [--product P] [--json]
 //
 // Run "apim-offset --help" for the details and the exit codes.
 package main
