@@ -200,6 +200,9 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 		}
 		m := newMatcher(doc, opt.ShiftLiterals, old)
 		for _, l := range m.find(doc) {
+			if l.at.Start <= e.at.End && e.at.Start <= l.at.End {
+				continue // inside the offset's own value, which e replaces
+			}
 			if to := l.Default + n; to != l.Port {
 				edits = append(edits, edit{at: l.at, text: []byte(strconv.Itoa(to))})
 				res.Shifted = append(res.Shifted, Shifted{LiteralPort: l, To: to})
