@@ -1,12 +1,14 @@
 package main
 
 // Output rules:
-//   - stdout carries only the product: a diff for set, a number for get.
+//   - stdout carries only the product: a diff for set, a number for get, a
+//     table or JSON for ports, a report or JSON for doctor.
 //   - stderr carries everything said to the person: "apim-offset: error: …",
 //     "apim-offset: warning: …", "apim-offset: hint: …", lower-case, no full
 //     stop, and the confirmation prompt.
 //   - Errors tied to a place read "apim-offset: error: <file>:<line>:<col>: …".
-//   - Exit codes: 0 done or nothing to do, 2 any error. Nothing else.
+//   - Exit codes: 0 done or nothing to do, 1 doctor found problems, 2 any
+//     error. Nothing else.
 //   - Colour only when stdout is a terminal and NO_COLOR is unset.
 
 import (
