@@ -119,7 +119,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			},
 			{
 				Name:  "get",
-				Usage: "print the offset the file gives the server (0 when unset or commented out)",
+				Usage: "print the offset the server will use (its default when unset or commented out: 0, or 10 for Micro Integrator)",
 				Description: "Examples:\n" +
 					"  apim-offset get --home /opt/wso2am-4.5.0\n\n" + usageFooter,
 				Flags:        fileFlags,
