@@ -259,3 +259,37 @@ func TestLocalAlive(t *testing.T) {
 		t.Errorf("Alive(%d) = true for a process that has exited", cmd.Process.Pid)
 	}
 }
+
+// TestCorpus runs the checks over every real deployment.toml in the shared
+// corpus (skipped without it): no panic, and each literal-port finding
+// points at a line that holds the URL it names.
+func TestCorpus(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "real")
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("no corpus at %s", dir)
+	}
+	literals := 0
+	for _, f := range files {
+		if filepath.Base(f) == "MANIFEST.tsv" {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := doctor.Home{Dir: t.TempDir(), Product: wso2.Default, File: f, Src: src}
+		lines := strings.Split(string(src), "\n")
+		for _, fd := range doctor.Check([]doctor.Home{h}, fakeSystem{}) {
+			if fd.Check != "literal-port" {
+				continue
+			}
+			literals++
+			url := strings.Fields(fd.Message)[0]
+			if fd.Line < 1 || fd.Line > len(lines) || !strings.Contains(lines[fd.Line-1], url) {
+				t.Errorf("%s: finding at line %d names %s, which is not there", filepath.Base(f), fd.Line, url)
+			}
+		}
+	}
+	t.Logf("%d literal ports found in %d files", literals, len(files)-1)
+}
