@@ -66,6 +66,12 @@ func FuzzSet(f *testing.F) {
 				t.Fatalf("mixed line endings in the output:\n%q\n%q", in, out)
 			}
 		}
+		// Nothing but the old value or the '#' goes: the bytes the output
+		// drops from the input (between their common prefix and suffix)
+		// never hold a line break, so no line or comment is lost.
+		if dropped := droppedBytes(in, out); bytes.ContainsAny(dropped, "\r\n") {
+			t.Fatalf("the edit removed a line break: dropped %q\n%q\n%q", dropped, in, out)
+		}
 		again, err := patcher.Set(out, n)
 		if err != nil || again.Changed() {
 			t.Fatalf("second Set: changed %v, error %v\n%q", again != nil && again.Changed(), err, out)
@@ -108,4 +114,18 @@ func FuzzSetShiftLiterals(f *testing.F) {
 			t.Fatalf("second SetWith: changed %v, error %v\n%q", again != nil && again.Changed(), err, res.Output)
 		}
 	})
+}
+
+// droppedBytes returns what of a is not in b's common prefix and suffix
+// with it: the bytes an edit from a to b removed.
+func droppedBytes(a, b []byte) []byte {
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	q := 0
+	for q < len(a)-p && q < len(b)-p && a[len(a)-1-q] == b[len(b)-1-q] {
+		q++
+	}
+	return a[p : len(a)-q]
 }

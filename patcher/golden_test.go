@@ -55,6 +55,7 @@ var goldens = []struct {
 	{"insert-dotted-root", 2, patcher.Inserted, "server.hostname at the root: server.offset after it", false},
 	{"insert-inline-table", 2, patcher.Inserted, "server = { hostname = ... }: , offset = 2 before }", false},
 	{"insert-inline-empty", 2, patcher.Inserted, "server = {}", false},
+	{"insert-inline-comment-only", 2, patcher.Inserted, "TOML 1.1 inline table holding only a comment: the comment stays", false},
 	{"insert-no-final-newline", 2, patcher.Inserted, "last key on the last line, no final newline: still none", false},
 	{"insert-header-no-final-newline", 2, patcher.Inserted, "the file is only [server], no newline", false},
 	{"insert-crlf", 2, patcher.Inserted, "CRLF file: the new line ends in CRLF", false},

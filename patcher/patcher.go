@@ -506,7 +506,13 @@ func addToInline(doc *tomlutil.Document, i int, num string) edit {
 	}
 	if last < 0 {
 		v := doc.Entries[i].Value
-		return edit{at: v, text: []byte("{ offset = " + num + " }"), valueAt: len("{ offset = "), action: Inserted}
+		if len(bytes.Trim(doc.Src[v.Start+1:v.End-1], " \t")) == 0 {
+			return edit{at: v, text: []byte("{ offset = " + num + " }"), valueAt: len("{ offset = "), action: Inserted}
+		}
+		// Line breaks or comments inside (TOML 1.1): keep them, add the key
+		// before them.
+		at := tomlutil.Span{Start: v.Start + 1, End: v.Start + 1}
+		return edit{at: at, text: []byte(" offset = " + num), valueAt: len(" offset = "), action: Inserted}
 	}
 	e := doc.Entries[last]
 	text := ", offset" + doc.Separator(e)

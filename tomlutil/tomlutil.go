@@ -205,7 +205,10 @@ func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string
 	if e.Kind == unstable.InlineTable {
 		ch := n.Value().Children()
 		for ch.Next() {
-			d.addEntry(ch.Node(), table, self, e.Path)
+			// TOML 1.1 allows comments in a multi-line inline table.
+			if ch.Node().Kind == unstable.KeyValue {
+				d.addEntry(ch.Node(), table, self, e.Path)
+			}
 		}
 	}
 }

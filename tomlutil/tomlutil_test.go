@@ -179,3 +179,19 @@ func TestLayoutGolden(t *testing.T) {
 	}
 	golden.Check(t, filepath.Join("testdata", "apim-4.5.layout"), []byte(b.String()))
 }
+
+func TestParseInlineTableComment(t *testing.T) {
+	// TOML 1.1, which go-toml reads: a multi-line inline table may hold
+	// comments; they are not entries.
+	doc, err := tomlutil.Parse([]byte("server = {\n  # the node\n  hostname = \"x\",\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths [][]string
+	for _, e := range doc.Entries {
+		paths = append(paths, e.Path)
+	}
+	if d := cmp.Diff([][]string{{"server"}, {"server", "hostname"}}, paths); d != "" {
+		t.Errorf("entries (-want +got):\n%s", d)
+	}
+}
