@@ -17,13 +17,7 @@ import (
 // server.offset = n, keeping the BOM, line-ending style and final newline;
 // and setting n again changes nothing.
 func FuzzSet(f *testing.F) {
-	for _, g := range goldens {
-		in, err := os.ReadFile(filepath.Join("..", "fixtures", g.name, "input.toml"))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(in, uint16(g.n))
-	}
+	addGoldenSeeds(f)
 	f.Add([]byte("server.offset.x = 1\n"), uint16(3))
 	f.Add([]byte("[[server]]\n"), uint16(3))
 	f.Fuzz(func(t *testing.T, in []byte, n16 uint16) {
@@ -84,13 +78,7 @@ func FuzzSet(f *testing.F) {
 // server.offset = n, every moved port is its default plus n, and a second
 // run changes nothing.
 func FuzzSetShiftLiterals(f *testing.F) {
-	for _, g := range goldens {
-		in, err := os.ReadFile(filepath.Join("..", "fixtures", g.name, "input.toml"))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(in, uint16(g.n))
-	}
+	addGoldenSeeds(f)
 	f.Fuzz(func(t *testing.T, in []byte, n16 uint16) {
 		n := int(n16)
 		keep := bytes.Clone(in)
@@ -128,4 +116,15 @@ func droppedBytes(a, b []byte) []byte {
 		q++
 	}
 	return a[p : len(a)-q]
+}
+
+// addGoldenSeeds seeds f with every golden case's input and offset.
+func addGoldenSeeds(f *testing.F) {
+	for _, g := range goldens {
+		in, err := os.ReadFile(filepath.Join("..", "fixtures", g.name, "input.toml"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(in, uint16(g.n))
+	}
 }

@@ -19,9 +19,8 @@ type target struct {
 	label   string // its name in a diff: relative to the home, or as given
 	home    string // the server's home; "" when not known
 	product wso2.Product
-	known   bool   // the product was given with --product or found in the home
-	how     string // what told the product: "--product" or the files found
-	warned  bool   // a warning about the product was printed
+	known   bool // the product was given with --product or found in the home
+	warned  bool // a warning about the product was printed
 }
 
 // resolve works out the file and the product from --home, --file, --product
@@ -56,9 +55,9 @@ func (a *app) locate(home, file, productID string, namedHome bool) (target, erro
 		if err != nil {
 			return target{}, err
 		}
-		t.product, t.known, t.how = p, true, "--product"
+		t.product, t.known = p, true
 	} else if home != "" {
-		t.product, t.how, t.known = wso2.Detect(os.DirFS(home))
+		t.product, _, t.known = wso2.Detect(os.DirFS(home))
 		if !t.known && namedHome {
 			t.warned = true
 			a.warnf("%s: no WSO2 start script found in bin/: taking it for %s (give --product to say which)", home, t.product.Name)
