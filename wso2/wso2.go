@@ -141,14 +141,10 @@ var Products = []Product{
 // Default is the product assumed when nothing tells which it is.
 var Default = Products[0]
 
-// HighestShiftingPort is the highest default port of API Manager that moves
-// with the offset: the JMX RMI server, 11111 (carbon.xml
-// ${Ports.JMX.RMIServerPort}, on by default).
-const HighestShiftingPort = 11111
-
-// MaxOffset is API Manager's largest offset: 65535 - 11111 = 54424. It is
-// the bound for a file whose product is not known, as the lowest of all.
-const MaxOffset = 65535 - HighestShiftingPort
+// MaxOffset is the default product's largest offset, 54424 (11111, JMX, is
+// API Manager's highest port that moves): the bound for a file whose product
+// is not known, and the lowest of all the products'.
+var MaxOffset = Default.MaxOffset()
 
 // Lookup returns the product with the given ID.
 func Lookup(id string) (Product, bool) {
