@@ -104,7 +104,7 @@ func (cf corpusFile) wantAction(from, n int) patcher.Action {
 }
 
 func TestCorpus(t *testing.T) {
-	var patched, templates, invalid int
+	var patched, templates, invalid, templatesPatched int
 	for _, cf := range readCorpus(t) {
 		t.Run(cf.name, func(t *testing.T) {
 			keep := bytes.Clone(cf.data)
@@ -115,6 +115,9 @@ func TestCorpus(t *testing.T) {
 				var pe *patcher.Error
 				if !errors.Is(err, patcher.ErrTemplate) || !errors.As(err, &pe) || pe.Hint == "" || pe.Line == 0 {
 					t.Errorf("template %s: error = %v, want ErrTemplate with a place and a hint", cf.product, err)
+				}
+				if checkTemplate(t, cf) {
+					templatesPatched++
 				}
 			case !cf.parses:
 				invalid++
@@ -136,7 +139,53 @@ func TestCorpus(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("corpus: %d patched at 4 offsets each, %d templates refused, %d invalid files refused", patched, templates, invalid)
+	t.Logf("corpus: %d patched at 4 offsets each, %d invalid files refused; of %d templates, %d patched with --template and %d refused naming the line",
+		patched, invalid, templates, templatesPatched, templates-templatesPatched)
+}
+
+// checkTemplate patches a template with Options.Template. It either
+// succeeds, changing one region, keeping every other placeholder and the
+// lines, or is refused naming a line. It reports whether it patched.
+func checkTemplate(t *testing.T, cf corpusFile) bool {
+	t.Helper()
+	opt := patcher.Options{Template: true}
+	res, err := patcher.SetWith(cf.data, 2, opt)
+	if err != nil {
+		var pe *patcher.Error
+		if !errors.As(err, &pe) || pe.Line == 0 || pe.Hint == "" || !(errors.Is(err, patcher.ErrSyntax) || errors.Is(err, patcher.ErrTemplate)) {
+			t.Errorf("--template: error %v does not name a line with a hint", err)
+		}
+		return false
+	}
+	out := res.Output
+	if !res.Changed() {
+		t.Errorf("--template: nothing changed")
+	}
+	if dropped := droppedBytes(cf.data, out); bytes.ContainsAny(dropped, "\n") ||
+		res.Placeholder == "" && bytes.ContainsAny(dropped, "{}%<>") {
+		t.Errorf("--template: dropped %q", dropped)
+	}
+	placeholders := func(b []byte) int { return bytes.Count(b, []byte("{{")) + bytes.Count(b, []byte("{%")) + bytes.Count(b, []byte("<%")) }
+	want := placeholders(cf.data)
+	if res.Placeholder != "" {
+		want -= placeholders([]byte(res.Placeholder))
+	}
+	if got := placeholders(out); got != want {
+		t.Errorf("--template: %d placeholders after, want %d", got, want)
+	}
+	if cur, err := patcher.GetWith(out, opt); err != nil || cur.Offset != 2 {
+		t.Errorf("--template: GetWith(output) = %+v, %v", cur, err)
+	}
+	if again, err := patcher.SetWith(out, 2, opt); err != nil || again.Changed() {
+		t.Errorf("--template: a second run changed it again (%v)", err)
+	}
+	if res.Placeholder != "" {
+		kept, err := patcher.SetWith(cf.data, 2, patcher.Options{Template: true, KeepPlaceholder: true})
+		if err != nil || kept.Changed() {
+			t.Errorf("--keep-placeholder changed the file (%v)", err)
+		}
+	}
+	return true
 }
 
 func checkPatch(t *testing.T, cf corpusFile, from, n int) {

@@ -32,11 +32,11 @@ var localHosts = []string{`localhost`, `127\.0\.0\.1`, `\[::1\]`, `0\.0\.0\.0`, 
 // is or moved by offset, the offset the file has now. A URL to another host
 // keeps its port: that is another server's.
 func LiteralPorts(src []byte, defaults []int, offset int) ([]LiteralPort, error) {
-	_, doc, err := load(src)
+	in, err := load(src, false)
 	if err != nil {
 		return nil, err
 	}
-	return newMatcher(doc, defaults, offset).find(doc), nil
+	return newMatcher(in.doc, defaults, offset).find(in.doc), nil
 }
 
 // matcher finds literal ports in a document.

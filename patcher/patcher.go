@@ -37,11 +37,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/apim-offset/apim-offset/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -122,6 +124,15 @@ type Options struct {
 	// (Micro Integrator's is 10): the offset literal ports are taken to be
 	// at then.
 	DefaultOffset int
+
+	// Template reads src as a Helm, Jinja or ERB template: its placeholders
+	// are masked while it is parsed and patched, and put back unchanged
+	// (package tmplmask). Without it a template is refused.
+	Template bool
+
+	// KeepPlaceholder leaves an offset that is a template placeholder as it
+	// is, instead of replacing it with the number.
+	KeepPlaceholder bool
 }
 
 // Shifted is a literal port SetWith moved.
@@ -138,7 +149,11 @@ type Result struct {
 	To      int       // the offset after
 	Line    int       // 1-based line of the offset in Output
 	Shifted []Shifted // literal ports moved, with Options.ShiftLiterals
-	changed bool
+
+	// Placeholder is the template placeholder the offset was, as written,
+	// or "": replaced by the number, or kept with Options.KeepPlaceholder.
+	Placeholder string
+	changed     bool
 
 	// Warnings are things the caller should tell the user: the edit was
 	// made, but may not do all they expect.
@@ -155,12 +170,16 @@ type Warning struct {
 func (r *Result) Changed() bool { return r.changed }
 
 // Get returns the offset src gives the server.
-func Get(src []byte) (Current, error) {
-	_, doc, err := load(src)
+func Get(src []byte) (Current, error) { return GetWith(src, Options{}) }
+
+// GetWith is Get with options: Template reads a template.
+func GetWith(src []byte, opt Options) (Current, error) {
+	in, err := load(src, opt.Template)
 	if err != nil {
 		return Current{}, err
 	}
-	return current(doc)
+	cur, err := current(in.doc)
+	return in.unmask(cur, err)
 }
 
 // Set returns src with the server's offset set to n.
@@ -171,11 +190,12 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 	if n < 0 || n > MaxOffset {
 		return nil, &Error{Msg: fmt.Sprintf("offset %d is out of range 0..%d", n, MaxOffset), Err: ErrRange}
 	}
-	bom, doc, err := load(src)
+	in, err := load(src, opt.Template)
 	if err != nil {
 		return nil, err
 	}
-	from, err := current(doc)
+	bom, doc := in.bom, in.doc
+	from, err := in.unmask(current(doc))
 	var placeholder *Error
 	if errors.As(err, &placeholder) && errors.Is(err, ErrValue) {
 		err = nil // a placeholder such as "$env{OFFSET}" is replaced, with a warning
@@ -186,6 +206,21 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 	body := doc.Src
 	e := plan(doc, n)
 	res := &Result{Action: e.action, From: from, To: n}
+	if p, ok := in.templatePlaceholder(e); ok {
+		// A template fills the offset in when it is rendered.
+		res.Placeholder, placeholder = p.Text, nil
+		switch {
+		case opt.KeepPlaceholder:
+			e.text = body[e.at.Start:e.at.End]
+		case p.Value: // a bare {{ … }}: the number goes bare too
+			e.text = []byte(strconv.Itoa(n))
+		}
+		if !opt.KeepPlaceholder {
+			line, col := tomlutil.Position(body, e.at.Start)
+			res.Warnings = append(res.Warnings, Warning{Line: line, Column: col,
+				Msg: fmt.Sprintf("server.offset was %s, which the template fills in when it is rendered; the number %d replaces it", p.Text, n)})
+		}
+	}
 	if bytes.Equal(body[e.at.Start:e.at.End], e.text) {
 		res.Action = Unchanged
 	}
@@ -211,6 +246,10 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 		shift = func(s string) string { return m.shift(s, n) }
 	}
 	out := splice(bom, body, edits)
+	masked := out[len(bom):]
+	if in.tmpl != nil {
+		out = append(slices.Clip(bom), in.tmpl.Restore(masked)...)
+	}
 	if placeholder != nil {
 		was := "not a whole number"
 		if strings.Contains(from.Raw, "$") {
@@ -224,7 +263,10 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 		return res, nil
 	}
 	res.Output, res.changed = out, true
-	if err := verify(out[len(bom):], doc.Values, n, shift); err != nil {
+	if res.Placeholder != "" && opt.KeepPlaceholder {
+		return res, nil // only literal ports moved: the offset is still the placeholder
+	}
+	if err := verify(masked, doc.Values, n, shift); err != nil {
 		return nil, &Error{Msg: err.Error(), Err: ErrVerify,
 			Hint: "this is a bug in apim-offset; nothing was written: please report it with the file"}
 	}
@@ -249,31 +291,88 @@ func splice(bom, body []byte, edits []edit) []byte {
 	return append(out, body[prev:]...)
 }
 
-// load checks src and parses what follows its byte order mark.
-func load(src []byte) (bom []byte, doc *tomlutil.Document, err error) {
+// input is a file as Set works on it.
+type input struct {
+	bom  []byte
+	doc  *tomlutil.Document // the file after its byte order mark, or the masked template
+	tmpl *tmplmask.Masked   // the template's placeholders; nil for plain TOML
+}
+
+// load checks src and parses what follows its byte order mark, masking a
+// template's placeholders first when template is set.
+func load(src []byte, template bool) (*input, error) {
 	if len(src) > MaxSize {
-		return nil, nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20),
+		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20),
 			Hint: "a deployment.toml is normally under 64 KiB: check that this is the right file", Err: ErrTooLarge}
 	}
+	in := &input{}
 	bom, body := tomlutil.SplitBOM(src)
-	if err := checkText(body); err != nil {
-		return nil, nil, err
+	in.bom = bom
+	if err := checkText(body, template); err != nil {
+		return nil, err
 	}
-	doc, err = tomlutil.Parse(body)
+	if template {
+		m, err := tmplmask.Mask(body)
+		var te *tmplmask.Error
+		if errors.As(err, &te) {
+			return nil, &Error{Line: te.Line, Column: te.Column, Msg: te.Msg, Err: ErrTemplate,
+				Hint: "run apim-offset on the rendered file, or edit the offset in the template by hand"}
+		}
+		for _, h := range m.Hidden {
+			if offsetLine.MatchString(h.Text) {
+				return nil, &Error{Line: h.Line, Column: h.Column, Msg: "offset is set in a later branch of an if/else, which a template is read without", Err: ErrTemplate,
+					Hint: "apim-offset reads a template's first branches only: edit the offset in this template by hand"}
+			}
+		}
+		in.tmpl, body = m, m.Text
+	}
+	doc, err := tomlutil.Parse(body)
 	var se *tomlutil.SyntaxError
 	if errors.As(err, &se) {
 		e := &Error{Line: se.Line, Column: se.Column, Msg: se.Msg, Err: ErrSyntax}
 		if strings.Contains(se.Msg, "already") {
 			e.Hint = "TOML allows each key and table once, and WSO2 will not start otherwise: remove or merge the repeated one"
 		}
-		return nil, nil, e
+		if template {
+			e.Msg += " (with the template's placeholders masked)"
+			e.Hint = "a key set in two separate if blocks, or text that is not TOML once rendered, cannot be checked: " +
+				"run apim-offset on the rendered file, or edit the offset in the template by hand"
+		}
+		return nil, e
 	}
-	return bom, doc, err
+	in.doc = doc
+	return in, err
+}
+
+// offsetLine matches a line that sets offset.
+var offsetLine = regexp.MustCompile(`^\s*["']?offset["']?\s*=`)
+
+// unmask puts a template's placeholders back into what current read.
+func (in *input) unmask(cur Current, err error) (Current, error) {
+	if in.tmpl == nil {
+		return cur, err
+	}
+	cur.Raw = string(in.tmpl.Restore([]byte(cur.Raw)))
+	var pe *Error
+	if errors.As(err, &pe) && errors.Is(err, ErrValue) {
+		pe.Msg = fmt.Sprintf("server.offset is %s, which the template fills in when it is rendered", cur.Raw)
+		pe.Hint = "give --keep-placeholder to leave it, or set a number to replace it"
+	}
+	return cur, err
+}
+
+// templatePlaceholder returns the placeholder the value e replaces stands
+// for, in a template.
+func (in *input) templatePlaceholder(e edit) (tmplmask.Placeholder, bool) {
+	if in.tmpl == nil || e.action != Replaced {
+		return tmplmask.Placeholder{}, false
+	}
+	return in.tmpl.In(in.doc.Src[e.at.Start:e.at.End])
 }
 
 // checkText refuses what is not text a TOML parser should see: NUL bytes,
-// invalid UTF-8, and template markup.
-func checkText(b []byte) error {
+// invalid UTF-8, and template markup unless template is set.
+func checkText(b []byte, template bool) error {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return errorAt(b, i, "NUL byte: this is not a text file", ErrEncoding,
 			"check that this is a deployment.toml and not a binary or a damaged copy")
@@ -286,6 +385,9 @@ func checkText(b []byte) error {
 		}
 		i += size
 	}
+	if template {
+		return nil
+	}
 	first, kind := -1, ""
 	for _, m := range []struct{ mark, kind string }{{"{{", "a Helm or Jinja"}, {"{%", "a Jinja"}, {"<%", "an ERB"}} {
 		if i := bytes.Index(b, []byte(m.mark)); i >= 0 && (first < 0 || i < first) {
@@ -294,7 +396,7 @@ func checkText(b []byte) error {
 	}
 	if first >= 0 {
 		return errorAt(b, first, fmt.Sprintf("%q: this looks like %s template, not plain TOML", b[first:first+2], kind), ErrTemplate,
-			"templates are not supported yet: set the offset in the chart's values or the role's variables, or run apim-offset on the rendered file")
+			"give --template to patch it with its placeholders kept, or run apim-offset on the rendered file")
 	}
 	return nil
 }

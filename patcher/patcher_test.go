@@ -33,10 +33,10 @@ func TestSetRefuses(t *testing.T) {
 		{"offset dotted deeper", "server.offset.port = 1", "server.offset.port = 1\n", patcher.ErrShape, 1, 1, "server.offset is a table", ""},
 		{"NUL byte", "a binary file", "[server]\nhost\x00 = 1\n", patcher.ErrEncoding, 2, 5, "NUL byte", "not a binary"},
 		{"Latin-1", "saved by an editor in ISO-8859-1", "[server]\n# caf\xe9\n", patcher.ErrEncoding, 2, 6, "invalid UTF-8 byte 0xe9", "iconv"},
-		{"Helm", "helm-apim conf", "[server]\noffset = {{ .Values.wso2.apim.portOffset }}\n", patcher.ErrTemplate, 2, 10, "Helm or Jinja template", "not supported yet"},
-		{"Helm in a string", "kubernetes-apim 3.0 conf: parses as TOML but is a template", "[server]\nhost = \"{{ .Release.Name }}-am\"\n", patcher.ErrTemplate, 2, 9, "template", "not supported yet"},
-		{"Jinja block", "ansible-apim role", "{% if x %}\n[server]\n{% endif %}\n", patcher.ErrTemplate, 1, 1, "Jinja template", "not supported yet"},
-		{"ERB", "puppet-apim", "[server]\noffset = \"<%= @ports_offset %>\"\n", patcher.ErrTemplate, 2, 11, "ERB template", "not supported yet"},
+		{"Helm", "helm-apim conf", "[server]\noffset = {{ .Values.wso2.apim.portOffset }}\n", patcher.ErrTemplate, 2, 10, "Helm or Jinja template", "--template"},
+		{"Helm in a string", "kubernetes-apim 3.0 conf: parses as TOML but is a template", "[server]\nhost = \"{{ .Release.Name }}-am\"\n", patcher.ErrTemplate, 2, 9, "template", "--template"},
+		{"Jinja block", "ansible-apim role", "{% if x %}\n[server]\n{% endif %}\n", patcher.ErrTemplate, 1, 1, "Jinja template", "--template"},
+		{"ERB", "puppet-apim", "[server]\noffset = \"<%= @ports_offset %>\"\n", patcher.ErrTemplate, 2, 11, "ERB template", "--template"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,299 @@
+// Package tmplmask lets a TOML parser read a Helm, Jinja or ERB template of
+// deployment.toml: [Mask] replaces each placeholder ({{ … }}, {% … %},
+// {# … #}, <% … %>) with a token that keeps the text valid TOML where it
+// stands, and [Masked.Restore] puts the placeholders back, byte for byte.
+//
+// How a placeholder is masked depends on where it stands:
+//   - a line holding nothing but placeholders (a control line such as
+//     "{{- if .Values.x }}" or "{% endif %}") becomes one comment token;
+//   - where a value goes ("offset = {{ .Values.portOffset }}"), a quoted
+//     token, so that the value reads as a string;
+//   - anywhere else (inside a string or a comment, or where a key goes), a
+//     bare token, which is also a valid bare key.
+//
+// On a line that mixes text with control tags, such as
+// `urls = [{% for u in us %}"{{ u }}"{% if not loop.last %},{% endif %}{% endfor %}]`,
+// the run from the first placeholder to the last is one unit: no token for
+// each tag could keep such an array valid, one for the run does.
+//
+// Control blocks are read as their first branch: the lines of an else (elif,
+// else if) branch become comment tokens too, so that a key set in each
+// branch is set once in the masked text. [Masked.Hidden] lists those lines.
+package tmplmask
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Placeholder is a run of template markup that one token stands for.
+type Placeholder struct {
+	Text   string // as written, delimiters included
+	Line   int    // 1-based
+	Column int    // 1-based, in bytes
+	Kind   string // "Helm or Jinja", "Jinja" or "ERB"
+	Value  bool   // it stands where a value goes, masked as a quoted string
+}
+
+// Masked is a template with its placeholders replaced by tokens.
+type Masked struct {
+	Text         []byte
+	Placeholders []Placeholder
+	Hidden       []Placeholder // lines of else branches, masked whole as comments
+	tokens       map[string]int // token, decoration included, to its placeholder
+	replacer     *strings.Replacer
+}
+
+// Error is markup Mask cannot mask, with its place when it has one.
+type Error struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+}
+
+// tokenPrefix starts every token; Mask refuses a template that holds it.
+const tokenPrefix = "__apim_offset_tpl_"
+
+var (
+	placeholderRE = regexp.MustCompile(`\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>`)
+	// controlRE matches tags that steer rather than print.
+	controlRE = regexp.MustCompile(`^(\{%|\{#|<%[^=]|\{\{-?\s*(if|else|end|range|with|define|block|template)\b)`)
+	// The tags that open a block, switch to another branch, or close one,
+	// in Go templates (Helm), Jinja and ERB.
+	openRE   = regexp.MustCompile(`^(\{\{-?\s*(if|range|with|define|block)\b|\{%-?\s*(if|for|macro|block|filter|with)\b|<%-?\s*(if|unless)\b|<%-?.*\bdo\b.*%>$)`)
+	branchRE = regexp.MustCompile(`^(\{\{-?\s*else\b|\{%-?\s*(elif|else)\b|<%-?\s*(elsif|else)\b)`)
+	closeRE  = regexp.MustCompile(`^(\{\{-?\s*end\b|\{%-?\s*end\w*\b|<%-?\s*end\b)`)
+	openers       = []string{"{{", "{%", "{#", "<%"}
+)
+
+// Has reports whether src holds template markup.
+func Has(src []byte) bool {
+	for _, o := range openers {
+		if bytes.Contains(src, []byte(o)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Mask masks the placeholders in src. It refuses markup it cannot mask: a
+// placeholder that does not close on its own line.
+func Mask(src []byte) (*Masked, error) {
+	if bytes.Contains(src, []byte(tokenPrefix)) {
+		return nil, &Error{Msg: fmt.Sprintf("the file holds %q, which apim-offset uses to mask placeholders", tokenPrefix)}
+	}
+	m := &Masked{tokens: map[string]int{}}
+	var out bytes.Buffer
+	var blocks []bool // open blocks, innermost last: true once in a later branch
+	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
+		lineNo := i + 1
+		spans := placeholderRE.FindAllIndex(line, -1)
+		if err := unclosed(line, spans, lineNo); err != nil {
+			return nil, err
+		}
+		body := bytes.TrimRight(line, "\r\n")
+		control := len(spans) > 0 && onlyPlaceholders(body, spans)
+		hidden := slices.Contains(blocks, true)
+		if control {
+			blocks = steer(blocks, line, spans)
+		}
+		if len(spans) > 1 && !control && hasControl(line, spans) {
+			spans = [][]int{{spans[0][0], spans[len(spans)-1][1]}}
+		}
+		switch {
+		case hidden && !control && len(bytes.TrimSpace(body)) > 0:
+			start := len(body) - len(bytes.TrimLeft(body, " \t"))
+			out.Write(line[:start])
+			out.WriteString(m.add("#", body[start:], lineNo, start, false))
+			m.Hidden = append(m.Hidden, m.Placeholders[len(m.Placeholders)-1])
+			out.Write(line[len(body):])
+		case len(spans) == 0:
+			out.Write(line)
+		case control:
+			start := spans[0][0]
+			out.Write(line[:start])
+			out.WriteString(m.add("#", body[start:], lineNo, start, false))
+			out.Write(line[len(body):])
+		default:
+			prev := 0
+			for _, s := range spans {
+				out.Write(line[prev:s[0]])
+				quote, value := "", valueContext(line, spans, s[0])
+				if value {
+					quote = `"`
+				}
+				out.WriteString(m.add(quote, line[s[0]:s[1]], lineNo, s[0], value))
+				prev = s[1]
+			}
+			out.Write(line[prev:])
+		}
+	}
+	m.Text = out.Bytes()
+	pairs := make([]string, 0, 2*len(m.tokens))
+	for tok, i := range m.tokens {
+		pairs = append(pairs, tok, m.Placeholders[i].Text)
+	}
+	m.replacer = strings.NewReplacer(pairs...)
+	return m, nil
+}
+
+// add records a placeholder and returns its token: prefix, the bare token,
+// and a closing quote when prefix is one.
+func (m *Masked) add(prefix string, text []byte, line, col int, value bool) string {
+	i := len(m.Placeholders)
+	tok := prefix + tokenPrefix + strconv.Itoa(i) + "__"
+	if prefix == `"` {
+		tok += `"`
+	}
+	m.Placeholders = append(m.Placeholders, Placeholder{Text: string(text), Line: line, Column: col + 1, Kind: kindOf(text), Value: value})
+	m.tokens[tok] = i
+	return tok
+}
+
+func kindOf(text []byte) string {
+	switch string(text[:2]) {
+	case "<%":
+		return "ERB"
+	case "{%", "{#":
+		return "Jinja"
+	}
+	return "Helm or Jinja"
+}
+
+// unclosed reports an opening delimiter outside every placeholder on the
+// line: a placeholder that does not close there.
+func unclosed(line []byte, spans [][]int, lineNo int) error {
+	prev := 0
+	for i := 0; i <= len(spans); i++ {
+		end := len(line)
+		if i < len(spans) {
+			end = spans[i][0]
+		}
+		for _, o := range openers {
+			if j := bytes.Index(line[prev:end], []byte(o)); j >= 0 {
+				return &Error{Line: lineNo, Column: prev + j + 1, Msg: fmt.Sprintf("%q opens a placeholder that does not close on its line", o)}
+			}
+		}
+		if i < len(spans) {
+			prev = spans[i][1]
+		}
+	}
+	return nil
+}
+
+// steer follows the control tags of one control line through the open
+// blocks: an opening tag pushes a block, an else-like one marks the innermost
+// as in a later branch, a closing one pops it.
+func steer(blocks []bool, line []byte, spans [][]int) []bool {
+	for _, s := range spans {
+		tag := line[s[0]:s[1]]
+		switch {
+		case closeRE.Match(tag):
+			if len(blocks) > 0 {
+				blocks = blocks[:len(blocks)-1]
+			}
+		case branchRE.Match(tag):
+			if len(blocks) > 0 {
+				blocks[len(blocks)-1] = true
+			}
+		case openRE.Match(tag):
+			blocks = append(blocks, false)
+		}
+	}
+	return blocks
+}
+
+// hasControl reports whether one of the placeholders is a control tag.
+func hasControl(line []byte, spans [][]int) bool {
+	for _, s := range spans {
+		if controlRE.Match(line[s[0]:s[1]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyPlaceholders reports whether body holds only placeholders and blanks.
+func onlyPlaceholders(body []byte, spans [][]int) bool {
+	prev := 0
+	for _, s := range spans {
+		if s[0] > len(body) || len(bytes.TrimSpace(body[prev:s[0]])) > 0 {
+			return false
+		}
+		prev = s[1]
+	}
+	return prev <= len(body) && len(bytes.TrimSpace(body[prev:])) == 0
+}
+
+// valueContext reports whether the placeholder at off stands where a value
+// goes: outside strings and comments, right after '=', '[' or ',' once the
+// other placeholders are left out.
+func valueContext(line []byte, spans [][]int, off int) bool {
+	var quote byte
+	last := byte(0) // the last byte outside strings and placeholders
+	prev := 0
+	for _, s := range spans {
+		end := min(s[0], off)
+		for i := prev; i < end; i++ {
+			c := line[i]
+			switch {
+			case quote != 0:
+				if c == quote && (quote == '\'' || line[i-1] != '\\') {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '#':
+				return false // in a comment
+			case c != ' ' && c != '\t':
+				last = c
+			}
+		}
+		if s[0] >= off {
+			break
+		}
+		prev = s[1]
+	}
+	return quote == 0 && (last == '=' || last == '[' || last == ',')
+}
+
+// Restore puts the placeholders back into text, the masked template after
+// an edit. A token the edit replaced stays replaced.
+func (m *Masked) Restore(text []byte) []byte {
+	if len(m.tokens) == 0 {
+		return text
+	}
+	return []byte(m.replacer.Replace(string(text)))
+}
+
+// In returns the placeholder a value stands for: a value token, or a bare
+// token inside quotes ("{{ x }}" as a whole string).
+func (m *Masked) In(value []byte) (Placeholder, bool) {
+	if p, ok := m.Token(value); ok {
+		return p, true
+	}
+	if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0] {
+		return m.Token(value[1 : len(value)-1])
+	}
+	return Placeholder{}, false
+}
+
+// Token returns the placeholder that tok, a token as it stands in Text
+// (quotes or '#' included), stands for.
+func (m *Masked) Token(tok []byte) (Placeholder, bool) {
+	i, ok := m.tokens[string(tok)]
+	if !ok {
+		return Placeholder{}, false
+	}
+	return m.Placeholders[i], true
+}
