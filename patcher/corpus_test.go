@@ -165,7 +165,9 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 		res.Placeholder == "" && bytes.ContainsAny(dropped, "{}%<>") {
 		t.Errorf("--template: dropped %q", dropped)
 	}
-	placeholders := func(b []byte) int { return bytes.Count(b, []byte("{{")) + bytes.Count(b, []byte("{%")) + bytes.Count(b, []byte("<%")) }
+	placeholders := func(b []byte) int {
+		return bytes.Count(b, []byte("{{")) + bytes.Count(b, []byte("{%")) + bytes.Count(b, []byte("<%"))
+	}
 	want := placeholders(cf.data)
 	if res.Placeholder != "" {
 		want -= placeholders([]byte(res.Placeholder))

@@ -43,7 +43,7 @@ type Placeholder struct {
 type Masked struct {
 	Text         []byte
 	Placeholders []Placeholder
-	Hidden       []Placeholder // lines of else branches, masked whole as comments
+	Hidden       []Placeholder  // lines of else branches, masked whole as comments
 	tokens       map[string]int // token, decoration included, to its placeholder
 	replacer     *strings.Replacer
 }
@@ -73,7 +73,7 @@ var (
 	openRE   = regexp.MustCompile(`^(\{\{-?\s*(if|range|with|define|block)\b|\{%-?\s*(if|for|macro|block|filter|with)\b|<%-?\s*(if|unless)\b|<%-?.*\bdo\b.*%>$)`)
 	branchRE = regexp.MustCompile(`^(\{\{-?\s*else\b|\{%-?\s*(elif|else)\b|<%-?\s*(elsif|else)\b)`)
 	closeRE  = regexp.MustCompile(`^(\{\{-?\s*end\b|\{%-?\s*end\w*\b|<%-?\s*end\b)`)
-	openers       = []string{"{{", "{%", "{#", "<%"}
+	openers  = []string{"{{", "{%", "{#", "<%"}
 )
 
 // Has reports whether src holds template markup.

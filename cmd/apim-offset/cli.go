@@ -80,6 +80,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		&cli.StringFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml"},
 		&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"},
 		&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
+		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note)"},
 	}
 	root := &cli.Command{
 		Name:            "apim-offset",
@@ -113,6 +114,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking"},
 					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
+					&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
 				),
 				OnUsageError: usageErr("set"),
 				Action:       a.set,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/atomicfile"
 	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tmplmask"
 	"github.com/apim-offset/apim-offset/unidiff"
 	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
@@ -58,9 +59,10 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	if err := checkOffset(n, t.product); err != nil {
 		return err
 	}
-	var opt patcher.Options
+	opt := a.options(cmd, t, src)
+	opt.KeepPlaceholder = cmd.Bool("keep-placeholder")
 	if cmd.Bool("shift-literals") {
-		opt = patcher.Options{ShiftLiterals: t.product.ShiftingPorts(), DefaultOffset: t.product.DefaultOffset}
+		opt.ShiftLiterals, opt.DefaultOffset = t.product.ShiftingPorts(), t.product.DefaultOffset
 	}
 	res, err := patcher.SetWith(src, n, opt)
 	if err != nil {
@@ -69,8 +71,13 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	for _, w := range res.Warnings {
 		a.warnf("%s:%d:%d: %s", t.path, w.Line, w.Column, w.Msg)
 	}
+	if res.Placeholder != "" && opt.KeepPlaceholder {
+		fmt.Fprintf(a.stderr, "apim-offset: %s: offset stays %s, filled in when the template is rendered\n", t.path, res.Placeholder)
+	}
 	if !res.Changed() {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
+		if res.Placeholder == "" {
+			fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
+		}
 		return nil
 	}
 	d := unidiff.Diff(t.label, src, res.Output)
@@ -116,7 +123,7 @@ func (a *app) offset(cmd *cli.Command) (t target, offset int, set bool, err erro
 	if err != nil {
 		return t, 0, false, err
 	}
-	cur, err := patcher.Get(src)
+	cur, err := patcher.GetWith(src, a.options(cmd, t, src))
 	if err != nil {
 		return t, 0, false, &fileError{t.path, err}
 	}
@@ -127,4 +134,17 @@ func (a *app) offset(cmd *cli.Command) (t target, offset int, set bool, err erro
 		a.warnf("%s: no offset set, and the product is not known: %s uses %d (Micro Integrator would use 10; give --product)", t.path, t.product.Name, t.product.DefaultOffset)
 	}
 	return t, t.product.DefaultOffset, false, nil
+}
+
+// options turns on template mode for a Helm, Jinja or ERB template: with
+// --template, or with a note when the file's markup shows it.
+func (a *app) options(cmd *cli.Command, t target, src []byte) patcher.Options {
+	if cmd.Bool("template") {
+		return patcher.Options{Template: true}
+	}
+	if tmplmask.Has(src) {
+		fmt.Fprintf(a.stderr, "apim-offset: %s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)\n", t.path)
+		return patcher.Options{Template: true}
+	}
+	return patcher.Options{}
 }
