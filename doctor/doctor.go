@@ -50,10 +50,11 @@ type Finding struct {
 
 // Home is a server to check.
 type Home struct {
-	Dir     string       // the server's home
-	Product wso2.Product //
-	File    string       // its deployment.toml
-	Src     []byte       // the file's bytes
+	Dir      string       // the server's home
+	Product  wso2.Product //
+	File     string       // its deployment.toml
+	Src      []byte       // the file's bytes
+	Template bool         // the file is a Helm, Jinja or ERB template
 }
 
 // Process is a running process.
@@ -120,7 +121,7 @@ func (c *checker) run() {
 // environment where it can.
 func (c *checker) readOffset() {
 	c.fileOffset = c.home.Product.DefaultOffset
-	cur, err := patcher.Get(c.home.Src)
+	cur, err := patcher.GetWith(c.home.Src, patcher.Options{Template: c.home.Template})
 	var pe *patcher.Error
 	switch {
 	case err == nil && cur.Source == patcher.SourceSet:
@@ -296,7 +297,7 @@ func (c *checker) running() {
 
 // literals reports URLs to this server that keep a literal port.
 func (c *checker) literals() {
-	lits, err := patcher.LiteralPorts(c.home.Src, c.home.Product.ShiftingPorts(), c.fileOffset)
+	lits, err := patcher.LiteralPorts(c.home.Src, c.home.Product.ShiftingPorts(), c.fileOffset, patcher.Options{Template: c.home.Template})
 	if err != nil {
 		return // readOffset has reported the file
 	}

@@ -31,8 +31,10 @@ var localHosts = []string{`localhost`, `127\.0\.0\.1`, `\[::1\]`, `0\.0\.0\.0`, 
 // value of server.hostname) and whose port is one of defaults, either as it
 // is or moved by offset, the offset the file has now. A URL to another host
 // keeps its port: that is another server's.
-func LiteralPorts(src []byte, defaults []int, offset int) ([]LiteralPort, error) {
-	in, err := load(src, false)
+//
+// opt.Template reads src as a template (see Options).
+func LiteralPorts(src []byte, defaults []int, offset int, opt Options) ([]LiteralPort, error) {
+	in, err := load(src, opt.Template)
 	if err != nil {
 		return nil, err
 	}

@@ -164,7 +164,7 @@ func TestLiteralPorts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := patcher.LiteralPorts(src, apimPorts, 0)
+	got, err := patcher.LiteralPorts(src, apimPorts, 0, patcher.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

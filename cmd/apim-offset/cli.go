@@ -164,6 +164,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				Flags: []cli.Flag{
 					&cli.StringSliceFlag{Name: "home", Usage: "a server's home `DIR`; repeat it to check several together"},
 					&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
+					&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				},
 				OnUsageError: usageErr("doctor"),

@@ -58,7 +58,8 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return &fileError{t.path, unwrapPath(err)}
 		}
-		homes = append(homes, doctor.Home{Dir: dir, Product: t.product, File: t.path, Src: src})
+		opt := a.options(cmd, t, src)
+		homes = append(homes, doctor.Home{Dir: dir, Product: t.product, File: t.path, Src: src, Template: opt.Template})
 		report.Homes = append(report.Homes, doctorHome{Home: dir, Product: t.product.ID, File: t.path})
 	}
 	report.Findings = doctor.Check(homes, doctor.Local{})
