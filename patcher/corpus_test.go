@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/apim-offset/apim-offset/unidiff"
 	"github.com/google/go-cmp/cmp"
@@ -174,6 +175,9 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 	}
 	if got := placeholders(out); got != want {
 		t.Errorf("--template: %d placeholders after, want %d", got, want)
+	}
+	if m, err := tmplmask.Mask(out); err != nil || res.Action != patcher.Replaced && m.InBlock(res.Line) {
+		t.Errorf("--template: %s offset on line %d, inside a control block (mask error %v)", res.Action, res.Line, err)
 	}
 	if cur, err := patcher.GetWith(out, opt); err != nil || cur.Offset != 2 {
 		t.Errorf("--template: GetWith(output) = %+v, %v", cur, err)

@@ -25,70 +25,73 @@ var goldens = []struct {
 	n      int
 	action patcher.Action
 	reason string
-	shift  bool // move literal ports too, as set --shift-literals does for API Manager
+	opt    patcher.Options
 }{
-	{"set-plain", 2, patcher.Replaced, "offset set under [server]", false},
-	{"set-spaced-header", 2, patcher.Replaced, "[ server ] with blanks inside the brackets", false},
-	{"set-quoted-header", 2, patcher.Replaced, `["server"] and "offset" quoted`, false},
-	{"set-dotted-root", 2, patcher.Replaced, "server.offset as a root dotted key", false},
-	{"set-inline-table", 2, patcher.Replaced, "server = { ..., offset = 1 }", false},
-	{"set-string", 2, patcher.Replaced, `offset = "0", as in kubernetes-apim 3.0 confs: stays a string`, false},
-	{"set-literal-string", 2, patcher.Replaced, "offset = '7': keeps its single quotes", false},
-	{"set-hex", 31, patcher.Replaced, "offset = 0x1: stays hex", false},
-	{"set-inline-comment", 3, patcher.Replaced, "offset = 5 # node b: the comment stays", false},
-	{"set-aligned", 2, patcher.Replaced, "aligned '=' columns stay aligned", false},
-	{"set-unchanged", 2, patcher.Unchanged, "already 2: same bytes, no diff", false},
-	{"commented-apim", 2, patcher.Uncommented, "APIM default: #offset=0 under [server]", false},
-	{"commented-mi", 3, patcher.Uncommented, "MI default: # offset  = 10, double space kept", false},
-	{"commented-indented", 4, patcher.Uncommented, "tab-indented, trailing comment: both kept", false},
-	{"commented-prose", 2, patcher.Inserted, "a comment that mentions offset is prose, not an assignment", false},
-	{"commented-other-table", 2, patcher.Inserted, "#offset=0 under [server.file_upload] is not the server's", false},
-	{"commented-crlf", 2, patcher.Uncommented, "CRLF file: the line keeps CRLF", false},
-	{"commented-bom", 2, patcher.Uncommented, "UTF-8 byte order mark kept", false},
-	{"commented-no-final-newline", 2, patcher.Uncommented, "last line commented, no final newline: still none", false},
-	{"insert-after-last-key", 2, patcher.Inserted, "after server_role, before the blank line and comment that introduce [super_admin]", false},
-	{"insert-before-subtable", 2, patcher.Inserted, "not under [server.file_upload]", false},
-	{"insert-empty-table", 2, patcher.Inserted, "[server] with no keys: right after the header", false},
-	{"insert-indented", 2, patcher.Inserted, "keys indented by four spaces: so is offset", false},
-	{"insert-compact", 2, patcher.Inserted, "hostname=\"localhost\": offset=2 in the same style", false},
-	{"insert-multiline-value", 2, patcher.Inserted, "after the line that closes a multi-line array", false},
-	{"insert-dotted-root", 2, patcher.Inserted, "server.hostname at the root: server.offset after it", false},
-	{"insert-inline-table", 2, patcher.Inserted, "server = { hostname = ... }: , offset = 2 before }", false},
-	{"insert-inline-empty", 2, patcher.Inserted, "server = {}", false},
-	{"insert-inline-comment-only", 2, patcher.Inserted, "TOML 1.1 inline table holding only a comment: the comment stays", false},
-	{"insert-no-final-newline", 2, patcher.Inserted, "last key on the last line, no final newline: still none", false},
-	{"insert-header-no-final-newline", 2, patcher.Inserted, "the file is only [server], no newline", false},
-	{"insert-crlf", 2, patcher.Inserted, "CRLF file: the new line ends in CRLF", false},
-	{"insert-server-string-in-multiline", 2, patcher.Inserted, "[server] and #offset=0 inside a multi-line string are text", false},
-	{"table-empty-file", 2, patcher.AddedTable, "empty file becomes [server]\\noffset = 2\\n", false},
-	{"table-root-keys-only", 2, patcher.AddedTable, "root keys only: the table goes after them", false},
-	{"table-comments-only", 2, patcher.AddedTable, "only a comment", false},
-	{"table-overlay", 2, patcher.AddedTable, "IS overlay fragment: the file's header comment stays first", false},
-	{"table-introduced-first-table", 2, patcher.AddedTable, "after the root keys, above the comment introducing [database]", false},
-	{"table-subtable-only", 2, patcher.AddedTable, "[server.file_upload] alone: [server] goes before it", false},
-	{"table-no-final-newline", 2, patcher.AddedTable, "a = 1 without a newline: still none at the end", false},
-	{"table-crlf", 2, patcher.AddedTable, "CRLF file: the new table is CRLF", false},
-	{"real-apim-3.2", 2, patcher.Uncommented, "APIM 3.2.0 default, no final newline", false},
-	{"real-apim-4.0", 2, patcher.Uncommented, "APIM 4.0.0 default, no final newline", false},
-	{"real-apim-4.2", 2, patcher.Uncommented, "APIM 4.2.0 default, no final newline", false},
-	{"real-apim-4.5", 2, patcher.Uncommented, "APIM 4.5.0 all-in-one default", false},
-	{"real-apim-4.5-control-plane", 2, patcher.Uncommented, "APIM 4.5.0 control plane default, no final newline", false},
-	{"real-is-7.0", 2, patcher.Inserted, "IS 7.0.0 default: [server] with no offset line", false},
-	{"real-mi-4.3", 3, patcher.Uncommented, "MI 4.3.0 default: # offset  = 10", false},
-	{"shift-literals-apim-4.5", 2, patcher.Uncommented, "APIM 4.5 default: its gateway URLs' 9099, 8099, 9021, 8021 move by 2 too", true},
-	{"shift-literals-moved", 5, patcher.Replaced, "from 2 to 5: moved, default and hostname URLs move; other hosts and comments stay", true},
+	{"set-plain", 2, patcher.Replaced, "offset set under [server]", none},
+	{"set-spaced-header", 2, patcher.Replaced, "[ server ] with blanks inside the brackets", none},
+	{"set-quoted-header", 2, patcher.Replaced, `["server"] and "offset" quoted`, none},
+	{"set-dotted-root", 2, patcher.Replaced, "server.offset as a root dotted key", none},
+	{"set-inline-table", 2, patcher.Replaced, "server = { ..., offset = 1 }", none},
+	{"set-string", 2, patcher.Replaced, `offset = "0", as in kubernetes-apim 3.0 confs: stays a string`, none},
+	{"set-literal-string", 2, patcher.Replaced, "offset = '7': keeps its single quotes", none},
+	{"set-hex", 31, patcher.Replaced, "offset = 0x1: stays hex", none},
+	{"set-inline-comment", 3, patcher.Replaced, "offset = 5 # node b: the comment stays", none},
+	{"set-aligned", 2, patcher.Replaced, "aligned '=' columns stay aligned", none},
+	{"set-unchanged", 2, patcher.Unchanged, "already 2: same bytes, no diff", none},
+	{"commented-apim", 2, patcher.Uncommented, "APIM default: #offset=0 under [server]", none},
+	{"commented-mi", 3, patcher.Uncommented, "MI default: # offset  = 10, double space kept", none},
+	{"commented-indented", 4, patcher.Uncommented, "tab-indented, trailing comment: both kept", none},
+	{"commented-prose", 2, patcher.Inserted, "a comment that mentions offset is prose, not an assignment", none},
+	{"commented-other-table", 2, patcher.Inserted, "#offset=0 under [server.file_upload] is not the server's", none},
+	{"commented-crlf", 2, patcher.Uncommented, "CRLF file: the line keeps CRLF", none},
+	{"commented-bom", 2, patcher.Uncommented, "UTF-8 byte order mark kept", none},
+	{"commented-no-final-newline", 2, patcher.Uncommented, "last line commented, no final newline: still none", none},
+	{"insert-after-last-key", 2, patcher.Inserted, "after server_role, before the blank line and comment that introduce [super_admin]", none},
+	{"insert-before-subtable", 2, patcher.Inserted, "not under [server.file_upload]", none},
+	{"insert-empty-table", 2, patcher.Inserted, "[server] with no keys: right after the header", none},
+	{"insert-indented", 2, patcher.Inserted, "keys indented by four spaces: so is offset", none},
+	{"insert-compact", 2, patcher.Inserted, "hostname=\"localhost\": offset=2 in the same style", none},
+	{"insert-multiline-value", 2, patcher.Inserted, "after the line that closes a multi-line array", none},
+	{"insert-dotted-root", 2, patcher.Inserted, "server.hostname at the root: server.offset after it", none},
+	{"insert-inline-table", 2, patcher.Inserted, "server = { hostname = ... }: , offset = 2 before }", none},
+	{"insert-inline-empty", 2, patcher.Inserted, "server = {}", none},
+	{"insert-inline-comment-only", 2, patcher.Inserted, "TOML 1.1 inline table holding only a comment: the comment stays", none},
+	{"insert-no-final-newline", 2, patcher.Inserted, "last key on the last line, no final newline: still none", none},
+	{"insert-header-no-final-newline", 2, patcher.Inserted, "the file is only [server], no newline", none},
+	{"insert-crlf", 2, patcher.Inserted, "CRLF file: the new line ends in CRLF", none},
+	{"insert-server-string-in-multiline", 2, patcher.Inserted, "[server] and #offset=0 inside a multi-line string are text", none},
+	{"table-empty-file", 2, patcher.AddedTable, "empty file becomes [server]\\noffset = 2\\n", none},
+	{"table-root-keys-only", 2, patcher.AddedTable, "root keys only: the table goes after them", none},
+	{"table-comments-only", 2, patcher.AddedTable, "only a comment", none},
+	{"table-overlay", 2, patcher.AddedTable, "IS overlay fragment: the file's header comment stays first", none},
+	{"table-introduced-first-table", 2, patcher.AddedTable, "after the root keys, above the comment introducing [database]", none},
+	{"table-subtable-only", 2, patcher.AddedTable, "[server.file_upload] alone: [server] goes before it", none},
+	{"table-no-final-newline", 2, patcher.AddedTable, "a = 1 without a newline: still none at the end", none},
+	{"table-crlf", 2, patcher.AddedTable, "CRLF file: the new table is CRLF", none},
+	{"real-apim-3.2", 2, patcher.Uncommented, "APIM 3.2.0 default, no final newline", none},
+	{"real-apim-4.0", 2, patcher.Uncommented, "APIM 4.0.0 default, no final newline", none},
+	{"real-apim-4.2", 2, patcher.Uncommented, "APIM 4.2.0 default, no final newline", none},
+	{"real-apim-4.5", 2, patcher.Uncommented, "APIM 4.5.0 all-in-one default", none},
+	{"real-apim-4.5-control-plane", 2, patcher.Uncommented, "APIM 4.5.0 control plane default, no final newline", none},
+	{"real-is-7.0", 2, patcher.Inserted, "IS 7.0.0 default: [server] with no offset line", none},
+	{"real-mi-4.3", 3, patcher.Uncommented, "MI 4.3.0 default: # offset  = 10", none},
+	{"shift-literals-apim-4.5", 2, patcher.Uncommented, "APIM 4.5 default: its gateway URLs' 9099, 8099, 9021, 8021 move by 2 too", shift},
+	{"shift-literals-moved", 5, patcher.Replaced, "from 2 to 5: moved, default and hostname URLs move; other hosts and comments stay", shift},
+	{"template-helm", 2, patcher.Replaced, "helm-apim 4.5 style: offset = {{ .Values… }} becomes 2, the if/else and other placeholders stay", template},
+	{"template-jinja", 2, patcher.Replaced, `ansible-apim style: offset="{{ ports_offset }}" becomes "2"`, template},
+	{"template-erb-insert", 2, patcher.Inserted, "puppet-apim style ERB without an offset: offset = 2 is added, placeholders stay", template},
 }
 
 // apimPorts are the ports --shift-literals moves for API Manager.
 var apimPorts = wso2.Default.ShiftingPorts()
 
-// set runs Set, or SetWith shifting API Manager's literal ports.
-func set(in []byte, n int, shift bool) (*patcher.Result, error) {
-	if shift {
-		return patcher.SetWith(in, n, patcher.Options{ShiftLiterals: apimPorts})
-	}
-	return patcher.Set(in, n)
-}
+// The options of the golden cases: none, set --shift-literals for API
+// Manager, and set --template.
+var (
+	none     = patcher.Options{}
+	shift    = patcher.Options{ShiftLiterals: apimPorts}
+	template = patcher.Options{Template: true}
+)
 
 func TestGolden(t *testing.T) {
 	seen := map[string]bool{}
@@ -97,7 +100,7 @@ func TestGolden(t *testing.T) {
 		t.Run(g.name, func(t *testing.T) {
 			dir := filepath.Join("..", "fixtures", g.name)
 			in := readFile(t, filepath.Join(dir, "input.toml"))
-			res, err := set(in, g.n, g.shift)
+			res, err := patcher.SetWith(in, g.n, g.opt)
 			if err != nil {
 				t.Fatalf("Set(%d): %v (%s)", g.n, err, g.reason)
 			}
@@ -111,11 +114,11 @@ func TestGolden(t *testing.T) {
 			if line := bytes.Split(res.Output, []byte("\n"))[res.Line-1]; !bytes.Contains(line, []byte("offset")) {
 				t.Errorf("Line = %d, which reads %q: no offset there", res.Line, line)
 			}
-			cur, err := patcher.Get(res.Output)
+			cur, err := patcher.GetWith(res.Output, g.opt)
 			if err != nil || cur.Offset != g.n || cur.Source != patcher.SourceSet {
 				t.Errorf("Get(output) = %+v, %v; want offset %d set", cur, err, g.n)
 			}
-			again, err := set(res.Output, g.n, g.shift)
+			again, err := patcher.SetWith(res.Output, g.n, g.opt)
 			if err != nil || again.Changed() || !bytes.Equal(again.Output, res.Output) {
 				t.Errorf("second Set changed the output again (err %v)", err)
 			}

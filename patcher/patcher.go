@@ -204,7 +204,10 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 		return nil, err
 	}
 	body := doc.Src
-	e := plan(doc, n)
+	e, err := plan(doc, n, in.inBlock)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{Action: e.action, From: from, To: n}
 	if p, ok := in.templatePlaceholder(e); ok {
 		// A template fills the offset in when it is rendered.
@@ -359,6 +362,16 @@ func (in *input) unmask(cur Current, err error) (Current, error) {
 		pe.Hint = "give --keep-placeholder to leave it, or set a number to replace it"
 	}
 	return cur, err
+}
+
+// inBlock tells whether byte off of the parsed text lies inside a template's
+// control block; never for plain TOML.
+func (in *input) inBlock(off int) bool {
+	if in.tmpl == nil {
+		return false
+	}
+	line, _ := tomlutil.Position(in.doc.Src, off)
+	return in.tmpl.InBlock(line)
 }
 
 // templatePlaceholder returns the placeholder the value e replaces stands
@@ -529,59 +542,71 @@ type edit struct {
 }
 
 // plan decides the edit that sets the offset to n, rule by rule.
-func plan(doc *tomlutil.Document, n int) edit {
+//
+// inBlock tells whether a byte offset lies inside a template's control
+// block: nothing is added or uncommented there, where it would be rendered
+// only on a condition.
+func plan(doc *tomlutil.Document, n int, inBlock func(off int) bool) (edit, error) {
 	src := doc.Src
 	num := strconv.Itoa(n)
+	outside := func(e edit) (edit, error) {
+		if inBlock(e.at.Start) {
+			line, col := tomlutil.Position(src, e.at.Start)
+			return edit{}, &Error{Line: line, Column: col, Msg: "offset would go inside a control block of the template (if, for, range…)", Err: ErrTemplate,
+				Hint: "add offset = N to [server] outside any block by hand, then run apim-offset again"}
+		}
+		return e, nil
+	}
+	// last returns the last top-level entry that keep accepts and that
+	// stands outside every control block, or -1.
+	last := func(keep func(tomlutil.Entry) bool) int {
+		found := -1
+		for i, e := range doc.Entries {
+			if e.Parent < 0 && keep(e) && !inBlock(e.Lines.Start) {
+				found = i
+			}
+		}
+		return found
+	}
 
 	// Rule 1: replace the value.
 	if i := doc.Find("server", "offset"); i >= 0 {
 		e := doc.Entries[i]
 		v := formatLike(src[e.Value.Start:e.Value.End], e.Kind, n)
-		return edit{at: e.Value, text: v, action: Replaced}
+		return edit{at: e.Value, text: v, action: Replaced}, nil
 	}
 
 	// Rule 2: uncomment "#offset=0" in the [server] region.
-	if ce, ok := commentedOffset(doc); ok {
+	if ce, ok := commentedOffset(doc); ok && !inBlock(ce.Comment.Text.Start) {
 		var text []byte
 		text = append(text, src[ce.Body.Start:ce.Value.Start]...)
 		text = append(text, formatLike(src[ce.Value.Start:ce.Value.End], ce.Kind, n)...)
 		text = append(text, src[ce.Value.End:ce.Body.End]...)
 		return edit{at: tomlutil.Span{Start: ce.Comment.Text.Start, End: ce.Body.End}, text: text,
-			valueAt: ce.Value.Start - ce.Body.Start, action: Uncommented}
+			valueAt: ce.Value.Start - ce.Body.Start, action: Uncommented}, nil
 	}
 
 	// Rule 3: add to the server table, however it is written.
 	if t := doc.FindTable("server"); t >= 0 {
-		last := -1
-		for i, e := range doc.Entries {
-			if e.Table == t && e.Parent < 0 {
-				last = i
-			}
-		}
-		if last < 0 {
+		i := last(func(e tomlutil.Entry) bool { return e.Table == t })
+		if i < 0 {
 			line := doc.Tables[t].Line
-			return addLine(src, line.End, tomlutil.Indent(src, line.Start), "offset", " = ", num)
+			return outside(addLine(src, line.End, tomlutil.Indent(src, line.Start), "offset", " = ", num))
 		}
-		e := doc.Entries[last]
-		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), "offset", doc.Separator(e), num)
+		e := doc.Entries[i]
+		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), "offset", doc.Separator(e), num), nil
 	}
 	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == unstable.InlineTable {
-		return addToInline(doc, i, num)
+		return outside(addToInline(doc, i, num))
 	}
-	last := -1
-	for i, e := range doc.Entries {
-		if e.Table < 0 && e.Parent < 0 && len(e.Key) > 1 && e.Key[0] == "server" {
-			last = i
-		}
-	}
-	if last >= 0 {
-		e := doc.Entries[last]
+	if i := last(func(e tomlutil.Entry) bool { return e.Table < 0 && len(e.Key) > 1 && e.Key[0] == "server" }); i >= 0 {
+		e := doc.Entries[i]
 		key := string(src[e.KeyRaw[0].Start:e.KeyRaw[0].End]) + ".offset"
-		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), key, doc.Separator(e), num)
+		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), key, doc.Separator(e), num), nil
 	}
 
 	// Rule 4: add a [server] table.
-	return addTable(doc, num)
+	return outside(addTable(doc, num))
 }
 
 // addLine inserts the line key+sep+value at off, the start of a line or the

@@ -188,3 +188,30 @@ func TestLiteralPorts(t *testing.T) {
 		t.Errorf("LiteralPorts (-want +got):\n%s", d)
 	}
 }
+
+func TestSetTemplateBlocks(t *testing.T) {
+	opt := patcher.Options{Template: true}
+	// The only key of [server] is inside an if: offset goes right after
+	// the header, outside the block.
+	res, err := patcher.SetWith([]byte("[server]\n{{- if .Values.ha }}\nmode = \"ha\"\n{{- end }}\n"), 2, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(res.Output), "[server]\noffset = 2\n{{- if .Values.ha }}\nmode = \"ha\"\n{{- end }}\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+	// A commented-out offset inside a block is not uncommented there.
+	res, err = patcher.SetWith([]byte("[server]\nhostname = \"x\"\n{% if ha %}\n#offset=0\n{% endif %}\n"), 2, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Action != patcher.Inserted || !strings.HasPrefix(string(res.Output), "[server]\nhostname = \"x\"\noffset = 2\n{% if ha %}\n#offset=0\n") {
+		t.Errorf("action %s, output %q", res.Action, res.Output)
+	}
+	// [server] itself inside a block: there is no safe place.
+	_, err = patcher.SetWith([]byte("{{- if .Values.x }}\n[server]\n{{- end }}\n"), 2, opt)
+	var pe *patcher.Error
+	if !errors.As(err, &pe) || !errors.Is(err, patcher.ErrTemplate) || pe.Line != 3 {
+		t.Errorf("error = %v, want ErrTemplate on line 3 (inside the if)", err)
+	}
+}

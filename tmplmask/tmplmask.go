@@ -44,6 +44,7 @@ type Masked struct {
 	Text         []byte
 	Placeholders []Placeholder
 	Hidden       []Placeholder  // lines of else branches, masked whole as comments
+	inBlock      []bool         // by line, from 1: inside an if, for, range… block
 	tokens       map[string]int // token, decoration included, to its placeholder
 	replacer     *strings.Replacer
 }
@@ -92,7 +93,7 @@ func Mask(src []byte) (*Masked, error) {
 	if bytes.Contains(src, []byte(tokenPrefix)) {
 		return nil, &Error{Msg: fmt.Sprintf("the file holds %q, which apim-offset uses to mask placeholders", tokenPrefix)}
 	}
-	m := &Masked{tokens: map[string]int{}}
+	m := &Masked{tokens: map[string]int{}, inBlock: []bool{false}}
 	var out bytes.Buffer
 	var blocks []bool // open blocks, innermost last: true once in a later branch
 	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
@@ -104,6 +105,7 @@ func Mask(src []byte) (*Masked, error) {
 		body := bytes.TrimRight(line, "\r\n")
 		control := len(spans) > 0 && onlyPlaceholders(body, spans)
 		hidden := slices.Contains(blocks, true)
+		m.inBlock = append(m.inBlock, len(blocks) > 0)
 		if control {
 			blocks = steer(blocks, line, spans)
 		}
@@ -274,6 +276,16 @@ func (m *Masked) Restore(text []byte) []byte {
 		return text
 	}
 	return []byte(m.replacer.Replace(string(text)))
+}
+
+// InBlock reports whether line (1-based) lies inside a control block: text
+// added there would be rendered only when the block's condition holds. A
+// line past the end is inside when the template ends with a block open.
+func (m *Masked) InBlock(line int) bool {
+	if line < 1 {
+		return false
+	}
+	return m.inBlock[min(line, len(m.inBlock)-1)]
 }
 
 // In returns the placeholder a value stands for: a value token, or a bare
