@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -127,4 +128,39 @@ func addGoldenSeeds(f *testing.F) {
 		}
 		f.Add(in, uint16(g.n))
 	}
+}
+
+// FuzzSetTemplate checks template mode: it never panics or modifies its
+// input; masking always restores the input byte for byte; what it accepts
+// reads back with offset n, keeps the input's line breaks, and a second run
+// changes nothing.
+func FuzzSetTemplate(f *testing.F) {
+	addGoldenSeeds(f)
+	f.Add([]byte("[server]\n{{- if .x }}\noffset = {{ .o }}\n{{- else }}\nhostname = \"h\"\n{{- end }}\n"), uint16(4))
+	f.Add([]byte("a =[{% for u in l %}\"{{ u }}\"{% if not loop.last %},{% endif %}{% endfor %}]\n[server]\n"), uint16(1))
+	f.Fuzz(func(t *testing.T, in []byte, n16 uint16) {
+		n := int(n16)
+		keep := bytes.Clone(in)
+		if m, err := tmplmask.Mask(in); err == nil && !bytes.Equal(m.Restore(m.Text), in) {
+			t.Fatalf("Restore(Mask(in)) != in:\n%q\n%q", in, m.Restore(m.Text))
+		}
+		opt := patcher.Options{Template: true}
+		res, err := patcher.SetWith(in, n, opt)
+		if !bytes.Equal(in, keep) {
+			t.Fatal("SetWith modified its input")
+		}
+		if err != nil {
+			return
+		}
+		if cur, err := patcher.GetWith(res.Output, opt); err != nil || cur.Offset != n {
+			t.Fatalf("GetWith(output) = %+v, %v; want %d\n%q\n%q", cur, err, n, in, res.Output)
+		}
+		if dropped := droppedBytes(in, res.Output); bytes.ContainsAny(dropped, "\r\n") {
+			t.Fatalf("the edit removed a line break: dropped %q\n%q\n%q", dropped, in, res.Output)
+		}
+		again, err := patcher.SetWith(res.Output, n, opt)
+		if err != nil || again.Changed() {
+			t.Fatalf("second SetWith: changed %v, error %v\n%q", again != nil && again.Changed(), err, res.Output)
+		}
+	})
 }
