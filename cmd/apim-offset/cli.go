@@ -12,6 +12,7 @@ package main
 //   - Colour only when stdout is a terminal and NO_COLOR is unset.
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -68,16 +69,29 @@ func (e *fileError) Unwrap() error { return e.err }
 // productList names the products --product takes.
 var productList = strings.Join(wso2.IDs(), ", ")
 
+// errReported is a failure whose errors were already printed.
+var errReported = errors.New("errors reported")
+
 // app holds one invocation's streams.
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	lines          *bufio.Reader // stdin, read line by line for answers
+}
+
+// stdinLines reads answers from stdin; one reader, so that several
+// questions read consecutive lines.
+func (a *app) stdinLines() *bufio.Reader {
+	if a.lines == nil {
+		a.lines = bufio.NewReader(a.stdin)
+	}
+	return a.lines
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	fileFlags := []cli.Flag{
-		&cli.StringFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml"},
+		&cli.StringSliceFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml; set and get take several, and quoted patterns ('/opt/apim-*')"},
 		&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"},
 		&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note)"},
@@ -185,6 +199,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	case errors.As(err, &problems):
 		return exitProblems
+	case errors.Is(err, errReported):
+		return exitError
 	}
 	a.report(err)
 	return exitError

@@ -54,9 +54,9 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return err
 		}
-		src, err := read(t.path)
+		src, err := a.readTarget(t)
 		if err != nil {
-			return &fileError{t.path, unwrapPath(err)}
+			return err
 		}
 		opt := a.options(cmd, t, src)
 		homes = append(homes, doctor.Home{Dir: dir, Product: t.product, File: t.path, Src: src, Template: opt.Template})

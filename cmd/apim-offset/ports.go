@@ -83,8 +83,12 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 		offset       int
 		source, file string
 	)
-	if cmd.String("home") != "" || cmd.String("file") != "" || os.Getenv("APIM_HOME") != "" && cmd.String("product") == "" {
-		t, n, set, err := a.offset(cmd)
+	if len(cmd.StringSlice("home")) > 0 || cmd.String("file") != "" || os.Getenv("APIM_HOME") != "" && cmd.String("product") == "" {
+		t, err := a.target1(cmd)
+		if err != nil {
+			return portsReport{}, err
+		}
+		n, set, err := a.offset(cmd, t)
 		if err != nil {
 			return portsReport{}, err
 		}

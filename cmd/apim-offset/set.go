@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -47,12 +46,48 @@ func checkOffset(n int, p wso2.Product) error {
 	return nil
 }
 
+// setFlags are the choices set makes for each file; plan --apply makes
+// them too.
+type setFlags struct {
+	dryRun, yes, shiftLiterals, keepPlaceholder bool
+}
+
 func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	n, err := parseOffset(cmd)
 	if err != nil {
 		return err
 	}
-	t, src, err := a.load(cmd)
+	ts, err := a.targets(cmd)
+	if err != nil {
+		return err
+	}
+	f := setFlags{dryRun: cmd.Bool("dry-run"), yes: cmd.Bool("yes"), shiftLiterals: cmd.Bool("shift-literals"), keepPlaceholder: cmd.Bool("keep-placeholder")}
+	return a.each(ts, func(t target) error { return a.setOne(cmd, t, n, f) })
+}
+
+// each runs do for every target. With one, its error is the command's;
+// with several, each error is reported as it comes and the others still
+// run, and the command fails at the end if any did.
+func (a *app) each(ts []target, do func(target) error) error {
+	if len(ts) == 1 {
+		return do(ts[0])
+	}
+	failed := false
+	for _, t := range ts {
+		if err := do(t); err != nil {
+			a.report(err)
+			failed = true
+		}
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
+// setOne sets the offset of one file: diff, question, write.
+func (a *app) setOne(cmd *cli.Command, t target, n int, f setFlags) error {
+	src, err := a.readTarget(t)
 	if err != nil {
 		return err
 	}
@@ -60,8 +95,8 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	opt := a.options(cmd, t, src)
-	opt.KeepPlaceholder = cmd.Bool("keep-placeholder")
-	if cmd.Bool("shift-literals") {
+	opt.KeepPlaceholder = f.keepPlaceholder
+	if f.shiftLiterals {
 		opt.ShiftLiterals, opt.DefaultOffset = t.product.ShiftingPorts(), t.product.DefaultOffset
 	}
 	res, err := patcher.SetWith(src, n, opt)
@@ -87,12 +122,12 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	if _, err := a.stdout.Write(d); err != nil {
 		return err
 	}
-	if cmd.Bool("dry-run") {
+	if f.dryRun {
 		return nil
 	}
-	if !cmd.Bool("yes") && isTerminal(a.stdin) {
+	if !f.yes && isTerminal(a.stdin) {
 		fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.path)
-		answer, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		answer, _ := a.stdinLines().ReadString('\n')
 		if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
 			fmt.Fprintf(a.stderr, "apim-offset: %s: not changed\n", t.path)
 			return nil
@@ -108,32 +143,42 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 	if cmd.Args().Len() > 0 {
 		return &usageError{msg: "get takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "to change the offset, run 'apim-offset set N'"}
 	}
-	_, offset, _, err := a.offset(cmd)
+	ts, err := a.targets(cmd)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.stdout, offset)
-	return err
+	return a.each(ts, func(t target) error {
+		offset, _, err := a.offset(cmd, t)
+		if err != nil {
+			return err
+		}
+		if len(ts) > 1 {
+			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", t.home, offset)
+		} else {
+			_, err = fmt.Fprintln(a.stdout, offset)
+		}
+		return err
+	})
 }
 
-// offset reads the offset the target's server will use: the file's, or the
+// offset reads the offset t's server will use: the file's, or the
 // product's default when the file sets none (set is false then).
-func (a *app) offset(cmd *cli.Command) (t target, offset int, set bool, err error) {
-	t, src, err := a.load(cmd)
+func (a *app) offset(cmd *cli.Command, t target) (offset int, set bool, err error) {
+	src, err := a.readTarget(t)
 	if err != nil {
-		return t, 0, false, err
+		return 0, false, err
 	}
 	cur, err := patcher.GetWith(src, a.options(cmd, t, src))
 	if err != nil {
-		return t, 0, false, &fileError{t.path, err}
+		return 0, false, &fileError{t.path, err}
 	}
 	if cur.Source == patcher.SourceSet {
-		return t, cur.Offset, true, nil
+		return cur.Offset, true, nil
 	}
 	if !t.known && !t.warned {
 		a.warnf("%s: no offset set, and the product is not known: %s uses %d (Micro Integrator would use 10; give --product)", t.path, t.product.Name, t.product.DefaultOffset)
 	}
-	return t, t.product.DefaultOffset, false, nil
+	return t.product.DefaultOffset, false, nil
 }
 
 // options turns on template mode for a Helm, Jinja or ERB template: with

@@ -21,27 +21,68 @@ type target struct {
 	product wso2.Product
 	known   bool // the product was given with --product or found in the home
 	warned  bool // a warning about the product was printed
+	// namedHome: the user named the home (--home, $APIM_HOME), not a file
+	namedHome bool
 }
 
-// resolve works out the file and the product from --home, --file, --product
-// and $APIM_HOME. It warns when a home was named but holds no known product.
-func (a *app) resolve(cmd *cli.Command) (target, error) {
-	home, file := cmd.String("home"), cmd.String("file")
-	if home != "" && file != "" {
-		return target{}, &usageError{msg: "--home and --file both given", hint: "use one: --home names the server's folder, --file the deployment.toml"}
+// targets works out the files a command works on and their products: one
+// for each --home (a quoted pattern such as '/opt/apim-*' names every home it
+// matches), or the --file, or $APIM_HOME. It warns when a home holds no
+// known product.
+func (a *app) targets(cmd *cli.Command) ([]target, error) {
+	homes, file := cmd.StringSlice("home"), cmd.String("file")
+	if len(homes) > 0 && file != "" {
+		return nil, &usageError{msg: "--home and --file both given", hint: "use one: --home names the server's folder, --file the deployment.toml"}
 	}
-	namedHome := home != ""
-	if home == "" && file == "" {
-		home = os.Getenv("APIM_HOME")
-		namedHome = home != ""
-		if home == "" {
-			return target{}, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
+	product := cmd.String("product")
+	if file != "" {
+		t, err := a.locate(homeOf(file), file, product, false)
+		return []target{t}, err
+	}
+	if len(homes) == 0 {
+		env := os.Getenv("APIM_HOME")
+		if env == "" {
+			return nil, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
 		}
+		homes = []string{env}
 	}
-	if home == "" {
-		home = homeOf(file)
+	var dirs []string
+	for _, h := range homes {
+		if !strings.ContainsAny(h, "*?[") {
+			dirs = append(dirs, h)
+			continue
+		}
+		matches, err := filepath.Glob(h)
+		if err != nil || len(matches) == 0 {
+			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern; it is matched as filepath.Glob does"}
+		}
+		dirs = append(dirs, matches...)
 	}
-	return a.locate(home, file, cmd.String("product"), namedHome)
+	var ts []target
+	for _, dir := range dirs {
+		t, err := a.locate(dir, "", product, true)
+		if err != nil {
+			return nil, err
+		}
+		if len(dirs) > 1 {
+			// Several files in one patch: name each by its path.
+			t.label = strings.TrimLeft(filepath.ToSlash(filepath.Clean(t.path)), "/")
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
+}
+
+// target1 is targets for a command that takes one file.
+func (a *app) target1(cmd *cli.Command) (target, error) {
+	ts, err := a.targets(cmd)
+	if err != nil {
+		return target{}, err
+	}
+	if len(ts) > 1 {
+		return target{}, &usageError{msg: fmt.Sprintf("%s takes one home, got %d", cmd.Name, len(ts)), hint: "run it once for each home"}
+	}
+	return ts[0], nil
 }
 
 // locate works out the file and the product of a home, or of a file when
@@ -49,7 +90,7 @@ func (a *app) resolve(cmd *cli.Command) (target, error) {
 // home's start scripts tell it, with a warning when the user named a home
 // that holds none.
 func (a *app) locate(home, file, productID string, namedHome bool) (target, error) {
-	t := target{home: home, product: wso2.Default}
+	t := target{home: home, product: wso2.Default, namedHome: namedHome}
 	if productID != "" {
 		p, err := lookupProduct(productID)
 		if err != nil {
@@ -115,21 +156,17 @@ func read(path string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, patcher.MaxSize+1))
 }
 
-// load resolves the target and reads its file.
-func (a *app) load(cmd *cli.Command) (target, []byte, error) {
-	t, err := a.resolve(cmd)
-	if err != nil {
-		return t, nil, err
-	}
+// readTarget reads t's file.
+func (a *app) readTarget(t target) ([]byte, error) {
 	src, err := read(t.path)
 	if err != nil {
 		err = &fileError{t.path, unwrapPath(err)}
-		if errors.Is(err, os.ErrNotExist) && cmd.String("file") == "" {
-			return t, nil, &usageError{msg: err.Error(), hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf; Micro Integrator keeps its file in conf/: add --product mi"}
+		if errors.Is(err, os.ErrNotExist) && t.namedHome {
+			return nil, &usageError{msg: err.Error(), hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf; Micro Integrator keeps its file in conf/: add --product mi"}
 		}
-		return t, nil, err
+		return nil, err
 	}
-	return t, src, nil
+	return src, nil
 }
 
 // unwrapPath drops the *fs.PathError around err, as the path is printed

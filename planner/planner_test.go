@@ -1,0 +1,128 @@
+package planner_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/planner"
+	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/google/go-cmp/cmp"
+)
+
+func product(t testing.TB, id string) wso2.Product {
+	t.Helper()
+	p, ok := wso2.Lookup(id)
+	if !ok {
+		t.Fatalf("no product %s", id)
+	}
+	return p
+}
+
+// overlap reports the ports two planned servers both need.
+func overlap(a, b planner.Assignment) []int {
+	need := map[int]bool{}
+	for _, p := range a.Product.Ports {
+		if p.Enabled && p.Shifts {
+			need[p.Port+a.New] = true
+		}
+	}
+	var out []int
+	for _, p := range b.Product.Ports {
+		if p.Enabled && p.Shifts && need[p.Port+b.New] {
+			out = append(out, p.Port+b.New)
+		}
+	}
+	return out
+}
+
+func TestPlan(t *testing.T) {
+	apim, mi := product(t, "apim-4"), product(t, "mi")
+	tests := []struct {
+		name    string
+		servers []planner.Server
+		inUse   map[int]bool
+		want    []int // the offsets planned
+	}{
+		{"three new API Managers get 0, 1, 2", []planner.Server{{Name: "a", Product: apim}, {Name: "b", Product: apim}, {Name: "c", Product: apim}}, nil, []int{0, 1, 2}},
+		{"a set offset is kept; the new one fits around it", []planner.Server{{Name: "a", Product: apim}, {Name: "b", Product: apim, Offset: 0, Set: true}}, nil, []int{1, 0}},
+		{"100 apart collide (9611+100 = 9711): the later one moves", []planner.Server{{Name: "a", Product: apim, Offset: 0, Set: true}, {Name: "b", Product: apim, Offset: 100, Set: true}}, nil, []int{0, 1}},
+		{"two equal set offsets: the second moves", []planner.Server{{Name: "a", Product: apim, Offset: 5, Set: true}, {Name: "b", Product: apim, Offset: 5, Set: true}}, nil, []int{5, 0}},
+		{"Micro Integrator's 8280 and 8243 are API Manager's at 0: it gets 1", []planner.Server{{Name: "a", Product: apim}, {Name: "m", Product: mi, Offset: 10}}, nil, []int{0, 1}},
+		{"a port in use pushes the offset up", []planner.Server{{Name: "a", Product: apim}}, map[int]bool{9443: true, 9444: true}, []int{2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var inUse func(int) bool
+			if tt.inUse != nil {
+				inUse = func(p int) bool { return tt.inUse[p] }
+			}
+			got, err := planner.Plan(tt.servers, inUse)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var offsets []int
+			for _, a := range got {
+				offsets = append(offsets, a.New)
+			}
+			if d := cmp.Diff(tt.want, offsets); d != "" {
+				t.Errorf("offsets (-want +got):\n%s", d)
+			}
+			for i := range got {
+				for j := i + 1; j < len(got); j++ {
+					if o := overlap(got[i], got[j]); len(o) > 0 {
+						t.Errorf("%s and %s share %v", got[i].Name, got[j].Name, o)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestPlanMany(t *testing.T) {
+	// 1,000 API Managers: every pair apart, every port at or below 65535.
+	servers := make([]planner.Server, 1000)
+	for i := range servers {
+		servers[i] = planner.Server{Name: fmt.Sprint(i), Product: product(t, "apim-4")}
+	}
+	got, err := planner.Plan(servers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := map[int]string{}
+	for _, a := range got {
+		if a.High > 65535 {
+			t.Fatalf("%s needs port %d", a.Name, a.High)
+		}
+		for _, p := range a.Product.Ports {
+			if !p.Enabled || !p.Shifts {
+				continue
+			}
+			q := p.Port + a.New
+			if o, ok := owner[q]; ok {
+				t.Fatalf("port %d planned for %s and %s", q, o, a.Name)
+			}
+			owner[q] = a.Name
+		}
+	}
+	t.Logf("1000 API Managers: highest offset %d", got[len(got)-1].New)
+}
+
+func TestPlanFull(t *testing.T) {
+	// Every port taken: nothing fits, and the error says which server.
+	_, err := planner.Plan([]planner.Server{{Name: "a", Product: product(t, "mi")}}, func(int) bool { return true })
+	if err == nil || err.Error() != "a: no offset up to 56344 leaves all of its ports free" {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func BenchmarkPlan1000(b *testing.B) {
+	servers := make([]planner.Server, 1000)
+	for i := range servers {
+		servers[i] = planner.Server{Name: fmt.Sprint(i), Product: product(b, "apim-4")}
+	}
+	for b.Loop() {
+		if _, err := planner.Plan(servers, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
