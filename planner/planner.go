@@ -43,10 +43,27 @@ func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
 			needed[s.Product.ID] = needs(s.Product)
 		}
 	}
+	// probed remembers inUse's answers: 1 free, 2 in use. Probing binds a
+	// socket, so it comes last and once a port.
+	var probed [65536]uint8
 	free := func(ports []int, offset int) bool {
 		for _, port := range ports {
+			if q := port + offset; q > 65535 || taken[q] {
+				return false
+			}
+		}
+		if inUse == nil {
+			return true
+		}
+		for _, port := range ports {
 			q := port + offset
-			if q > 65535 || taken[q] || inUse != nil && inUse(q) {
+			if probed[q] == 0 {
+				probed[q] = 1
+				if inUse(q) {
+					probed[q] = 2
+				}
+			}
+			if probed[q] == 2 {
 				return false
 			}
 		}

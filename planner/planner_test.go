@@ -126,3 +126,24 @@ func BenchmarkPlan1000(b *testing.B) {
 		}
 	}
 }
+
+func TestPlanProbesOnce(t *testing.T) {
+	// Ports are probed only for offsets free of the other homes, and each
+	// port once: probing binds a socket.
+	servers := make([]planner.Server, 50)
+	for i := range servers {
+		servers[i] = planner.Server{Name: fmt.Sprint(i), Product: product(t, "apim-4")}
+	}
+	probes := map[int]int{}
+	if _, err := planner.Plan(servers, func(p int) bool { probes[p]++; return false }); err != nil {
+		t.Fatal(err)
+	}
+	for p, n := range probes {
+		if n > 1 {
+			t.Errorf("port %d probed %d times", p, n)
+		}
+	}
+	if len(probes) > 50*17 {
+		t.Errorf("%d ports probed for 50 homes of 17 ports", len(probes))
+	}
+}

@@ -160,6 +160,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				Action:       a.ports,
 			},
 			{
+				Name:  "plan",
+				Usage: "choose offsets for several servers on this machine so that no two need the same port",
+				Description: "Each home keeps the offset its file sets unless that collides with a home before it;\n" +
+					"the others get, in order, the smallest offset whose ports are free of the homes\n" +
+					"before them and within 65535, and with --free, not in use on this machine.\n" +
+					"Prints the plan; --apply sets it, with the diffs and questions of set.\n\n" +
+					"Examples:\n" +
+					"  apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is\n" +
+					"  apim-offset plan --home '/opt/wso2/*' --free --apply --yes\n\n" + usageFooter,
+				Flags: append(fileFlags,
+					&cli.BoolFlag{Name: "free", Usage: "also keep clear of ports in use on this machine"},
+					&cli.BoolFlag{Name: "apply", Usage: "set the planned offsets"},
+					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs, write nothing"},
+					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking"},
+				),
+				OnUsageError: usageErr("plan"),
+				Action:       a.plan,
+			},
+			{
 				Name:  "doctor",
 				Usage: "find what will override or undo the offset, and ports that will not be free",
 				Description: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_OPTS or the\n" +
@@ -187,7 +206,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
-				return &usageError{msg: fmt.Sprintf("unknown command %q", cmd.Args().First()), hint: "the commands are set, get, ports and doctor: run 'apim-offset --help'"}
+				return &usageError{msg: fmt.Sprintf("unknown command %q", cmd.Args().First()), hint: "the commands are set, get, ports, plan and doctor: run 'apim-offset --help'"}
 			}
 			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR' or 'apim-offset --help'"}
 		},

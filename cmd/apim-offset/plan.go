@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/apim-offset/apim-offset/planner"
+	"github.com/urfave/cli/v3"
+)
+
+func (a *app) plan(_ context.Context, cmd *cli.Command) error {
+	if cmd.Args().Len() > 0 {
+		return &usageError{msg: "plan takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "name the homes with --home DIR, once for each"}
+	}
+	if cmd.String("file") != "" {
+		return &usageError{msg: "plan takes homes, not files", hint: "use --home DIR, once for each server"}
+	}
+	ts, err := a.targets(cmd)
+	if err != nil {
+		return err
+	}
+	servers := make([]planner.Server, len(ts))
+	for i, t := range ts {
+		offset, set, err := a.offset(cmd, t)
+		if err != nil {
+			return err
+		}
+		servers[i] = planner.Server{Name: t.home, Product: t.product, Offset: offset, Set: set}
+	}
+	var inUse func(int) bool
+	if cmd.Bool("free") {
+		inUse = func(port int) bool {
+			used, _, _ := doctor.Local{}.PortInUse(port)
+			return used
+		}
+	}
+	plan, err := planner.Plan(servers, inUse)
+	if err != nil {
+		return &usageError{msg: err.Error(), hint: "plan fewer homes together, or free the ports"}
+	}
+	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "HOME\tPRODUCT\tNOW\tPLAN\tPORTS\n")
+	for _, p := range plan {
+		now := strconv.Itoa(p.Offset)
+		if !p.Set {
+			now = "none (" + now + ")"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", p.Name, p.Product.ID, now, p.New, p.Low, p.High)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if !cmd.Bool("apply") {
+		return nil
+	}
+	f := setFlags{dryRun: cmd.Bool("dry-run"), yes: cmd.Bool("yes")}
+	var changed []target
+	news := map[string]int{}
+	for i, p := range plan {
+		if p.Changed {
+			changed = append(changed, ts[i])
+			news[ts[i].path] = p.New
+		}
+	}
+	if len(changed) == 0 {
+		fmt.Fprintf(a.stderr, "apim-offset: every home already has its planned offset\n")
+		return nil
+	}
+	return a.each(changed, func(t target) error { return a.setOne(cmd, t, news[t.path], f) })
+}
