@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,12 +91,15 @@ func (a *app) stdinLines() *bufio.Reader {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	// fileFlags are every file-reading command's flags; withFileFlags adds
+	// a command's own to a copy.
 	fileFlags := []cli.Flag{
 		&cli.StringSliceFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml; set and get take several, and quoted patterns ('/opt/apim-*')"},
 		&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"},
 		&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note)"},
 	}
+	withFileFlags := func(own ...cli.Flag) []cli.Flag { return append(slices.Clip(fileFlags), own...) }
 	root := &cli.Command{
 		Name:            "apim-offset",
 		Usage:           "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
@@ -124,7 +128,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					"  apim-offset set 2 --home /opt/wso2am-4.5.0\n" +
 					"  apim-offset set 2 --file conf/deployment.toml --dry-run > offset.patch\n" +
 					"  apim-offset set 2 --home /opt/wso2am-4.5.0 --yes\n\n" + usageFooter,
-				Flags: append(fileFlags,
+				Flags: withFileFlags(
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking"},
 					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
@@ -152,7 +156,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					"Examples:\n" +
 					"  apim-offset ports --home /opt/wso2am-4.5.0\n" +
 					"  apim-offset ports --product mi --offset 3 --json\n\n" + usageFooter,
-				Flags: append(fileFlags,
+				Flags: withFileFlags(
 					&cli.IntFlag{Name: "offset", Usage: "show the ports at offset `N` instead of the file's"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				),
@@ -169,7 +173,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					"Examples:\n" +
 					"  apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is\n" +
 					"  apim-offset plan --home '/opt/wso2/*' --free --apply --yes\n\n" + usageFooter,
-				Flags: append(fileFlags,
+				Flags: withFileFlags(
 					&cli.BoolFlag{Name: "free", Usage: "also keep clear of ports in use on this machine"},
 					&cli.BoolFlag{Name: "apply", Usage: "set the planned offsets"},
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs, write nothing"},
@@ -229,6 +233,14 @@ func usageErr(name string) cli.OnUsageErrorFunc {
 	return func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 		return &usageError{msg: err.Error(), hint: "run 'apim-offset " + name + " --help'"}
 	}
+}
+
+// noArgs refuses arguments to a command that takes none.
+func noArgs(cmd *cli.Command, hint string) error {
+	if cmd.Args().Len() == 0 {
+		return nil
+	}
+	return &usageError{msg: cmd.Name + " takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: hint}
 }
 
 // warnf prints a warning on stderr.

@@ -36,8 +36,8 @@ type problemsFound struct{ n int }
 func (p problemsFound) Error() string { return fmt.Sprintf("%d problems found", p.n) }
 
 func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
-	if cmd.Args().Len() > 0 {
-		return &usageError{msg: "doctor takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "name the homes with --home DIR, once for each"}
+	if err := noArgs(cmd, "name the homes with --home DIR, once for each"); err != nil {
+		return err
 	}
 	dirs := cmd.StringSlice("home")
 	if len(dirs) == 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/apim-offset/apim-offset/doctor"
@@ -13,8 +12,8 @@ import (
 )
 
 func (a *app) plan(_ context.Context, cmd *cli.Command) error {
-	if cmd.Args().Len() > 0 {
-		return &usageError{msg: "plan takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "name the homes with --home DIR, once for each"}
+	if err := noArgs(cmd, "name the homes with --home DIR, once for each"); err != nil {
+		return err
 	}
 	if cmd.String("file") != "" {
 		return &usageError{msg: "plan takes homes, not files", hint: "use --home DIR, once for each server"}

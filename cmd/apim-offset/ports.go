@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/apim-offset/apim-offset/wso2"
@@ -33,8 +32,8 @@ type portReport struct {
 }
 
 func (a *app) ports(_ context.Context, cmd *cli.Command) error {
-	if cmd.Args().Len() > 0 {
-		return &usageError{msg: "ports takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "give the offset with --offset N"}
+	if err := noArgs(cmd, "give the offset with --offset N"); err != nil {
+		return err
 	}
 	r, err := a.portsReport(cmd)
 	if err != nil {

@@ -140,8 +140,8 @@ func (a *app) setOne(cmd *cli.Command, t target, n int, f setFlags) error {
 }
 
 func (a *app) get(_ context.Context, cmd *cli.Command) error {
-	if cmd.Args().Len() > 0 {
-		return &usageError{msg: "get takes no arguments, got " + strings.Join(cmd.Args().Slice(), " "), hint: "to change the offset, run 'apim-offset set N'"}
+	if err := noArgs(cmd, "to change the offset, run 'apim-offset set N'"); err != nil {
+		return err
 	}
 	ts, err := a.targets(cmd)
 	if err != nil {
