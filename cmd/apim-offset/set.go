@@ -107,7 +107,11 @@ func (a *app) setOne(cmd *cli.Command, t target, n int, f setFlags) error {
 		a.warnf("%s:%d:%d: %s", t.path, w.Line, w.Column, w.Msg)
 	}
 	if res.Placeholder != "" && opt.KeepPlaceholder {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: offset stays %s, filled in when the template is rendered\n", t.path, res.Placeholder)
+		resolves := "filled in when the template is rendered"
+		if r, ok := tmplmask.Resolve(t.path, res.Placeholder); ok {
+			resolves += fmt.Sprintf(": %s by default (%s)", r.Value, r.Source)
+		}
+		fmt.Fprintf(a.stderr, "apim-offset: %s: offset stays %s, %s\n", t.path, res.Placeholder, resolves)
 	}
 	if !res.Changed() {
 		if res.Placeholder == "" {
