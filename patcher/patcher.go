@@ -370,7 +370,11 @@ func (in *input) inBlock(off int) bool {
 	if in.tmpl == nil {
 		return false
 	}
-	line, _ := tomlutil.Position(in.doc.Src, off)
+	src := in.doc.Src
+	line, _ := tomlutil.Position(src, off)
+	if off == len(src) && len(src) > 0 && src[len(src)-1] != '\n' {
+		line++ // text added at the very end starts a new line after the last
+	}
 	return in.tmpl.InBlock(line)
 }
 

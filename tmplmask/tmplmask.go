@@ -140,6 +140,7 @@ func Mask(src []byte) (*Masked, error) {
 			out.Write(line[prev:])
 		}
 	}
+	m.inBlock = append(m.inBlock, len(blocks) > 0) // past the last line
 	m.Text = out.Bytes()
 	pairs := make([]string, 0, 2*len(m.tokens))
 	for tok, i := range m.tokens {
