@@ -112,20 +112,20 @@ func Mask(src []byte) (*Masked, error) {
 		if len(spans) > 1 && !control && hasControl(line, spans) {
 			spans = [][]int{{spans[0][0], spans[len(spans)-1][1]}}
 		}
-		switch {
-		case hidden && !control && len(bytes.TrimSpace(body)) > 0:
-			start := len(body) - len(bytes.TrimLeft(body, " \t"))
+		// commentFrom masks the line from start to its end as one comment.
+		commentFrom := func(start int) {
 			out.Write(line[:start])
 			out.WriteString(m.add("#", body[start:], lineNo, start, false))
-			m.Hidden = append(m.Hidden, m.Placeholders[len(m.Placeholders)-1])
 			out.Write(line[len(body):])
+		}
+		switch {
+		case hidden && !control && len(bytes.TrimSpace(body)) > 0:
+			commentFrom(len(body) - len(bytes.TrimLeft(body, " \t")))
+			m.Hidden = append(m.Hidden, m.Placeholders[len(m.Placeholders)-1])
 		case len(spans) == 0:
 			out.Write(line)
 		case control:
-			start := spans[0][0]
-			out.Write(line[:start])
-			out.WriteString(m.add("#", body[start:], lineNo, start, false))
-			out.Write(line[len(body):])
+			commentFrom(spans[0][0])
 		default:
 			prev := 0
 			for _, s := range spans {
