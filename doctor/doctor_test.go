@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/google/go-cmp/cmp"
-	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // fakeSystem stands in for the machine: no port is taken unless inUse says so.
@@ -35,20 +35,7 @@ func (f fakeSystem) PortInUse(port int) (bool, int, string) {
 // doctor.Home of API Manager 4.x.
 func home(t *testing.T, name string) doctor.Home {
 	t.Helper()
-	a, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, f := range a.Files {
-		path := filepath.Join(dir, f.Name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := txtardir.Unpack(t, filepath.Join("testdata", name+".txtar"))
 	file := filepath.Join(dir, "repository", "conf", "deployment.toml")
 	src, err := os.ReadFile(file)
 	if err != nil {

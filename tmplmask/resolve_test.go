@@ -1,29 +1,15 @@
 package tmplmask_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"github.com/apim-offset/apim-offset/tmplmask"
-	"github.com/rogpeppe/go-internal/txtar"
 )
 
 func TestResolve(t *testing.T) {
-	a, err := txtar.ParseFile(filepath.Join("testdata", "resolve.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, f := range a.Files {
-		path := filepath.Join(dir, f.Name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := txtardir.Unpack(t, filepath.Join("testdata", "resolve.txtar"))
 	tests := []struct {
 		file, placeholder string
 		value, source     string // "" when nothing resolves it
