@@ -266,10 +266,8 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 		return res, nil
 	}
 	res.Output, res.changed = out, true
-	if res.Placeholder != "" && opt.KeepPlaceholder {
-		return res, nil // only literal ports moved: the offset is still the placeholder
-	}
-	if err := verify(masked, doc.Values, n, shift); err != nil {
+	keep := res.Placeholder != "" && opt.KeepPlaceholder // only literal ports moved
+	if err := verify(masked, doc.Values, n, keep, shift); err != nil {
 		return nil, &Error{Msg: err.Error(), Err: ErrVerify,
 			Hint: "this is a bug in apim-offset; nothing was written: please report it with the file"}
 	}

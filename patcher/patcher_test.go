@@ -215,3 +215,16 @@ func TestSetTemplateBlocks(t *testing.T) {
 		t.Errorf("error = %v, want ErrTemplate on line 3 (inside the if)", err)
 	}
 }
+
+func TestSetKeepPlaceholderShiftsLiterals(t *testing.T) {
+	// The placeholder stays; the literal port still moves, and the result is
+	// checked like any other.
+	in := "[server]\noffset = {{ .Values.portOffset }}\nws = \"ws://localhost:9099\"\n"
+	res, err := patcher.SetWith([]byte(in), 2, patcher.Options{Template: true, KeepPlaceholder: true, ShiftLiterals: apimPorts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(res.Output), "[server]\noffset = {{ .Values.portOffset }}\nws = \"ws://localhost:9101\"\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}

@@ -9,16 +9,32 @@ import (
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
-// verify decodes out and checks that server.offset is n and that every other
-// value equals before's: as it is, or, for a string, as shift makes it when
-// shift is not nil.
-func verify(out []byte, before map[string]any, n int, shift func(string) string) error {
+// verify decodes out and checks that server.offset is n (or, with keep, as
+// it was) and that every other value equals before's: as it is, or, for a
+// string, as shift makes it when shift is not nil.
+func verify(out []byte, before map[string]any, n int, keep bool, shift func(string) string) error {
 	after, err := tomlutil.Decode(out)
 	if err != nil {
 		return fmt.Errorf("the patched file does not parse: %v", err)
 	}
 	server, _ := after["server"].(map[string]any)
-	switch v := server["offset"].(type) {
+	if keep {
+		was, _ := before["server"].(map[string]any)
+		if !equal(was["offset"], server["offset"], nil) {
+			return fmt.Errorf("the patched file changed server.offset, which was to be kept")
+		}
+	} else if err := checkOffset(server["offset"], n); err != nil {
+		return err
+	}
+	if !equal(withoutOffset(before), withoutOffset(after), shift) {
+		return fmt.Errorf("the patched file changed a value other than server.offset")
+	}
+	return nil
+}
+
+// checkOffset checks a decoded server.offset against n.
+func checkOffset(offset any, n int) error {
+	switch v := offset.(type) {
 	case int64:
 		if v != int64(n) {
 			return fmt.Errorf("the patched file has server.offset = %d, want %d", v, n)
@@ -29,9 +45,6 @@ func verify(out []byte, before map[string]any, n int, shift func(string) string)
 		}
 	default:
 		return fmt.Errorf("the patched file has no number in server.offset")
-	}
-	if !equal(withoutOffset(before), withoutOffset(after), shift) {
-		return fmt.Errorf("the patched file changed a value other than server.offset")
 	}
 	return nil
 }
