@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/apim-offset/apim-offset/internal/corpus"
 	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/google/go-cmp/cmp"
@@ -251,20 +252,10 @@ func TestLocalAlive(t *testing.T) {
 // corpus (skipped without it): no panic, and each literal-port finding
 // points at a line that holds the URL it names.
 func TestCorpus(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "real")
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("no corpus at %s", dir)
-	}
+	files := corpus.Read(t)
 	literals := 0
-	for _, f := range files {
-		if filepath.Base(f) == "MANIFEST.tsv" {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, cf := range files {
+		f, src := cf.Name, cf.Data
 		h := doctor.Home{Dir: t.TempDir(), Product: wso2.Default, File: f, Src: src}
 		lines := strings.Split(string(src), "\n")
 		for _, fd := range doctor.Check([]doctor.Home{h}, fakeSystem{}) {
@@ -278,5 +269,5 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d literal ports found in %d files", literals, len(files)-1)
+	t.Logf("%d literal ports found in %d files", literals, len(files))
 }

@@ -2,14 +2,11 @@ package patcher_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/corpus"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
@@ -18,77 +15,21 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// corpusDir holds real deployment.toml files from WSO2's repositories, in
-// the shared folder beside the checkout.
-var corpusDir = filepath.Join("..", "..", "shared", "corpus", "real")
+// corpusFile is a corpus file, with the action its manifest entry calls for.
+type corpusFile struct{ corpus.File }
 
-type corpusFile struct {
-	name       string
-	product    string
-	appearance string // how the manifest says the offset appears
-	parses     bool   // whether the manifest says it parses as plain TOML
-	data       []byte
-}
-
-// readCorpus returns the corpus files, or skips the test when the shared
-// folder is not there.
+// readCorpus returns the corpus files, or skips the test without them.
 func readCorpus(t testing.TB) []corpusFile {
-	t.Helper()
-	f, err := os.Open(filepath.Join(corpusDir, "MANIFEST.tsv"))
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("no corpus at %s", corpusDir)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma, r.LazyQuotes = '\t', true
-	header, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
 	var files []corpusFile
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		cf := corpusFile{
-			name:       rec[col["file"]],
-			product:    rec[col["product"]],
-			appearance: rec[col["server_offset_appearance"]],
-			parses:     strings.HasPrefix(rec[col["parses_as_plain_toml(tomllib 1.0)"]], "yes"),
-		}
-		if cf.data, err = os.ReadFile(filepath.Join(corpusDir, cf.name)); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, cf)
-	}
-	if len(files) < 100 {
-		t.Fatalf("only %d files in the corpus manifest", len(files))
+	for _, f := range corpus.Read(t) {
+		files = append(files, corpusFile{f})
 	}
 	return files
 }
 
-// isTemplate tells templates apart by the manifest's product column and by
-// their markup, independently of the patcher's own check.
-func (cf corpusFile) isTemplate() bool {
-	p := strings.ToLower(cf.product)
-	return strings.Contains(p, "helm-templated") || strings.Contains(p, "jinja2") || strings.Contains(p, "erb template") ||
-		bytes.Contains(cf.data, []byte("{{")) || bytes.Contains(cf.data, []byte("<%"))
-}
-
 // wantAction is the rule the manifest's description of the file calls for.
 func (cf corpusFile) wantAction(from, n int) patcher.Action {
-	switch a := cf.appearance; {
+	switch a := cf.Appearance; {
 	case strings.HasPrefix(a, "set:"):
 		if from == n {
 			return patcher.Unchanged
@@ -107,27 +48,27 @@ func (cf corpusFile) wantAction(from, n int) patcher.Action {
 func TestCorpus(t *testing.T) {
 	var patched, templates, invalid, templatesPatched int
 	for _, cf := range readCorpus(t) {
-		t.Run(cf.name, func(t *testing.T) {
-			keep := bytes.Clone(cf.data)
+		t.Run(cf.Name, func(t *testing.T) {
+			keep := bytes.Clone(cf.Data)
 			switch {
-			case cf.isTemplate():
+			case cf.IsTemplate():
 				templates++
-				_, err := patcher.Set(cf.data, 2)
+				_, err := patcher.Set(cf.Data, 2)
 				var pe *patcher.Error
 				if !errors.Is(err, patcher.ErrTemplate) || !errors.As(err, &pe) || pe.Hint == "" || pe.Line == 0 {
-					t.Errorf("template %s: error = %v, want ErrTemplate with a place and a hint", cf.product, err)
+					t.Errorf("template %s: error = %v, want ErrTemplate with a place and a hint", cf.Product, err)
 				}
 				if checkTemplate(t, cf) {
 					templatesPatched++
 				}
-			case !cf.parses:
+			case !cf.Parses:
 				invalid++
-				if _, err := patcher.Set(cf.data, 2); !errors.Is(err, patcher.ErrSyntax) {
-					t.Errorf("invalid TOML (%s): error = %v, want ErrSyntax", cf.product, err)
+				if _, err := patcher.Set(cf.Data, 2); !errors.Is(err, patcher.ErrSyntax) {
+					t.Errorf("invalid TOML (%s): error = %v, want ErrSyntax", cf.Product, err)
 				}
 			default:
 				patched++
-				before, err := patcher.Get(cf.data)
+				before, err := patcher.Get(cf.Data)
 				if err != nil {
 					t.Fatalf("Get: %v", err)
 				}
@@ -135,7 +76,7 @@ func TestCorpus(t *testing.T) {
 					checkPatch(t, cf, before.Offset, n)
 				}
 			}
-			if !bytes.Equal(cf.data, keep) {
+			if !bytes.Equal(cf.Data, keep) {
 				t.Errorf("the input was modified")
 			}
 		})
@@ -150,7 +91,7 @@ func TestCorpus(t *testing.T) {
 func checkTemplate(t *testing.T, cf corpusFile) bool {
 	t.Helper()
 	opt := patcher.Options{Template: true}
-	res, err := patcher.SetWith(cf.data, 2, opt)
+	res, err := patcher.SetWith(cf.Data, 2, opt)
 	if err != nil {
 		var pe *patcher.Error
 		if !errors.As(err, &pe) || pe.Line == 0 || pe.Hint == "" || !(errors.Is(err, patcher.ErrSyntax) || errors.Is(err, patcher.ErrTemplate)) {
@@ -162,14 +103,14 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 	if !res.Changed() {
 		t.Errorf("--template: nothing changed")
 	}
-	if dropped := droppedBytes(cf.data, out); bytes.ContainsAny(dropped, "\n") ||
+	if dropped := droppedBytes(cf.Data, out); bytes.ContainsAny(dropped, "\n") ||
 		res.Placeholder == "" && bytes.ContainsAny(dropped, "{}%<>") {
 		t.Errorf("--template: dropped %q", dropped)
 	}
 	placeholders := func(b []byte) int {
 		return bytes.Count(b, []byte("{{")) + bytes.Count(b, []byte("{%")) + bytes.Count(b, []byte("<%"))
 	}
-	want := placeholders(cf.data)
+	want := placeholders(cf.Data)
 	if res.Placeholder != "" {
 		want -= placeholders([]byte(res.Placeholder))
 	}
@@ -186,7 +127,7 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 		t.Errorf("--template: a second run changed it again (%v)", err)
 	}
 	if res.Placeholder != "" {
-		kept, err := patcher.SetWith(cf.data, 2, patcher.Options{Template: true, KeepPlaceholder: true})
+		kept, err := patcher.SetWith(cf.Data, 2, patcher.Options{Template: true, KeepPlaceholder: true})
 		if err != nil || kept.Changed() {
 			t.Errorf("--keep-placeholder changed the file (%v)", err)
 		}
@@ -196,17 +137,17 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 
 func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	t.Helper()
-	res, err := patcher.Set(cf.data, n)
+	res, err := patcher.Set(cf.Data, n)
 	if err != nil {
 		t.Fatalf("Set(%d): %v", n, err)
 	}
 	if want := cf.wantAction(from, n); res.Action != want {
-		t.Errorf("Set(%d): action %s, want %s for %q", n, res.Action, want, cf.appearance)
+		t.Errorf("Set(%d): action %s, want %s for %q", n, res.Action, want, cf.Appearance)
 	}
 	out := res.Output
 
 	// It decodes, with server.offset = n and nothing else changed.
-	_, inBody := tomlutil.SplitBOM(cf.data)
+	_, inBody := tomlutil.SplitBOM(cf.Data)
 	_, outBody := tomlutil.SplitBOM(out)
 	vin, err := tomlutil.Decode(inBody)
 	if err != nil {
@@ -227,7 +168,7 @@ func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	// The change is one contiguous region of at most one removed line and
 	// three added ones (a new [server] table, its offset and a blank line).
 	if res.Changed() {
-		diff := string(unidiff.Diff("deployment.toml", cf.data, out))
+		diff := string(unidiff.Diff("deployment.toml", cf.Data, out))
 		var hunks, removed, added int
 		for _, l := range strings.Split(diff, "\n")[2:] {
 			switch {
@@ -245,9 +186,9 @@ func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	}
 
 	// Line endings, the final newline and a BOM are as they were.
-	if bytes.Contains(out, []byte("\r\n")) != bytes.Contains(cf.data, []byte("\r\n")) ||
-		bytes.HasSuffix(out, []byte("\n")) != bytes.HasSuffix(cf.data, []byte("\n")) ||
-		bytes.HasPrefix(out, []byte("\ufeff")) != bytes.HasPrefix(cf.data, []byte("\ufeff")) {
+	if bytes.Contains(out, []byte("\r\n")) != bytes.Contains(cf.Data, []byte("\r\n")) ||
+		bytes.HasSuffix(out, []byte("\n")) != bytes.HasSuffix(cf.Data, []byte("\n")) ||
+		bytes.HasPrefix(out, []byte("\ufeff")) != bytes.HasPrefix(cf.Data, []byte("\ufeff")) {
 		t.Errorf("Set(%d): line endings, final newline or BOM changed", n)
 	}
 
