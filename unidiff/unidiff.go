@@ -28,10 +28,35 @@ type op struct {
 // name in both headers ("a/"+name and "b/"+name). It returns nil when a and b
 // are equal.
 func Diff(name string, a, b []byte) []byte {
+	return Masked(name, a, b, nil, nil)
+}
+
+// Masked is Diff showing, in place of a's line n (counted from 1), oldShown[n]
+// when there is one, and newShown[n] for b's; context lines are a's. The
+// lines are still matched on their real text, so the hunks are Diff's; a
+// diff with masked lines describes the change but no longer applies.
+func Masked(name string, a, b []byte, oldShown, newShown map[int]string) []byte {
 	if bytes.Equal(a, b) {
 		return nil
 	}
 	ops := lineOps(string(a), string(b))
+	oldLine, newLine := 1, 1
+	for i, o := range ops {
+		switch o.kind {
+		case '+':
+			if s, ok := newShown[newLine]; ok {
+				ops[i].text = s
+			}
+			newLine++
+			continue
+		case ' ':
+			newLine++
+		}
+		if s, ok := oldShown[oldLine]; ok {
+			ops[i].text = s
+		}
+		oldLine++
+	}
 	var out bytes.Buffer
 	out.WriteString("--- a/" + name + "\n+++ b/" + name + "\n")
 	for _, h := range hunks(ops) {

@@ -102,3 +102,20 @@ func TestDiffApplies(t *testing.T) {
 		}
 	}
 }
+
+// TestMasked: shown lines replace the real ones on their own side, in
+// context and in changed lines, and the hunks stay those of Diff.
+func TestMasked(t *testing.T) {
+	a := "[db]\npassword = \"p1\"\nuser = \"u\"\nport = 1\n"
+	b := "[db]\npassword = \"p1\"\nuser = \"u\"\nport = 2\ntoken = \"t\"\n"
+	got := string(unidiff.Masked("f", []byte(a), []byte(b),
+		map[int]string{2: "password = (masked)\n"},
+		map[int]string{2: "password = (new side)\n", 5: "token = (masked)\n"}))
+	want := "--- a/f\n+++ b/f\n@@ -1,4 +1,5 @@\n [db]\n password = (masked)\n user = \"u\"\n-port = 1\n+port = 2\n+token = (masked)\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Masked (-want +got):\n%s", diff)
+	}
+	if strings.Contains(got, "p1") {
+		t.Errorf("a masked context line shows its secret:\n%s", got)
+	}
+}

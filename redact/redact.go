@@ -1,0 +1,313 @@
+// Package redact hides secret values when a deployment.toml is shown: the
+// value of a key whose name says it holds a secret (password, key_password,
+// client_secret, access_token, [encryption] key, anything under [secrets])
+// is shown as (masked), the way Terraform shows a sensitive value.
+//
+// It reads lines, not a parsed document, so that it works the same on
+// templates (password = "{{ db_password }}") and on commented-out
+// assignments (#password = "admin"), which a TOML parser does not see as
+// values. A multi-line string value is masked on every line it spans.
+// Booleans and numbers are never masked: allow_credentials = true hides
+// nothing.
+package redact
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Mask is what a secret value is shown as. It is not TOML, so a masked line
+// is never mistaken for the real one.
+const Mask = "(masked)"
+
+// Lines returns the lines of src that show a secret, masked: line number
+// (from 1) to the line as it should be shown, its line ending kept.
+func Lines(src []byte) map[int]string {
+	masked := map[int]string{}
+	s := scanner{}
+	n := 0
+	for len(src) > 0 {
+		n++
+		end := bytes.IndexByte(src, '\n') + 1
+		if end == 0 {
+			end = len(src)
+		}
+		line := string(src[:end])
+		src = src[end:]
+		if out, ok := s.line(line); ok {
+			masked[n] = out
+		}
+	}
+	return masked
+}
+
+// scanner carries what one line leaves open for the next: the table the
+// lines are in, and a multi-line string being masked.
+type scanner struct {
+	secretTable bool   // in [secrets] (WSO2's secure vault) or below it
+	closer      string // `"""` or `'''` while inside a masked multi-line string
+}
+
+var (
+	header = regexp.MustCompile(`^\s*\[\[?\s*([^\]#]*?)\s*\]`)
+	// key matches a (dotted) key and its '=' at the start of an assignment.
+	key     = regexp.MustCompile(`^(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*\s*=[ \t]*`)
+	comment = regexp.MustCompile(`^\s*(?:#\s*)?`)
+)
+
+// line returns line with its secret values masked, and whether it had any.
+func (s *scanner) line(line string) (string, bool) {
+	body := strings.TrimRight(line, "\r\n")
+	ending := line[len(body):]
+	if s.closer != "" {
+		// Inside a masked multi-line string: the line is all secret up to
+		// the closing quotes.
+		i := strings.Index(body, s.closer)
+		if i < 0 {
+			return Mask + ending, true
+		}
+		s.closer = ""
+		return Mask + body[i+3:] + ending, true
+	}
+	if m := header.FindStringSubmatch(body); m != nil {
+		s.secretTable = isSecretTable(m[1])
+		return line, false
+	}
+	var b strings.Builder
+	start := len(comment.FindString(body))
+	b.WriteString(body[:start])
+	changed := s.pairs(&b, body[start:], false)
+	if !changed {
+		return line, false
+	}
+	b.WriteString(ending)
+	return b.String(), true
+}
+
+// pairs writes rest, masking the values of its secret key = value pairs:
+// one at the start of a line, or several inside an inline table (inTable).
+// It returns whether it masked anything.
+func (s *scanner) pairs(b *strings.Builder, rest string, inTable bool) bool {
+	changed := false
+	for {
+		sp := len(rest) - len(strings.TrimLeft(rest, " \t"))
+		b.WriteString(rest[:sp])
+		rest = rest[sp:]
+		k := key.FindString(rest)
+		if k == "" {
+			b.WriteString(rest)
+			return changed
+		}
+		b.WriteString(k)
+		rest = rest[len(k):]
+		n := valueLen(rest)
+		value := rest[:n]
+		switch {
+		case strings.HasPrefix(value, "{") && !isTemplate(value):
+			// An inline table: look inside it.
+			b.WriteString("{")
+			inner := strings.TrimSuffix(value[1:], "}")
+			if s.pairs(b, inner, true) {
+				changed = true
+			}
+			if strings.HasSuffix(value, "}") {
+				b.WriteString("}")
+			}
+		case (s.secretTable || isSecretKey(k)) && isMaskable(value):
+			b.WriteString(Mask)
+			changed = true
+			if c := opensMultiline(value); c != "" {
+				s.closer = c
+			}
+		default:
+			b.WriteString(value)
+		}
+		rest = rest[n:]
+		if !inTable {
+			b.WriteString(rest)
+			return changed
+		}
+		// The next pair of the inline table follows a comma.
+		i := strings.IndexByte(rest, ',')
+		if i < 0 {
+			b.WriteString(rest)
+			return changed
+		}
+		b.WriteString(rest[:i+1])
+		rest = rest[i+1:]
+	}
+}
+
+// valueLen is the length of the value at the start of s: a string, an
+// inline table or array up to its closing bracket, a template placeholder,
+// or a bare value up to a comma, a closing brace or a comment.
+func valueLen(s string) int {
+	if s == "" {
+		return 0
+	}
+	for _, q := range []string{`"""`, `'''`} {
+		if strings.HasPrefix(s, q) {
+			if i := strings.Index(s[3:], q); i >= 0 {
+				return 3 + i + 3
+			}
+			return len(s)
+		}
+	}
+	for _, t := range [][2]string{{"{{", "}}"}, {"{%", "%}"}, {"<%", "%>"}} {
+		if strings.HasPrefix(s, t[0]) {
+			if i := strings.Index(s, t[1]); i >= 0 {
+				return i + 2
+			}
+			return len(s)
+		}
+	}
+	switch s[0] {
+	case '"':
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
+			}
+		}
+		return len(s)
+	case '\'':
+		if i := strings.IndexByte(s[1:], '\''); i >= 0 {
+			return i + 2
+		}
+		return len(s)
+	case '{', '[':
+		open, close := s[0], map[byte]byte{'{': '}', '[': ']'}[s[0]]
+		depth := 0
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case open:
+				depth++
+			case close:
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			case '"', '\'':
+				i += valueLen(s[i:]) - 1
+			}
+		}
+		return len(s)
+	}
+	// A bare value; braces in it are its own ($secret{alias}).
+	i, depth := 0, 0
+scan:
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			if depth == 0 {
+				break scan
+			}
+			depth--
+		case ',', '#':
+			if depth == 0 {
+				break scan
+			}
+		}
+	}
+	return len(strings.TrimRight(s[:i], " \t"))
+}
+
+// opensMultiline returns the closing quotes of a multi-line string that
+// value opens and does not close on its line, or "".
+func opensMultiline(value string) string {
+	for _, q := range []string{`"""`, `'''`} {
+		if strings.HasPrefix(value, q) && (len(value) < 6 || !strings.HasSuffix(value, q)) {
+			return q
+		}
+	}
+	return ""
+}
+
+func isTemplate(value string) bool {
+	return strings.HasPrefix(value, "{{") || strings.HasPrefix(value, "{%")
+}
+
+// isMaskable reports whether value could hold a secret: a string that is
+// not empty, or a bare value that is not a boolean, number or date (a
+// template placeholder, an unquoted $secret{alias}).
+func isMaskable(value string) bool {
+	switch {
+	case value == "", value == `""`, value == "''", value == `""""""`, value == "":
+		return false
+	case value[0] == '"' || value[0] == '\'':
+		return true
+	}
+	switch value {
+	case "true", "false", "inf", "+inf", "-inf", "nan", "+nan", "-nan":
+		return false
+	}
+	// Numbers and dates start with a digit or a sign.
+	return !strings.ContainsRune("0123456789+-", rune(value[0]))
+}
+
+// secretWords are the words that, at the end of a key's name, say its value
+// is a secret: key_password, client_secret, access_token, encryption key.
+var secretWords = map[string]bool{
+	"password": true, "passwd": true, "pwd": true, "pass": true, "passphrase": true,
+	"secret": true, "secrets": true, "token": true, "key": true, "apikey": true,
+	"credential": true, "credentials": true,
+}
+
+// isSecretKey reports whether the key of an assignment ("a.key_password = ")
+// names a secret: its last part ends in one of secretWords, or has "secret"
+// in it (secret_id, secretJWTsecret).
+func isSecretKey(assignment string) bool {
+	k := strings.TrimRight(assignment, " \t=")
+	if i := strings.LastIndexByte(k, '.'); i >= 0 && !strings.ContainsAny(k[i:], `"'`) {
+		k = k[i+1:]
+	}
+	words := splitWords(strings.Trim(strings.TrimSpace(k), `"'`))
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		if w == "secret" || w == "secrets" {
+			return true
+		}
+	}
+	return secretWords[words[len(words)-1]]
+}
+
+// isSecretTable reports whether a table's keys are all secrets: WSO2's
+// secure vault lists the plain values to encrypt under [secrets].
+func isSecretTable(name string) bool {
+	parts := strings.Split(name, ".")
+	return strings.Trim(strings.TrimSpace(parts[0]), `"'`) == "secrets"
+}
+
+// splitWords splits a key name into lower-case words at '_', '-', spaces
+// and lower-to-upper case changes: ssoClientSecret is sso, client, secret.
+func splitWords(name string) []string {
+	var words []string
+	var w []rune
+	flush := func() {
+		if len(w) > 0 {
+			words = append(words, strings.ToLower(string(w)))
+			w = w[:0]
+		}
+	}
+	rs := []rune(name)
+	for i, r := range rs {
+		switch {
+		case r == '_' || r == '-' || r == ' ':
+			flush()
+			continue
+		case unicode.IsUpper(r) && i > 0 && (unicode.IsLower(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])):
+			flush()
+		}
+		w = append(w, r)
+	}
+	flush()
+	return words
+}
