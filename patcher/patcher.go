@@ -92,6 +92,9 @@ const (
 	SourceSet       Source = "set"       // an offset key/value
 	SourceCommented Source = "commented" // only a commented-out assignment; the server uses 0
 	SourceAbsent    Source = "absent"    // neither; the server uses 0
+	// SourcePlaceholder is an offset key/value whose value is not a whole
+	// number: a template placeholder, "$env{OFFSET}", a float. Offset is 0.
+	SourcePlaceholder Source = "placeholder"
 )
 
 // Current is the offset a file gives the server.
@@ -456,6 +459,7 @@ func current(doc *tomlutil.Document) (Current, error) {
 		case map[string]any, []any:
 			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
 		}
+		cur.Source = SourcePlaceholder
 		return cur, &Error{Line: line, Column: col, Msg: fmt.Sprintf("server.offset is %s, not a whole number", cur.Raw), Err: ErrValue,
 			Hint: "WSO2 reads offset as a number or a string of digits, such as offset = 2 or offset = \"2\""}
 	}

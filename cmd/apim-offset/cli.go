@@ -7,13 +7,16 @@ package main
 //     "apim-offset: warning: …", "apim-offset: hint: …", lower-case, no full
 //     stop, and the confirmation prompt.
 //   - Errors tied to a place read "apim-offset: error: <file>:<line>:<col>: …".
-//   - Exit codes: 0 done or nothing to do, 1 doctor found problems, 2 any
-//     error. Nothing else.
+//   - With --json, stdout carries one JSON object a line, one for each file,
+//     errors included ({"error": …}); stderr still carries warnings.
+//   - Exit codes: 0 done or nothing to do, 1 set --check would change a file
+//     or doctor found problems, 2 any error. Nothing else.
 //   - Colour only when stdout is a terminal and NO_COLOR is unset.
 
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
@@ -30,8 +34,9 @@ import (
 )
 
 const (
-	exitOK    = 0
-	exitError = 2
+	exitOK      = 0
+	exitChanges = 1 // set --check: a file would change; doctor: problems found
+	exitError   = 2
 )
 
 var usageFooter = `Choosing the file:
@@ -43,14 +48,19 @@ var usageFooter = `Choosing the file:
 
 Exit codes:
   0  done, or nothing to do (the offset was already N); doctor: nothing at error level
-  1  doctor: problems found
-  2  error: usage, I/O, invalid or unsupported file; nothing was written
+  1  set --check: a file does not have offset N (the diff is printed); doctor: problems found
+  2  error: usage, I/O, invalid or unsupported file, file changed by another program
+     meanwhile; nothing was written (with several files: the others were still done)
 `
 
 // usageError is a mistake in the command line.
-type usageError struct{ msg, hint string }
+type usageError struct {
+	msg, hint string
+	err       error // the cause, if any
+}
 
 func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return e.err }
 
 // fileError is a problem with the file at path.
 type fileError struct {
@@ -78,6 +88,7 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	lines          *bufio.Reader // stdin, read line by line for answers
+	json           bool          // --json: results and errors go to stdout as JSON lines
 }
 
 // stdinLines reads answers from stdin; one reader, so that several
@@ -90,7 +101,7 @@ func (a *app) stdinLines() *bufio.Reader {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, json: jsonAsked(args)}
 	// fileFlags are every file-reading command's flags; withFileFlags adds
 	// a command's own to a copy.
 	fileFlags := []cli.Flag{
@@ -122,15 +133,32 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				ArgsUsage: "N",
 				Description: "Prints the diff on stdout, then writes the file: after asking when stdin is a\n" +
 					"terminal, without asking otherwise or with --yes. Flags may come before or after N.\n" +
+					"The file is locked while it is read and written, and replaced in one step through a\n" +
+					"new file in its folder that keeps its owner, group and mode.\n\n" +
+					"Values of keys that look secret (password, key_password, client_secret, token, ...)\n" +
+					"are shown as (masked) in the diff; such a diff describes the change but does not\n" +
+					"apply with patch or git apply: use --show-secrets for one that does.\n\n" +
+					"--json prints, for each file, one line:\n" +
+					"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"changed\": BOOL, \"applied\": BOOL,\n" +
+					"   \"from\": N|null, \"from_source\": \"set|commented|absent|placeholder\", \"to\": N,\n" +
+					"   \"action\": \"unchanged|replaced|uncommented|inserted|added-table\", \"line\": N,\n" +
+					"   \"diff\": TEXT, \"backup\": PATH, \"in_place\": BOOL, \"warnings\": [TEXT]}\n" +
+					"or, when that file failed, {\"error\": TEXT, \"file\": PATH, \"line\": N, \"column\": N, \"hint\": TEXT}.\n" +
+					"changed: the file did not have offset N; applied: the change was written.\n\n" +
 					"N is a whole number from 0 to the product's largest offset: " + strconv.Itoa(wso2.MaxOffset) + "\n" +
 					"for API Manager, whose highest default port that moves is 11111 (JMX).\n\n" +
 					"Examples:\n" +
 					"  apim-offset set 2 --home /opt/wso2am-4.5.0\n" +
 					"  apim-offset set 2 --file conf/deployment.toml --dry-run > offset.patch\n" +
-					"  apim-offset set 2 --home /opt/wso2am-4.5.0 --yes\n\n" + usageFooter,
+					"  apim-offset set 2 --home /opt/wso2am-4.5.0 --yes --backup\n" +
+					"  apim-offset set 2 --home /opt/wso2am-4.5.0 --check --json\n\n" + usageFooter,
 				Flags: withFileFlags(
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
+					&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 0 when the file already has offset N, 1 when it would change"},
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking"},
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (see below), instead of the diff"},
+					&cli.BoolFlag{Name: "backup", Usage: "keep the old file as deployment.toml.bak (deployment.toml.bak.TIME when that exists)"},
+					&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; they are masked otherwise, and a masked diff does not apply as a patch"},
 					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
 					&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
 				),
@@ -142,7 +170,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				Usage: "print the offset the server will use (its default when unset or commented out: 0, or 10 for Micro Integrator)",
 				Description: "Examples:\n" +
 					"  apim-offset get --home /opt/wso2am-4.5.0\n\n" + usageFooter,
-				Flags:        fileFlags,
+				Flags: withFileFlags(
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file: {\"file\", \"home\", \"product\", \"offset\", \"source\": \"set|commented|absent\"}"},
+				),
 				OnUsageError: usageErr("get"),
 				Action:       a.get,
 			},
@@ -178,6 +208,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					&cli.BoolFlag{Name: "apply", Usage: "set the planned offsets"},
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs, write nothing"},
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking"},
+					&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
+					&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
 				),
 				OnUsageError: usageErr("plan"),
 				Action:       a.plan,
@@ -220,8 +252,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &problems):
-		return exitProblems
+	case errors.As(err, &problems), errors.Is(err, errWouldChange):
+		return exitChanges
 	case errors.Is(err, errReported):
 		return exitError
 	}
@@ -248,20 +280,62 @@ func (a *app) warnf(format string, args ...any) {
 	fmt.Fprintf(a.stderr, "apim-offset: warning: "+format+"\n", args...)
 }
 
-// report prints err on stderr in the form the output rules give.
+// jsonAsked reports whether the command line asks for JSON, so that even an
+// error in the command line itself is reported as JSON.
+func jsonAsked(args []string) bool {
+	for _, arg := range args {
+		switch {
+		case arg == "--":
+			return false
+		case arg == "--json", arg == "-json", arg == "--json=true", arg == "-json=true":
+			return true
+		}
+	}
+	return false
+}
+
+// printJSON prints v as one line of JSON.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// errorReport is an error as --json prints it.
+type errorReport struct {
+	Error  string `json:"error"`            // as "apim-offset: error: " would print it
+	File   string `json:"file,omitempty"`   // the file it concerns
+	Line   int    `json:"line,omitempty"`   // where in the file
+	Column int    `json:"column,omitempty"` //
+	Hint   string `json:"hint,omitempty"`   // a likely fix
+}
+
+// report prints err on stderr in the form the output rules give, or on
+// stdout as JSON with --json.
 func (a *app) report(err error) {
-	msg, hint := err.Error(), ""
+	r := errorReport{Error: err.Error()}
 	var ue *usageError
 	var pe *patcher.Error
+	var se *safefile.Error
+	var fe *fileError
 	switch {
 	case errors.As(err, &ue):
-		hint = ue.hint
+		r.Hint = ue.hint
 	case errors.As(err, &pe):
-		hint = pe.Hint
+		r.Hint, r.Line, r.Column = pe.Hint, pe.Line, pe.Column
+	case errors.As(err, &se):
+		r.Hint = se.Hint
 	}
-	fmt.Fprintf(a.stderr, "apim-offset: error: %s\n", msg)
-	if hint != "" {
-		fmt.Fprintf(a.stderr, "apim-offset: hint: %s\n", hint)
+	if errors.As(err, &fe) {
+		r.File = fe.path
+	}
+	if a.json {
+		a.printJSON(r)
+		return
+	}
+	fmt.Fprintf(a.stderr, "apim-offset: error: %s\n", r.Error)
+	if r.Hint != "" {
+		fmt.Fprintf(a.stderr, "apim-offset: hint: %s\n", r.Hint)
 	}
 }
 

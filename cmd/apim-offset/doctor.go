@@ -12,9 +12,6 @@ import (
 	"github.com/urfave/cli/v3"
 )
 
-// exitProblems is doctor's exit code when it finds an error-level problem.
-const exitProblems = 1
-
 // doctorReport is what doctor prints with --json.
 type doctorReport struct {
 	Homes    []doctorHome     `json:"homes"`

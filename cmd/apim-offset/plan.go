@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/planner"
 	"github.com/urfave/cli/v3"
 )
@@ -24,11 +25,11 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	}
 	servers := make([]planner.Server, len(ts))
 	for i, t := range ts {
-		offset, set, err := a.offset(cmd, t)
+		offset, source, err := a.offset(cmd, t)
 		if err != nil {
 			return err
 		}
-		servers[i] = planner.Server{Name: t.home, Product: t.product, Offset: offset, Set: set}
+		servers[i] = planner.Server{Name: t.home, Product: t.product, Offset: offset, Set: source == patcher.SourceSet}
 	}
 	var inUse func(int) bool
 	if cmd.Bool("free") {
@@ -56,7 +57,7 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if !cmd.Bool("apply") {
 		return nil
 	}
-	f := setFlags{dryRun: cmd.Bool("dry-run"), yes: cmd.Bool("yes")}
+	f := setFlags{dryRun: cmd.Bool("dry-run"), yes: cmd.Bool("yes"), backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets")}
 	var changed []target
 	news := map[string]int{}
 	for i, p := range plan {
@@ -69,5 +70,8 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 		fmt.Fprintf(a.stderr, "apim-offset: every home already has its planned offset\n")
 		return nil
 	}
-	return a.each(changed, func(t target) error { return a.setOne(cmd, t, news[t.path], f) })
+	return a.each(changed, func(t target) error {
+		_, err := a.setOne(cmd, t, news[t.path], f)
+		return err
+	})
 }

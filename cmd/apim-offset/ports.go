@@ -7,6 +7,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
 )
@@ -87,12 +88,12 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 		if err != nil {
 			return portsReport{}, err
 		}
-		n, set, err := a.offset(cmd, t)
+		n, from, err := a.offset(cmd, t)
 		if err != nil {
 			return portsReport{}, err
 		}
 		product, offset, source, file = t.product, n, "file", t.path
-		if !set {
+		if from != patcher.SourceSet {
 			source = "default"
 		}
 	} else {

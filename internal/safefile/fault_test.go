@@ -1,0 +1,303 @@
+package safefile_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/safefile"
+)
+
+// fault makes one call of the real file system fail.
+type fault struct {
+	op    string // create, open, write, short-write, truncate, sync, close, chmod, chown, rename, syncdir
+	file  string // which file's call: temp, backup or target ("" for any)
+	err   error
+	after int // write: bytes written before the failure
+	times int // how many calls fail; 0 is every one
+}
+
+// faultFS is the real file system with some faults.
+type faultFS struct {
+	safefile.FS
+	faults []fault
+	fired  []int  // per fault
+	hit1   *fault // the fault that fired last
+}
+
+func newFaultFS(faults ...fault) *faultFS {
+	return &faultFS{FS: safefile.OS, faults: faults, fired: make([]int, len(faults))}
+}
+
+// kind tells which file a name is.
+func kind(name string) string {
+	switch base := filepath.Base(name); {
+	case strings.Contains(base, ".apim-offset-"):
+		return "temp"
+	case strings.Contains(base, ".bak"):
+		return "backup"
+	}
+	return "target"
+}
+
+func (fs *faultFS) hit(op, name string) bool {
+	for i := range fs.faults {
+		f := &fs.faults[i]
+		if f.op != op || f.file != "" && f.file != kind(name) || f.times > 0 && fs.fired[i] >= f.times {
+			continue
+		}
+		fs.fired[i]++
+		fs.hit1 = f
+		return true
+	}
+	return false
+}
+
+func (fs *faultFS) CreateTemp(dir, pattern string) (safefile.WFile, error) {
+	if fs.hit("create", pattern) {
+		return nil, &os.PathError{Op: "open", Path: filepath.Join(dir, pattern), Err: fs.hit1.err}
+	}
+	w, err := fs.FS.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	return &faultFile{WFile: w, fs: fs}, nil
+}
+
+func (fs *faultFS) OpenFile(name string, flag int, perm os.FileMode) (safefile.WFile, error) {
+	if fs.hit("open", name) {
+		return nil, &os.PathError{Op: "open", Path: name, Err: fs.hit1.err}
+	}
+	w, err := fs.FS.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	return &faultFile{WFile: w, fs: fs}, nil
+}
+
+func (fs *faultFS) Rename(oldpath, newpath string) error {
+	if fs.hit("rename", oldpath) {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: fs.hit1.err}
+	}
+	return fs.FS.Rename(oldpath, newpath)
+}
+
+func (fs *faultFS) SyncDir(dir string) error {
+	if fs.hit("syncdir", "") {
+		return fs.hit1.err
+	}
+	return fs.FS.SyncDir(dir)
+}
+
+type faultFile struct {
+	safefile.WFile
+	fs *faultFS
+}
+
+func (f *faultFile) Write(b []byte) (int, error) {
+	name := f.Name()
+	switch {
+	case f.fs.hit("write", name):
+		n, _ := f.WFile.Write(b[:min(f.fs.hit1.after, len(b))])
+		return n, &os.PathError{Op: "write", Path: name, Err: f.fs.hit1.err}
+	case f.fs.hit("short-write", name):
+		// A broken writer: fewer bytes and no error.
+		return f.WFile.Write(b[:len(b)/2])
+	}
+	return f.WFile.Write(b)
+}
+
+func (f *faultFile) WriteAt(b []byte, off int64) (int, error) {
+	name := f.Name()
+	if f.fs.hit("write", name) {
+		n, _ := f.WFile.WriteAt(b[:min(f.fs.hit1.after, len(b))], off)
+		return n, &os.PathError{Op: "write", Path: name, Err: f.fs.hit1.err}
+	}
+	return f.WFile.WriteAt(b, off)
+}
+
+func (f *faultFile) op(op string, real func() error) error {
+	if f.fs.hit(op, f.Name()) {
+		return &os.PathError{Op: op, Path: f.Name(), Err: f.fs.hit1.err}
+	}
+	return real()
+}
+
+func (f *faultFile) Sync() error { return f.op("sync", f.WFile.Sync) }
+func (f *faultFile) Truncate(n int64) error {
+	return f.op("truncate", func() error { return f.WFile.Truncate(n) })
+}
+func (f *faultFile) Chmod(m os.FileMode) error {
+	return f.op("chmod", func() error { return f.WFile.Chmod(m) })
+}
+func (f *faultFile) Chown(u, g int) error {
+	return f.op("chown", func() error { return f.WFile.Chown(u, g) })
+}
+func (f *faultFile) Close() error {
+	err := f.op("close", func() error { return nil })
+	if cerr := f.WFile.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// openWith opens path with fs.
+func openWith(t *testing.T, path string, fs safefile.FS) *safefile.File {
+	t.Helper()
+	f, err := safefile.Open(path, safefile.Options{FS: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// The file in the fault tests: big enough that a write can fail half way.
+var (
+	oldBytes = strings.Repeat("[server]\n#offset = 0\n", 2000)
+	newBytes = strings.Repeat("[server]\noffset = 2\n", 2000)
+)
+
+// TestFaults: every failure on the way to a replaced file leaves the
+// original byte for byte and nothing else in its folder, and says what
+// failed.
+func TestFaults(t *testing.T) {
+	busy := fault{op: "rename", err: syscall.EBUSY}
+	tests := []struct {
+		name   string
+		faults []fault
+		backup bool
+		want   string // in the error or its hint
+		// kept: a backup was made before writing in place, and stays
+		kept bool
+	}{
+		{"disk full creating the temp file", []fault{{op: "create", err: syscall.ENOSPC}}, false, "disk (or your quota) is full", false},
+		{"folder not writable", []fault{{op: "create", err: syscall.EACCES}}, false, "needs write permission on that folder", false},
+		{"read-only file system", []fault{{op: "create", err: syscall.EROFS}}, false, "read-only file system", false},
+		{"disk full half way through the write", []fault{{op: "write", file: "temp", err: syscall.ENOSPC, after: 4096}}, false, "no space left on device", false},
+		{"quota exceeded", []fault{{op: "write", file: "temp", err: syscall.EDQUOT, after: 100}}, false, "quota", false},
+		{"I/O error writing", []fault{{op: "write", file: "temp", err: syscall.EIO}}, false, "input/output error", false},
+		{"short write", []fault{{op: "short-write", file: "temp"}}, false, "short write", false},
+		{"sync fails", []fault{{op: "sync", file: "temp", err: syscall.EIO}}, false, "cannot sync", false},
+		{"close reports a delayed write error", []fault{{op: "close", file: "temp", err: syscall.EIO}}, false, "input/output error", false},
+		{"cannot keep the owner", []fault{{op: "chown", file: "temp", err: syscall.EPERM}}, false, "owner of the old one", false},
+		{"cannot set the mode", []fault{{op: "chmod", file: "temp", err: syscall.EPERM}}, false, "operation not permitted", false},
+		{"rename refused", []fault{{op: "rename", err: syscall.EACCES}}, false, "needs write permission", false},
+		{"rename on a read-only file system", []fault{{op: "rename", err: syscall.EROFS}}, false, "read-only mount", false},
+		{"rename across devices", []fault{{op: "rename", err: syscall.EXDEV}}, false, "cross-device", false},
+		{"disk full making the backup", []fault{{op: "write", file: "backup", err: syscall.ENOSPC, after: 10}}, true, "backup", false},
+		{"backup cannot be created", []fault{{op: "open", file: "backup", err: syscall.EACCES}}, true, "backup", false},
+		{"backup sync fails", []fault{{op: "sync", file: "backup", err: syscall.EIO}}, true, "backup", false},
+		{"backup short write", []fault{{op: "short-write", file: "backup"}}, true, "backup", false},
+		{"disk full after the backup", []fault{{op: "write", file: "temp", err: syscall.ENOSPC, after: 1}}, true, "no space", false},
+		{"mount point, and no room for the backup", []fault{busy, {op: "open", file: "backup", err: syscall.ENOSPC}}, false, "mount point", false},
+		{"mount point, and the disk fills while writing in place", []fault{busy, {op: "write", file: "target", err: syscall.ENOSPC, after: 1000, times: 1}}, false, "old bytes were put back", true},
+		{"mount point, and truncating fails", []fault{busy, {op: "truncate", file: "target", err: syscall.EIO, times: 1}}, false, "old bytes were put back", true},
+		{"mount point, and it cannot be opened for writing", []fault{busy, {op: "open", file: "target", err: syscall.EACCES}}, false, "in place", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := write(t, dir, "deployment.toml", oldBytes, 0o640)
+			if tt.faults[0].op == "chown" {
+				// Chown is called only when the owner differs from the
+				// one creating the temporary file.
+				if os.Geteuid() != 0 {
+					t.Skip("needs root to own a file as another user")
+				}
+				if err := os.Chown(path, 12345, 12345); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fs := newFaultFS(tt.faults...)
+			f := openWith(t, path, fs)
+			_, err := f.Replace([]byte(newBytes), safefile.ReplaceOptions{Backup: tt.backup})
+			f.Close()
+			for i, n := range fs.fired {
+				if n == 0 {
+					t.Errorf("fault %+v was never injected", tt.faults[i])
+				}
+			}
+			if err == nil || !strings.Contains(err.Error()+" "+hint(err), tt.want) {
+				t.Errorf("error %v (hint %q), want one saying %q", err, hint(err), tt.want)
+			}
+			if got := readFile(t, path); got != oldBytes {
+				t.Errorf("the file holds %d bytes, not the original", len(got))
+			}
+			want := []string{"deployment.toml"}
+			if tt.kept {
+				want = append(want, "deployment.toml.bak")
+			}
+			holds(t, dir, want...)
+		})
+	}
+	t.Logf("%d faults injected", len(tests))
+}
+
+// TestInPlaceRestoreFails: when writing in place and putting the old bytes
+// back both fail, the error says so and the backup holds the old bytes.
+func TestInPlaceRestoreFails(t *testing.T) {
+	dir := t.TempDir()
+	path := write(t, dir, "deployment.toml", oldBytes, 0o640)
+	f := openWith(t, path, newFaultFS(fault{op: "rename", err: syscall.EBUSY}, fault{op: "write", file: "target", err: syscall.EIO, after: 10}))
+	_, err := f.Replace([]byte(newBytes), safefile.ReplaceOptions{})
+	f.Close()
+	if err == nil || !strings.Contains(hint(err), "copy the backup over the file") {
+		t.Errorf("error %v (hint %q)", err, hint(err))
+	}
+	if got := readFile(t, path+".bak"); got != oldBytes {
+		t.Errorf("the backup holds %d bytes, not the original", len(got))
+	}
+}
+
+func hint(err error) string {
+	var e *safefile.Error
+	if errors.As(err, &e) {
+		return e.Hint
+	}
+	return ""
+}
+
+// TestMountPointFallback: when the file cannot be renamed over (EBUSY), it
+// is rewritten in place after a backup, keeping its inode.
+func TestMountPointFallback(t *testing.T) {
+	dir := t.TempDir()
+	path := write(t, dir, "deployment.toml", oldBytes, 0o640)
+	before, _ := os.Stat(path)
+	f := openWith(t, path, newFaultFS(fault{op: "rename", err: syscall.EBUSY}))
+	res, err := f.Replace([]byte(newBytes), safefile.ReplaceOptions{})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.InPlace || res.Backup != path+".bak" {
+		t.Errorf("result %+v, want in place with a backup", res)
+	}
+	after, _ := os.Stat(path)
+	if got := readFile(t, path); got != newBytes || !os.SameFile(before, after) {
+		t.Errorf("file not rewritten in place")
+	}
+	if got := readFile(t, res.Backup); got != oldBytes {
+		t.Errorf("backup holds %d bytes, not the original", len(got))
+	}
+	holds(t, dir, "deployment.toml", "deployment.toml.bak")
+}
+
+// TestSyncDirFails: the rename happened; a failed folder sync is a warning,
+// not an error, since the file already holds the new bytes.
+func TestSyncDirFails(t *testing.T) {
+	dir := t.TempDir()
+	path := write(t, dir, "deployment.toml", oldBytes, 0o640)
+	f := openWith(t, path, newFaultFS(fault{op: "syncdir", err: syscall.EIO}))
+	res, err := f.Replace([]byte(newBytes), safefile.ReplaceOptions{})
+	f.Close()
+	if err != nil || !strings.Contains(res.Warning, "could not be synced") {
+		t.Errorf("Replace: %v, warning %q", err, res.Warning)
+	}
+	if got := readFile(t, path); got != newBytes {
+		t.Errorf("file not replaced")
+	}
+	holds(t, dir, "deployment.toml")
+}
