@@ -1,0 +1,361 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/apim-offset/apim-offset/patcher"
+	"golang.org/x/sys/unix"
+)
+
+// TestProcesses runs the built command as separate processes: at a
+// terminal, several at once on one file, and killed in the middle of
+// writing.
+func TestProcesses(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "apim-offset")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Run("prompt", func(t *testing.T) { testPrompt(t, bin) })
+	t.Run("concurrent", func(t *testing.T) { testConcurrent(t, bin) })
+	t.Run("kill", func(t *testing.T) { testKill(t, bin) })
+	t.Run("owner", func(t *testing.T) { testOwner(t, bin) })
+}
+
+// openPTY returns the two ends of a new pseudo-terminal.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, s
+}
+
+// atTerminal runs bin with args on a new terminal, typing answer once it
+// asks, and returns what the terminal showed and the exit code.
+func atTerminal(t *testing.T, bin, answer string, env []string, args ...string) (string, int) {
+	t.Helper()
+	master, slave := openPTY(t)
+	defer master.Close()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	var mu sync.Mutex
+	var shown bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			shown.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return // EIO once the command has exited
+			}
+		}
+	}()
+	if answer != "" {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			mu.Lock()
+			asked := strings.Contains(shown.String(), "[y/N] ")
+			mu.Unlock()
+			if asked {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no question after 10 s; the terminal shows:\n%s", shown.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if _, err := master.Write([]byte(answer + "\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := cmd.Wait()
+	<-done
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(shown.String(), "\r\n", "\n"), code
+}
+
+// testPrompt: at a terminal, set shows the diff in colour and asks; n
+// leaves the file, y writes it. --json there needs --yes.
+func testPrompt(t *testing.T, bin string) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "deployment.toml")
+	orig := "[server]\nhostname = \"localhost\"\n#offset=0\n"
+	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shown, code := atTerminal(t, bin, "n", nil, "set", "2", "--file", path)
+	if code != 0 || !strings.Contains(shown, "\x1b[32m+offset=2\x1b[0m") || !strings.Contains(shown, "Apply to "+path+"? [y/N] n\n") ||
+		!strings.Contains(shown, "apim-offset: "+path+": not changed") {
+		t.Errorf("answering n: exit %d, terminal:\n%q", code, shown)
+	}
+	if got, _ := os.ReadFile(path); string(got) != orig {
+		t.Errorf("answering n changed the file:\n%s", got)
+	}
+
+	shown, code = atTerminal(t, bin, "y", []string{"NO_COLOR=1"}, "set", "2", "--file", path)
+	if code != 0 || !strings.Contains(shown, "\n+offset=2\n") || strings.Contains(shown, "\x1b[") {
+		t.Errorf("answering y with NO_COLOR: exit %d, terminal:\n%q", code, shown)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "[server]\nhostname = \"localhost\"\noffset=2\n" {
+		t.Errorf("answering y left the file as:\n%s", got)
+	}
+
+	shown, code = atTerminal(t, bin, "", nil, "set", "3", "--file", path, "--json")
+	if code != 2 || !strings.Contains(shown, `{"error":"--json on a terminal needs --yes, --dry-run or --check"`) {
+		t.Errorf("--json at a terminal: exit %d, terminal:\n%q", code, shown)
+	}
+}
+
+// setReports runs count processes of bin at once, process i with the
+// arguments args(i), and returns their JSON reports.
+func runAtOnce(t *testing.T, bin string, count int, args func(i int) []string) []setReport {
+	t.Helper()
+	reports := make([]setReport, count)
+	var wg sync.WaitGroup
+	for i := range count {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(bin, args(i)...)
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Errorf("run %d: %v\n%s%s", i, err, stdout.String(), stderr.String())
+				return
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &reports[i]); err != nil {
+				t.Errorf("run %d: %v: %s", i, err, stdout.String())
+			}
+		}()
+	}
+	wg.Wait()
+	return reports
+}
+
+// testConcurrent: runs that set different offsets on one file at the same
+// time take turns: each reads what the one before wrote, so their from and
+// to chain from the first offset to the last, and the file ends as one
+// run on it would leave it. Runs that set the same offset write once.
+func testConcurrent(t *testing.T, bin string) {
+	orig, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "real-apim-4.5", "input.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rounds, runs = 10, 12
+	for round := range rounds {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "deployment.toml")
+		if err := os.WriteFile(path, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		reports := runAtOnce(t, bin, runs, func(i int) []string {
+			return []string{"set", strconv.Itoa(i + 1), "--file", path, "--yes", "--json"}
+		})
+		next := map[int]int{}
+		for _, r := range reports {
+			if !r.Applied || r.From == nil {
+				t.Fatalf("round %d: a run did not apply: %+v", round, r)
+			}
+			if _, dup := next[*r.From]; dup {
+				t.Fatalf("round %d: two runs changed offset %d: an update was lost", round, *r.From)
+			}
+			next[*r.From] = r.To
+		}
+		at, seen := 0, 0
+		for ; seen < runs; seen++ {
+			to, ok := next[at]
+			if !ok {
+				break
+			}
+			at = to
+		}
+		if seen != runs {
+			t.Fatalf("round %d: the runs do not chain: %v", round, next)
+		}
+		want, err := patcher.Set(orig, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(path); !bytes.Equal(got, want.Output) {
+			t.Fatalf("round %d: the file is not what setting %d once gives", round, at)
+		}
+		if names := folderNames(t, dir); len(names) != 1 {
+			t.Fatalf("round %d: folder holds %v", round, names)
+		}
+	}
+
+	// The same offset from every run: one writes, the others find it set.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "deployment.toml")
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	applied := 0
+	for _, r := range runAtOnce(t, bin, runs, func(int) []string { return []string{"set", "7", "--file", path, "--yes", "--json"} }) {
+		if r.Applied {
+			applied++
+		} else if r.Changed || r.Action != "unchanged" {
+			t.Errorf("a run that did not write: %+v", r)
+		}
+	}
+	if applied != 1 {
+		t.Errorf("%d runs wrote offset 7, want 1", applied)
+	}
+	t.Logf("%d rounds of %d runs with different offsets at once, then %d with the same: no update lost", rounds, runs, runs)
+}
+
+// testKill kills runs with SIGKILL at random moments while they write a
+// large file: the file is always the old bytes or the new, and the next
+// run removes any temporary file a killed one left.
+func testKill(t *testing.T, bin string) {
+	iterations := 100
+	if n, err := strconv.Atoi(os.Getenv("APIM_OFFSET_KILL_LOOP")); err == nil {
+		iterations = n
+	}
+	real, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "real-apim-4.5", "input.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2 MiB, so that writing takes long enough to be interrupted.
+	orig := append(bytes.Repeat([]byte("# padding so that the write takes a while\n"), 2<<20/43), real...)
+	res, err := patcher.Set(orig, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "deployment.toml")
+	args := []string{"set", "3", "--file", path, "--yes"}
+
+	// How long a whole run takes here, to kill within it.
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	whole := time.Since(start)
+
+	var old, new, stale, removed int
+	for i := range iterations {
+		if err := os.WriteFile(path, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, args...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rand.Int64N(int64(whole))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case bytes.Equal(got, orig):
+			old++
+		case bytes.Equal(got, res.Output):
+			new++
+		default:
+			t.Fatalf("kill %d: the file is neither the old nor the new bytes (%d bytes)", i, len(got))
+		}
+		if len(folderNames(t, dir)) > 1 {
+			stale++
+			// The next run cleans up and finishes the job.
+			var stderr bytes.Buffer
+			cmd := exec.Command(bin, args...)
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("the run after a kill: %v: %s", err, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "left by an interrupted run") {
+				removed++
+			}
+			if names := folderNames(t, dir); len(names) != 1 {
+				t.Fatalf("after the next run the folder holds %v", names)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, res.Output) {
+				t.Fatalf("the run after a kill did not write the new bytes")
+			}
+		}
+	}
+	t.Logf("%d runs killed within a %v run: %d left the old file, %d the new, %d a stale temporary file (%d removed by the next run); none a mix",
+		iterations, whole.Round(time.Millisecond), old, new, stale, removed)
+	if stale != removed {
+		t.Errorf("%d stale temporary files, %d removed", stale, removed)
+	}
+}
+
+// testOwner: provisioning runs as root on a file owned by the server's
+// user; the written file keeps owner, group and mode, as does the backup.
+func testOwner(t *testing.T, bin string) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "deployment.toml")
+	if err := os.WriteFile(path, []byte("[server]\n#offset=0\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path, 802, 802); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "set", "2", "--file", path, "--yes", "--backup").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, p := range []string{path, path + ".bak"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		if st.Uid != 802 || st.Gid != 802 || fi.Mode().Perm() != 0o640 {
+			t.Errorf("%s: %d:%d %v, want 802:802 -rw-r-----", filepath.Base(p), st.Uid, st.Gid, fi.Mode().Perm())
+		}
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != "[server]\noffset=2\n" {
+		t.Errorf("file holds %q", got)
+	}
+}
