@@ -55,67 +55,116 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
-// atTerminal runs bin with args on a new terminal, typing answer once it
-// asks, and returns what the terminal showed and the exit code.
-func atTerminal(t *testing.T, bin, answer string, env []string, args ...string) (string, int) {
+// session is a command running at a new terminal.
+type session struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	master *os.File
+	mu     sync.Mutex
+	shown  bytes.Buffer // what the terminal showed
+	done   chan struct{}
+}
+
+// atTerminal starts bin with args at a new terminal.
+func atTerminal(t *testing.T, bin string, env []string, args ...string) *session {
 	t.Helper()
 	master, slave := openPTY(t)
-	defer master.Close()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-	if err := cmd.Start(); err != nil {
+	s := &session{t: t, cmd: exec.Command(bin, args...), master: master, done: make(chan struct{})}
+	s.cmd.Env = append(os.Environ(), env...)
+	s.cmd.Stdin, s.cmd.Stdout, s.cmd.Stderr = slave, slave, slave
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	slave.Close()
-	var mu sync.Mutex
-	var shown bytes.Buffer
-	done := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(s.done)
 		buf := make([]byte, 4096)
 		for {
 			n, err := master.Read(buf)
-			mu.Lock()
-			shown.Write(buf[:n])
-			mu.Unlock()
+			s.mu.Lock()
+			s.shown.Write(buf[:n])
+			s.mu.Unlock()
 			if err != nil {
 				return // EIO once the command has exited
 			}
 		}
 	}()
-	if answer != "" {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			mu.Lock()
-			asked := strings.Contains(shown.String(), "[y/N] ")
-			mu.Unlock()
-			if asked {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no question after 10 s; the terminal shows:\n%s", shown.String())
-			}
-			time.Sleep(5 * time.Millisecond)
+	return s
+}
+
+// waitFor waits until the terminal shows text.
+func (s *session) waitFor(text string) {
+	s.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		s.mu.Lock()
+		shown := s.shown.String()
+		s.mu.Unlock()
+		if strings.Contains(shown, text) {
+			return
 		}
-		if _, err := master.Write([]byte(answer + "\n")); err != nil {
-			t.Fatal(err)
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%q not shown after 10 s; the terminal shows:\n%s", text, shown)
 		}
 	}
-	err := cmd.Wait()
-	<-done
+}
+
+// answer types a line.
+func (s *session) answer(line string) {
+	s.t.Helper()
+	if _, err := s.master.Write([]byte(line + "\n")); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// wait waits for the command to end and returns what the terminal showed
+// and the exit code.
+func (s *session) wait() (string, int) {
+	s.t.Helper()
+	err := s.cmd.Wait()
+	<-s.done
+	s.master.Close()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
-	return strings.ReplaceAll(shown.String(), "\r\n", "\n"), code
+	return strings.ReplaceAll(s.shown.String(), "\r\n", "\n"), code
+}
+
+// ask runs bin at a terminal, answers its question and returns what the
+// terminal showed and the exit code.
+func ask(t *testing.T, bin, answer string, env []string, args ...string) (string, int) {
+	t.Helper()
+	s := atTerminal(t, bin, env, args...)
+	s.waitFor("[y/N] ")
+	s.answer(answer)
+	return s.wait()
+}
+
+// syncBuffer is a bytes.Buffer that a command writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // testPrompt: at a terminal, set shows the diff in colour and asks; n
-// leaves the file, y writes it. --json there needs --yes.
+// leaves the file, y writes it. The file stays locked while it asks: a
+// second run waits, then reads what the first wrote. A file another
+// program changes while set asks is not written. --json there needs --yes.
 func testPrompt(t *testing.T, bin string) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "deployment.toml")
@@ -123,7 +172,7 @@ func testPrompt(t *testing.T, bin string) {
 	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	shown, code := atTerminal(t, bin, "n", nil, "set", "2", "--file", path)
+	shown, code := ask(t, bin, "n", nil, "set", "2", "--file", path)
 	if code != 0 || !strings.Contains(shown, "\x1b[32m+offset=2\x1b[0m") || !strings.Contains(shown, "Apply to "+path+"? [y/N] n\n") ||
 		!strings.Contains(shown, "apim-offset: "+path+": not changed") {
 		t.Errorf("answering n: exit %d, terminal:\n%q", code, shown)
@@ -132,21 +181,58 @@ func testPrompt(t *testing.T, bin string) {
 		t.Errorf("answering n changed the file:\n%s", got)
 	}
 
-	shown, code = atTerminal(t, bin, "y", []string{"NO_COLOR=1"}, "set", "2", "--file", path)
+	// A second run while the first asks: it waits for the lock.
+	first := atTerminal(t, bin, []string{"NO_COLOR=1"}, "set", "2", "--file", path)
+	first.waitFor("[y/N] ")
+	var second syncBuffer
+	other := exec.Command(bin, "set", "5", "--file", path, "--json")
+	other.Stdout, other.Stderr = &second, &second
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(second.String(), "waiting for it to finish"); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second run does not say it waits: %s", second.String())
+		}
+	}
+	first.answer("y")
+	shown, code = first.wait()
 	if code != 0 || !strings.Contains(shown, "\n+offset=2\n") || strings.Contains(shown, "\x1b[") {
 		t.Errorf("answering y with NO_COLOR: exit %d, terminal:\n%q", code, shown)
 	}
-	if got, _ := os.ReadFile(path); string(got) != "[server]\nhostname = \"localhost\"\noffset=2\n" {
-		t.Errorf("answering y left the file as:\n%s", got)
+	if err := other.Wait(); err != nil {
+		t.Fatalf("the second run: %v: %s", err, second.String())
+	}
+	if !strings.Contains(second.String(), `"from":2,"from_source":"set","to":5`) {
+		t.Errorf("the second run did not read what the first wrote: %s", second.String())
+	}
+	if got, _ := os.ReadFile(path); string(got) != "[server]\nhostname = \"localhost\"\noffset=5\n" {
+		t.Errorf("after both runs the file holds:\n%s", got)
 	}
 
-	shown, code = atTerminal(t, bin, "", nil, "set", "3", "--file", path, "--json")
+	// Another program writes the file while set asks.
+	s := atTerminal(t, bin, nil, "set", "7", "--file", path)
+	s.waitFor("[y/N] ")
+	theirs := "[server]\noffset=9\n"
+	if err := os.WriteFile(path, []byte(theirs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.answer("y")
+	shown, code = s.wait()
+	if code != 2 || !strings.Contains(shown, "the file changed while apim-offset was working on it; nothing was written") {
+		t.Errorf("a file changed meanwhile: exit %d, terminal:\n%q", code, shown)
+	}
+	if got, _ := os.ReadFile(path); string(got) != theirs {
+		t.Errorf("the other program's change was overwritten:\n%s", got)
+	}
+
+	shown, code = atTerminal(t, bin, nil, "set", "3", "--file", path, "--json").wait()
 	if code != 2 || !strings.Contains(shown, `{"error":"--json on a terminal needs --yes, --dry-run or --check"`) {
 		t.Errorf("--json at a terminal: exit %d, terminal:\n%q", code, shown)
 	}
 }
 
-// setReports runs count processes of bin at once, process i with the
+// runAtOnce runs count processes of bin at once, process i with the
 // arguments args(i), and returns their JSON reports.
 func runAtOnce(t *testing.T, bin string, count int, args func(i int) []string) []setReport {
 	t.Helper()
