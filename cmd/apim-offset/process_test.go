@@ -371,7 +371,13 @@ func testKill(t *testing.T, bin string) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rand.Int64N(int64(whole))))
+		// Half the kills anywhere in the run, half in its last third, where
+		// it writes.
+		at := rand.Int64N(int64(whole))
+		if i%2 == 1 {
+			at = int64(whole)*2/3 + rand.Int64N(int64(whole)/3)
+		}
+		time.Sleep(time.Duration(at))
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		got, err := os.ReadFile(path)
