@@ -131,7 +131,25 @@ func Parse(src []byte) (*Document, error) {
 
 // Decode returns the values of src, or a *SyntaxError when it is not valid
 // TOML, duplicate keys and tables included.
+//
+// go-toml's decoder checks duplicates by scanning every key it has seen
+// under the same parent, which is quadratic in the number of tables. A large
+// document is therefore decoded in parts, one for each top-level key: the
+// keys under one top-level name can never clash with those under another,
+// so each part is checked alone, in linear time overall. The result, error
+// included, is the same as decoding the whole (FuzzDecodeParts checks this).
 func Decode(src []byte) (map[string]any, error) {
+	if len(src) < partsFrom {
+		return decodeWhole(src)
+	}
+	return decodeParts(src)
+}
+
+// partsFrom is the size from which Decode decodes a document in parts.
+const partsFrom = 64 << 10
+
+// decodeWhole decodes src with one call of go-toml's decoder.
+func decodeWhole(src []byte) (map[string]any, error) {
 	v := map[string]any{}
 	err := toml.Unmarshal(src, &v)
 	if err == nil {
@@ -143,6 +161,148 @@ func Decode(src []byte) (map[string]any, error) {
 		return nil, &SyntaxError{Line: line, Column: col, Msg: strings.TrimPrefix(de.Error(), "toml: ")}
 	}
 	return nil, &SyntaxError{Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
+// part is the text of one top-level name: its root key/value lines, then
+// its tables, each a run of whole lines of src.
+type part struct {
+	spans []Span
+	size  int
+}
+
+// decodeParts decodes src one top-level name at a time.
+func decodeParts(src []byte) (map[string]any, error) {
+	parts := map[string]*part{}
+	var order []string
+	add := func(name string, s Span) {
+		p := parts[name]
+		if p == nil {
+			p = &part{}
+			parts[name] = p
+			order = append(order, name)
+		}
+		p.spans = append(p.spans, s)
+		p.size += s.Len()
+	}
+	var p unstable.Parser
+	p.Reset(src)
+	var tableName string // the top-level name of the table being read, "" before the first
+	tableStart := -1
+	read := 0 // the end of the last expression read
+	endTable := func(end int) {
+		if tableStart >= 0 {
+			add(tableName, Span{tableStart, end})
+		}
+	}
+	for p.NextExpression() {
+		n := p.Expression()
+		switch n.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			it := n.Key()
+			it.Next()
+			first := it.Node()
+			last := first
+			for it.Next() {
+				last = it.Node()
+			}
+			start := LineAt(src, int(first.Raw.Offset)).Start
+			endTable(start)
+			tableName, tableStart = string(first.Data), start
+			read = headerEnd(src, int(last.Raw.Offset+last.Raw.Length), n.Kind == unstable.ArrayTable)
+		case unstable.KeyValue:
+			raw := span(n.Raw)
+			read = raw.End
+			if tableStart >= 0 {
+				continue // inside the table's run of lines
+			}
+			it := n.Key()
+			it.Next()
+			add(string(it.Node().Data), Span{LineAt(src, raw.Start).Start, LineAt(src, raw.End).End})
+		}
+	}
+	if perr := p.Error(); perr != nil {
+		// What was read before the syntax error may hold an earlier error,
+		// which decoding the whole would report first.
+		if _, err := decodeParts(src[:read]); err != nil {
+			return nil, err
+		}
+		var pe *unstable.ParserError
+		off := len(src)
+		if errors.As(perr, &pe) && pe.Highlight != nil {
+			off = int(p.Range(pe.Highlight).Offset)
+		}
+		line, col := Position(src, off)
+		return nil, &SyntaxError{Line: line, Column: col, Msg: perr.Error()}
+	}
+	endTable(len(src))
+	return decodeEach(src, parts, order)
+}
+
+// headerEnd returns the end of a table header whose last key ends at off:
+// past its ']' (or ']]').
+func headerEnd(src []byte, off int, array bool) int {
+	i := bytes.IndexByte(src[off:], ']')
+	if i < 0 {
+		return len(src)
+	}
+	off += i + 1
+	if array && off < len(src) && src[off] == ']' {
+		off++
+	}
+	return off
+}
+
+// decodeEach decodes each part and merges their values. Of the parts that
+// fail, the error earliest in src is the one decoding the whole would give.
+func decodeEach(src []byte, parts map[string]*part, order []string) (map[string]any, error) {
+	values := map[string]any{}
+	var first *SyntaxError
+	firstAt := len(src) + 1
+	for _, name := range order {
+		pt := parts[name]
+		text := make([]byte, 0, pt.size)
+		for _, s := range pt.spans {
+			text = append(text, src[s.Start:s.End]...)
+		}
+		v, err := decodeWhole(text)
+		if err != nil {
+			se := err.(*SyntaxError)
+			at := pt.original(text, se.Line, se.Column)
+			if at < firstAt {
+				line, col := Position(src, at)
+				first, firstAt = &SyntaxError{Line: line, Column: col, Msg: se.Msg}, at
+			}
+			continue
+		}
+		for k, x := range v {
+			values[k] = x
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	return values, nil
+}
+
+// original returns the offset in src of line:col of the part's text.
+func (pt *part) original(text []byte, line, col int) int {
+	off := 0
+	for i := 1; i < line && off < len(text); i++ {
+		nl := bytes.IndexByte(text[off:], '\n')
+		if nl < 0 {
+			off = len(text)
+			break
+		}
+		off += nl + 1
+	}
+	off = min(off+col-1, len(text))
+	for _, s := range pt.spans {
+		if off < s.Len() || s == pt.spans[len(pt.spans)-1] {
+			return s.Start + off
+		}
+		off -= s.Len()
+	}
+	return 0
 }
 
 func span(r unstable.Range) Span {
