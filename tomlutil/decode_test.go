@@ -25,12 +25,12 @@ func agree(t *testing.T, src []byte) {
 }
 
 var partsSeeds = []string{
-	"a = 1\nb.c = 2\n[a]\n",                     // a root key, then a table of the same name
-	"[b]\nx = 1\n[a]\ny = 2\n[b]\nz = 3\n",         // a table defined twice, with another between
-	"x = { y = 1 }\n[x.z]\n",                     // an inline table extended by a header
-	"[[s]]\na = 1\n[[s]]\na = 2\n[s.t]\nb = 3\n", // array tables and a sub-table
-	"[a]\nk = 1\n[b]\nk = 1\nk = 2\n[a]\n",         // two errors: the earlier is reported
-	"[a]\nk = 1\nk = 2\n[b]\nk = = 3\n",            // a duplicate before a syntax error
+	"a = 1\nb.c = 2\n[a]\n",                                       // a root key, then a table of the same name
+	"[b]\nx = 1\n[a]\ny = 2\n[b]\nz = 3\n",                        // a table defined twice, with another between
+	"x = { y = 1 }\n[x.z]\n",                                      // an inline table extended by a header
+	"[[s]]\na = 1\n[[s]]\na = 2\n[s.t]\nb = 3\n",                  // array tables and a sub-table
+	"[a]\nk = 1\n[b]\nk = 1\nk = 2\n[a]\n",                        // two errors: the earlier is reported
+	"[a]\nk = 1\nk = 2\n[b]\nk = = 3\n",                           // a duplicate before a syntax error
 	"[a]\nk = 1\n[b]\nk = \"\"\"\nx\n\"\"\"\n[b.c]\n[a.d]\nv = 1", // multi-line string, no final newline
 	"# only a comment\n",
 	"[a]\r\nk = 1\r\n[b]\r\nk = 2\r\n[a]\r\n", // CRLF
