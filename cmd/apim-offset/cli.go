@@ -119,7 +119,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ErrWriter:       stderr,
 		Reader:          stdin,
 		HideHelpCommand: true,
-		ExitErrHandler:  func(context.Context, *cli.Command, error) {},
+		// "apim-offset completion bash|zsh|fish" prints a completion script.
+		EnableShellCompletion: true,
+		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
 			return &usageError{msg: err.Error(), hint: "run 'apim-offset --help'"}
 		},
@@ -239,6 +241,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				OnUsageError: usageErr("doctor"),
 				Action:       a.doctor,
 			},
+			manCommand(),
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,5 +149,23 @@ func TestPortsGolden(t *testing.T) {
 			}
 			golden.Check(t, home+".ports", []byte(stdout+stderr))
 		})
+	}
+}
+
+// TestManPage keeps docs/apim-offset.1 what "apim-offset man" prints (-update
+// rewrites it), and checks that groff reads it without a warning.
+func TestManPage(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "man")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden.Check(t, filepath.Join("..", "..", "docs", "apim-offset.1"), []byte(stdout))
+	if _, err := exec.LookPath("groff"); err != nil {
+		t.Skip("no groff to render it")
+	}
+	cmd := exec.Command("groff", "-man", "-ww", "-z")
+	cmd.Stdin = strings.NewReader(stdout)
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("groff: %v\n%s", err, out)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,6 +28,15 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *golden.Update,
 		RequireExplicitExec: true,
+		Condition: func(cond string) (bool, error) {
+			// [bash-completion]: the bash-completion package is there, which
+			// the bash completion script needs.
+			if cond == "bash-completion" {
+				_, err := os.Stat("/usr/share/bash-completion/bash_completion")
+				return err == nil, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIXTURES", fixtures)
 			env.Setenv("NO_COLOR", "")

@@ -1,5 +1,5 @@
-// Command synth writes a synthetic deployment.toml of at least the given
-// size for the bench script: synth 1048576 > big.toml.
+// Command synthetic writes a synthetic deployment.toml of at least the given
+// size for the bench script: go run ./bench/synthetic 1048576 > big.toml.
 package main
 
 import (
@@ -16,7 +16,7 @@ func main() {
 		size, err = strconv.Atoi(os.Args[1])
 	}
 	if len(os.Args) != 2 || err != nil || size < 0 {
-		fmt.Fprintln(os.Stderr, "usage: synth BYTES > deployment.toml")
+		fmt.Fprintln(os.Stderr, "usage: synthetic BYTES > deployment.toml")
 		os.Exit(2)
 	}
 	os.Stdout.Write(synth.Deployment(size))
