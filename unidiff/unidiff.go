@@ -39,13 +39,13 @@ func Masked(name string, a, b []byte, oldShown, newShown map[int]string) []byte 
 	if bytes.Equal(a, b) {
 		return nil
 	}
-	ops := lineOps(string(a), string(b))
-	oldLine, newLine := 1, 1
-	for i, o := range ops {
+	d := lineOps(a, b)
+	oldLine, newLine := d.oldFirst, d.newFirst
+	for i, o := range d.ops {
 		switch o.kind {
 		case '+':
 			if s, ok := newShown[newLine]; ok {
-				ops[i].text = s
+				d.ops[i].text = s
 			}
 			newLine++
 			continue
@@ -53,38 +53,104 @@ func Masked(name string, a, b []byte, oldShown, newShown map[int]string) []byte 
 			newLine++
 		}
 		if s, ok := oldShown[oldLine]; ok {
-			ops[i].text = s
+			d.ops[i].text = s
 		}
 		oldLine++
 	}
 	var out bytes.Buffer
 	out.WriteString("--- a/" + name + "\n+++ b/" + name + "\n")
-	for _, h := range hunks(ops) {
-		writeHunk(&out, ops, h[0], h[1])
+	for _, h := range hunks(d.ops) {
+		writeHunk(&out, d, h[0], h[1])
 	}
 	return out.Bytes()
 }
 
-// lineOps lists a's and b's lines as kept, deleted or inserted.
-func lineOps(a, b string) []op {
+// diff is the lines around the changes from a to b: the ops, and the line
+// numbers (from 1) in a and in b of the first.
+type diff struct {
+	ops                []op
+	oldFirst, newFirst int
+}
+
+// lineOps lists a's and b's lines as kept, deleted or inserted. The lines
+// a and b share at the start and at the end are matched first, and only
+// Context of them kept, so that a one-line change in a large file costs a
+// pass over it, not a line-by-line diff of all of it.
+func lineOps(a, b []byte) diff {
+	// The common prefix and suffix, in whole lines.
+	pre := 0
+	for {
+		i := bytes.IndexByte(a[pre:], '\n')
+		if i < 0 || pre+i+1 > len(b) || !bytes.Equal(a[pre:pre+i+1], b[pre:pre+i+1]) {
+			break
+		}
+		pre += i + 1
+	}
+	suf := 0
+	for {
+		ra, rb := a[pre:len(a)-suf], b[pre:len(b)-suf]
+		if len(ra) == 0 || len(rb) == 0 {
+			break
+		}
+		la, lb := ra[lastLine(ra):], rb[lastLine(rb):]
+		if !bytes.Equal(la, lb) {
+			break
+		}
+		suf += len(la)
+	}
+	// Context lines of the prefix before the changes, and of the suffix
+	// after them.
+	ctxStart := pre
+	for n := 0; n < Context && ctxStart > 0; n++ {
+		ctxStart = bytes.LastIndexByte(a[:ctxStart-1], '\n') + 1
+	}
+	ctxEnd := len(a) - suf
+	for n := 0; n < Context && ctxEnd < len(a); n++ {
+		if i := bytes.IndexByte(a[ctxEnd:], '\n'); i >= 0 {
+			ctxEnd += i + 1
+		} else {
+			ctxEnd = len(a)
+		}
+	}
+	first := bytes.Count(a[:ctxStart], []byte{'\n'}) + 1
+	d := diff{oldFirst: first, newFirst: first}
+	d.ops = appendLines(d.ops, ' ', a[ctxStart:pre])
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0 // a minimal diff, the same every time
-	ra, rb, lines := dmp.DiffLinesToRunes(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), lines)
-	var ops []op
-	for _, d := range diffs {
+	ra, rb, lines := dmp.DiffLinesToRunes(string(a[pre:len(a)-suf]), string(b[pre:len(b)-suf]))
+	for _, x := range dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), lines) {
 		kind := byte(' ')
-		switch d.Type {
+		switch x.Type {
 		case diffmatchpatch.DiffDelete:
 			kind = '-'
 		case diffmatchpatch.DiffInsert:
 			kind = '+'
 		}
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l != "" {
-				ops = append(ops, op{kind, l})
-			}
+		d.ops = appendLines(d.ops, kind, []byte(x.Text))
+	}
+	d.ops = appendLines(d.ops, ' ', a[len(a)-suf:ctxEnd])
+	return d
+}
+
+// lastLine returns where the last line of r starts, whether or not it ends
+// with a line ending.
+func lastLine(r []byte) int {
+	end := len(r)
+	if r[end-1] == '\n' {
+		end--
+	}
+	return bytes.LastIndexByte(r[:end], '\n') + 1
+}
+
+// appendLines appends text's lines to ops as kind.
+func appendLines(ops []op, kind byte, text []byte) []op {
+	for len(text) > 0 {
+		i := bytes.IndexByte(text, '\n') + 1
+		if i == 0 {
+			i = len(text)
 		}
+		ops = append(ops, op{kind, string(text[:i])})
+		text = text[i:]
 	}
 	return ops
 }
@@ -120,8 +186,9 @@ func hunks(ops []op) [][2]int {
 	return hs
 }
 
-func writeHunk(out *bytes.Buffer, ops []op, start, end int) {
-	oldLine, newLine := 1, 1
+func writeHunk(out *bytes.Buffer, d diff, start, end int) {
+	ops := d.ops
+	oldLine, newLine := d.oldFirst, d.newFirst
 	for _, o := range ops[:start] {
 		if o.kind != '+' {
 			oldLine++
