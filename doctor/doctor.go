@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/wso2"
@@ -137,12 +138,12 @@ func (c *checker) readOffset() {
 	}
 }
 
-var placeholderRE = regexp.MustCompile(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
+var placeholderRE = lazyRegexp(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
 
 // placeholder reports an offset written as $env{X}, $sys{X} or ${X}.
 func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
 	f := Finding{Check: "offset-placeholder", File: c.home.File, Line: pe.Line, Column: pe.Column}
-	m := placeholderRE.FindStringSubmatch(cur.Raw)
+	m := placeholderRE().FindStringSubmatch(cur.Raw)
 	switch {
 	case m == nil:
 		f.Severity, f.Message, f.Fix = Error, pe.Msg, pe.Hint
@@ -169,10 +170,10 @@ func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
 }
 
 var (
-	portOffsetRE   = regexp.MustCompile(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
-	avoidConfigRE  = regexp.MustCompile(`-DavoidConfigUpdate=(?i:true)\b`)
-	profileRE      = regexp.MustCompile(`-Dprofile=(\S+)`)
-	scriptComments = regexp.MustCompile(`^\s*(#|(?i:rem)\b|::)`)
+	portOffsetRE   = lazyRegexp(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
+	avoidConfigRE  = lazyRegexp(`-DavoidConfigUpdate=(?i:true)\b`)
+	profileRE      = lazyRegexp(`-Dprofile=(\S+)`)
+	scriptComments = lazyRegexp(`^\s*(#|(?i:rem)\b|::)`)
 )
 
 // overrides finds -DportOffset and -DavoidConfigUpdate=true in the start
@@ -194,7 +195,7 @@ func (c *checker) overrides() {
 		sc.Buffer(nil, 1<<20)
 		for line := 1; sc.Scan(); line++ {
 			text := sc.Text()
-			if scriptComments.MatchString(text) {
+			if scriptComments().MatchString(text) {
 				continue
 			}
 			c.overridesIn(text, Finding{File: path, Line: line}, "remove it from "+name)
@@ -212,7 +213,7 @@ func (c *checker) overrides() {
 
 // overridesIn reports the overrides in one line of text, at where.
 func (c *checker) overridesIn(text string, where Finding, fix string) {
-	for _, m := range portOffsetRE.FindAllStringSubmatch(text, -1) {
+	for _, m := range portOffsetRE().FindAllStringSubmatch(text, -1) {
 		f := where
 		f.Check = "port-offset-override"
 		value := strings.Trim(m[1], `"'`)
@@ -232,7 +233,7 @@ func (c *checker) overridesIn(text string, where Finding, fix string) {
 		f.Fix = fix + ": a -DportOffset system property wins over deployment.toml"
 		c.add(f)
 	}
-	if avoidConfigRE.MatchString(text) {
+	if avoidConfigRE().MatchString(text) {
 		f := where
 		f.Severity, f.Check = Error, "avoid-config-update"
 		f.Message = "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them"
@@ -250,7 +251,7 @@ func (c *checker) profile() {
 	}
 	for _, p := range c.procs {
 		args := strings.Join(p.Args, " ")
-		if m := profileRE.FindStringSubmatch(args); m != nil && !strings.Contains(args, "skipConfigOptimization") {
+		if m := profileRE().FindStringSubmatch(args); m != nil && !strings.Contains(args, "skipConfigOptimization") {
 			c.add(Finding{Severity: Error, Check: "profile-optimisation", Source: fmt.Sprintf("pid %d", p.PID),
 				Message: fmt.Sprintf("the server was started with %s and without --skipConfigOptimization: each such start replaces deployment.toml with the %s profile template, and the offset with it", m[0], m[1]),
 				Fix:     "add --skipConfigOptimization to the start command"})
@@ -408,4 +409,10 @@ func Worst(findings []Finding) Severity {
 		}
 	}
 	return worst
+}
+
+// lazyRegexp compiles expr the first time it is used, not when the program
+// starts: most runs never need it.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -13,7 +13,6 @@ package redact
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -28,15 +27,23 @@ func Lines(src []byte) map[int]string {
 	masked := map[int]string{}
 	s := scanner{}
 	n := 0
+	var lower []byte
 	for len(src) > 0 {
 		n++
 		end := bytes.IndexByte(src, '\n') + 1
 		if end == 0 {
 			end = len(src)
 		}
-		line := string(src[:end])
+		line := src[:end]
 		src = src[end:]
-		if out, ok := s.line(line); ok {
+		if s.closer == "" && !s.secretTable && !mayHoldSecret(line, &lower) {
+			// Most lines name no secret: only a header changes what follows.
+			if b := bytes.TrimLeft(line, " \t"); len(b) > 0 && b[0] == '[' {
+				s.line(string(line))
+			}
+			continue
+		}
+		if out, ok := s.line(string(line)); ok {
 			masked[n] = out
 		}
 	}
@@ -50,12 +57,74 @@ type scanner struct {
 	closer      string // `"""` or `'''` while inside a masked multi-line string
 }
 
-var (
-	header = regexp.MustCompile(`^\s*\[\[?\s*([^\]#]*?)\s*\]`)
-	// key matches a (dotted) key and its '=' at the start of an assignment.
-	key     = regexp.MustCompile(`^(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*\s*=[ \t]*`)
-	comment = regexp.MustCompile(`^\s*(?:#\s*)?`)
-)
+// tableName returns the name in a table header line ("[a.b]", "[[a]]"),
+// and whether body is one.
+func tableName(body string) (string, bool) {
+	t := strings.TrimLeft(body, " \t")
+	if !strings.HasPrefix(t, "[") {
+		return "", false
+	}
+	t = strings.TrimPrefix(t[1:], "[")
+	end := strings.IndexAny(t, "]#")
+	if end < 0 || t[end] != ']' {
+		return "", false
+	}
+	return strings.TrimSpace(t[:end]), true
+}
+
+// keyLen returns the length of the (dotted) key, its '=' and the blanks
+// after it at the start of s, or 0 when s does not start with one.
+func keyLen(s string) int {
+	i := 0
+	for {
+		start := i
+		switch {
+		case i < len(s) && s[i] == '"':
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(s) {
+				return 0
+			}
+			i++
+		case i < len(s) && s[i] == '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return 0
+			}
+			i += j + 2
+		default:
+			for i < len(s) && (isBare(s[i])) {
+				i++
+			}
+			if i == start {
+				return 0
+			}
+		}
+		i = skipBlanks(s, i)
+		if i < len(s) && s[i] == '.' {
+			i = skipBlanks(s, i+1)
+			continue
+		}
+		if i < len(s) && s[i] == '=' {
+			return skipBlanks(s, i+1)
+		}
+		return 0
+	}
+}
+
+func isBare(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+func skipBlanks(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
 
 // line returns line with its secret values masked, and whether it had any.
 func (s *scanner) line(line string) (string, bool) {
@@ -71,12 +140,16 @@ func (s *scanner) line(line string) (string, bool) {
 		s.closer = ""
 		return Mask + body[i+3:] + ending, true
 	}
-	if m := header.FindStringSubmatch(body); m != nil {
-		s.secretTable = isSecretTable(m[1])
+	if name, ok := tableName(body); ok {
+		s.secretTable = isSecretTable(name)
 		return line, false
 	}
 	var b strings.Builder
-	start := len(comment.FindString(body))
+	// A commented-out assignment is masked too.
+	start := skipBlanks(body, 0)
+	if start < len(body) && body[start] == '#' {
+		start = skipBlanks(body, start+1)
+	}
 	b.WriteString(body[:start])
 	changed := s.pairs(&b, body[start:], false)
 	if !changed {
@@ -95,7 +168,7 @@ func (s *scanner) pairs(b *strings.Builder, rest string, inTable bool) bool {
 		sp := len(rest) - len(strings.TrimLeft(rest, " \t"))
 		b.WriteString(rest[:sp])
 		rest = rest[sp:]
-		k := key.FindString(rest)
+		k := rest[:keyLen(rest)]
 		if k == "" {
 			b.WriteString(rest)
 			return changed
@@ -250,6 +323,31 @@ func isMaskable(value string) bool {
 	// Numbers and dates start with a digit or a sign.
 	return !strings.ContainsRune("0123456789+-", rune(value[0]))
 }
+
+// mayHoldSecret reports whether line assigns something (it has '=') and
+// has, in any case, a part of one of secretWords or "secret": a line
+// without both assigns no secret key. lower is scratch space.
+func mayHoldSecret(line []byte, lower *[]byte) bool {
+	if bytes.IndexByte(line, '=') < 0 {
+		return false
+	}
+	*lower = (*lower)[:0]
+	for _, c := range line {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		*lower = append(*lower, c)
+	}
+	for _, w := range secretStems {
+		if bytes.Contains(*lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretStems start every word in secretWords, and "secret".
+var secretStems = [][]byte{[]byte("pass"), []byte("pwd"), []byte("secret"), []byte("token"), []byte("key"), []byte("credential")}
 
 // secretWords are the words that, at the end of a key's name, say its value
 // is a secret: key_password, client_secret, access_token, encryption key.

@@ -108,7 +108,8 @@ func TestTemplates(t *testing.T) {
 		}
 		masked := Lines(cf.Data)
 		for i, line := range strings.Split(string(cf.Data), "\n") {
-			k := key.FindString(strings.TrimLeft(line, " \t#"))
+			rest := strings.TrimLeft(line, " \t#")
+			k := rest[:keyLen(rest)]
 			if k == "" || !isSecretKey(k) {
 				continue
 			}

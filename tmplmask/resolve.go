@@ -17,9 +17,9 @@ type Resolution struct {
 }
 
 var (
-	helmValuesRE = regexp.MustCompile(`^\{\{-?\s*\.Values\.([\w.]+)\s*(\|[^}]*)?-?\}\}$`)
-	jinjaVarRE   = regexp.MustCompile(`^\{\{-?\s*(\w+)\s*(\|[^}]*)?-?\}\}$`)
-	erbVarRE     = regexp.MustCompile(`^<%=\s*@(\w+)\s*-?%>$`)
+	helmValuesRE = lazyRegexp(`^\{\{-?\s*\.Values\.([\w.]+)\s*(\|[^}]*)?-?\}\}$`)
+	jinjaVarRE   = lazyRegexp(`^\{\{-?\s*(\w+)\s*(\|[^}]*)?-?\}\}$`)
+	erbVarRE     = lazyRegexp(`^<%=\s*@(\w+)\s*-?%>$`)
 )
 
 // Resolve looks up what placeholder, found in the template at path, resolves
@@ -37,13 +37,13 @@ var (
 func Resolve(path, placeholder string) (Resolution, bool) {
 	text := strings.TrimSpace(placeholder)
 	text = strings.Trim(text, `"'`)
-	if m := helmValuesRE.FindStringSubmatch(text); m != nil {
+	if m := helmValuesRE().FindStringSubmatch(text); m != nil {
 		if root, ok := above(path, "Chart.yaml"); ok {
 			return yamlLookup(filepath.Join(root, "values.yaml"), strings.Split(m[1], "."))
 		}
 		return Resolution{}, false
 	}
-	if m := jinjaVarRE.FindStringSubmatch(text); m != nil {
+	if m := jinjaVarRE().FindStringSubmatch(text); m != nil {
 		if role, ok := above(path, "templates"); ok {
 			for _, f := range []string{filepath.Join("vars", "main.yml"), filepath.Join("defaults", "main.yml")} {
 				if r, ok := yamlLookup(filepath.Join(role, f), []string{m[1]}); ok {
@@ -53,7 +53,7 @@ func Resolve(path, placeholder string) (Resolution, bool) {
 		}
 		return Resolution{}, false
 	}
-	if m := erbVarRE.FindStringSubmatch(text); m != nil {
+	if m := erbVarRE().FindStringSubmatch(text); m != nil {
 		if module, ok := above(path, "templates"); ok {
 			return puppetLookup(filepath.Join(module, "manifests", "params.pp"), m[1])
 		}

@@ -28,6 +28,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Placeholder is a run of template markup that one token stands for.
@@ -66,14 +67,14 @@ func (e *Error) Error() string {
 const tokenPrefix = "__apim_offset_tpl_"
 
 var (
-	placeholderRE = regexp.MustCompile(`\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>`)
+	placeholderRE = lazyRegexp(`\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>`)
 	// controlRE matches tags that steer rather than print.
-	controlRE = regexp.MustCompile(`^(\{%|\{#|<%[^=]|\{\{-?\s*(if|else|end|range|with|define|block|template)\b)`)
+	controlRE = lazyRegexp(`^(\{%|\{#|<%[^=]|\{\{-?\s*(if|else|end|range|with|define|block|template)\b)`)
 	// The tags that open a block, switch to another branch, or close one,
 	// in Go templates (Helm), Jinja and ERB.
-	openRE   = regexp.MustCompile(`^(\{\{-?\s*(if|range|with|define|block)\b|\{%-?\s*(if|for|macro|block|filter|with)\b|<%-?\s*(if|unless)\b|<%-?.*\bdo\b.*%>$)`)
-	branchRE = regexp.MustCompile(`^(\{\{-?\s*else\b|\{%-?\s*(elif|else)\b|<%-?\s*(elsif|else)\b)`)
-	closeRE  = regexp.MustCompile(`^(\{\{-?\s*end\b|\{%-?\s*end\w*\b|<%-?\s*end\b)`)
+	openRE   = lazyRegexp(`^(\{\{-?\s*(if|range|with|define|block)\b|\{%-?\s*(if|for|macro|block|filter|with)\b|<%-?\s*(if|unless)\b|<%-?.*\bdo\b.*%>$)`)
+	branchRE = lazyRegexp(`^(\{\{-?\s*else\b|\{%-?\s*(elif|else)\b|<%-?\s*(elsif|else)\b)`)
+	closeRE  = lazyRegexp(`^(\{\{-?\s*end\b|\{%-?\s*end\w*\b|<%-?\s*end\b)`)
 	openers  = []string{"{{", "{%", "{#", "<%"}
 )
 
@@ -98,7 +99,7 @@ func Mask(src []byte) (*Masked, error) {
 	var blocks []bool // open blocks, innermost last: true once in a later branch
 	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
 		lineNo := i + 1
-		spans := placeholderRE.FindAllIndex(line, -1)
+		spans := placeholderRE().FindAllIndex(line, -1)
 		if err := unclosed(line, spans, lineNo); err != nil {
 			return nil, err
 		}
@@ -201,15 +202,15 @@ func steer(blocks []bool, line []byte, spans [][]int) []bool {
 	for _, s := range spans {
 		tag := line[s[0]:s[1]]
 		switch {
-		case closeRE.Match(tag):
+		case closeRE().Match(tag):
 			if len(blocks) > 0 {
 				blocks = blocks[:len(blocks)-1]
 			}
-		case branchRE.Match(tag):
+		case branchRE().Match(tag):
 			if len(blocks) > 0 {
 				blocks[len(blocks)-1] = true
 			}
-		case openRE.Match(tag):
+		case openRE().Match(tag):
 			blocks = append(blocks, false)
 		}
 	}
@@ -219,7 +220,7 @@ func steer(blocks []bool, line []byte, spans [][]int) []bool {
 // hasControl reports whether one of the placeholders is a control tag.
 func hasControl(line []byte, spans [][]int) bool {
 	for _, s := range spans {
-		if controlRE.Match(line[s[0]:s[1]]) {
+		if controlRE().Match(line[s[0]:s[1]]) {
 			return true
 		}
 	}
@@ -309,4 +310,10 @@ func (m *Masked) Token(tok []byte) (Placeholder, bool) {
 		return Placeholder{}, false
 	}
 	return m.Placeholders[i], true
+}
+
+// lazyRegexp compiles expr the first time it is used, not when the program
+// starts: most runs never need it.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

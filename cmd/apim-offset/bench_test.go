@@ -48,3 +48,15 @@ func BenchmarkPlan1000Homes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSetDryRun times one "apim-offset set 2 --dry-run" on the real
+// API Manager 4.5 default, in-process: everything a run does but start the
+// process and write the file.
+func BenchmarkSetDryRun(b *testing.B) {
+	args := makeHomes(b, 1)
+	for b.Loop() {
+		if code := run(append([]string{"apim-offset", "set", "2", "--dry-run"}, args...), strings.NewReader(""), io.Discard, io.Discard); code != 0 {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}
