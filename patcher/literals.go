@@ -34,7 +34,7 @@ var localHosts = []string{`localhost`, `127\.0\.0\.1`, `\[::1\]`, `0\.0\.0\.0`, 
 //
 // opt.Template reads src as a template (see Options).
 func LiteralPorts(src []byte, defaults []int, offset int, opt Options) ([]LiteralPort, error) {
-	in, err := load(src, opt.Template)
+	in, err := load(src, opt.Template, true)
 	if err != nil {
 		return nil, err
 	}

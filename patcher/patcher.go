@@ -177,7 +177,7 @@ func Get(src []byte) (Current, error) { return GetWith(src, Options{}) }
 
 // GetWith is Get with options: Template reads a template.
 func GetWith(src []byte, opt Options) (Current, error) {
-	in, err := load(src, opt.Template)
+	in, err := load(src, opt.Template, false)
 	if err != nil {
 		return Current{}, err
 	}
@@ -193,7 +193,8 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 	if n < 0 || n > MaxOffset {
 		return nil, &Error{Msg: fmt.Sprintf("offset %d is out of range 0..%d", n, MaxOffset), Err: ErrRange}
 	}
-	in, err := load(src, opt.Template)
+	// Literal ports can be anywhere; a template's blocks are read whole.
+	in, err := load(src, opt.Template, opt.Template || len(opt.ShiftLiterals) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +271,7 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 	}
 	res.Output, res.changed = out, true
 	keep := res.Placeholder != "" && opt.KeepPlaceholder // only literal ports moved
-	if err := verify(masked, doc.Values, n, keep, shift); err != nil {
+	if err := verify(doc.Src, masked, n, keep, shift); err != nil {
 		return nil, &Error{Msg: err.Error(), Err: ErrVerify,
 			Hint: "this is a bug in apim-offset; nothing was written: please report it with the file"}
 	}
@@ -303,8 +304,10 @@ type input struct {
 }
 
 // load checks src and parses what follows its byte order mark, masking a
-// template's placeholders first when template is set.
-func load(src []byte, template bool) (*input, error) {
+// template's placeholders first when template is set. It reads the whole
+// layout when whole is set, and otherwise only what concerns [server]
+// (tomlutil.ParseOnly): all a plain offset edit needs.
+func load(src []byte, template, whole bool) (*input, error) {
 	if len(src) > MaxSize {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20),
 			Hint: "a deployment.toml is normally under 64 KiB: check that this is the right file", Err: ErrTooLarge}
@@ -330,7 +333,11 @@ func load(src []byte, template bool) (*input, error) {
 		}
 		in.tmpl, body = m, m.Text
 	}
-	doc, err := tomlutil.Parse(body)
+	parse := tomlutil.Parse
+	if !whole {
+		parse = func(src []byte) (*tomlutil.Document, error) { return tomlutil.ParseOnly(src, "server") }
+	}
+	doc, err := parse(body)
 	var se *tomlutil.SyntaxError
 	if errors.As(err, &se) {
 		e := &Error{Line: se.Line, Column: se.Column, Msg: se.Msg, Err: ErrSyntax}

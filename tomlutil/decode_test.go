@@ -15,7 +15,7 @@ import (
 func agree(t *testing.T, src []byte) {
 	t.Helper()
 	want, werr := decodeWhole(src)
-	got, gerr := decodeParts(src)
+	got, gerr := decodeParts(src, nil)
 	if diff := cmp.Diff(werr, gerr); diff != "" {
 		t.Fatalf("errors differ (-whole +parts):\n%s\ninput:\n%s", diff, src)
 	}
@@ -70,4 +70,70 @@ func FuzzDecodeParts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		agree(t, src)
 	})
+}
+
+// TestParseOnly: over the corpus, ParseOnly(src, "server") holds exactly
+// what Parse holds of server, the first table and the comments before it,
+// at the same places.
+func TestParseOnly(t *testing.T) {
+	n := 0
+	for _, cf := range corpus.Read(t) {
+		full, err := Parse(cf.Data)
+		if err != nil {
+			continue
+		}
+		only, err := ParseOnly(cf.Data, "server")
+		if err != nil {
+			t.Fatalf("%s: %v", cf.Name, err)
+		}
+		n++
+		var tables []Table
+		keptTable := map[int]int{} // index in full to index in only
+		for i, tb := range full.Tables {
+			if i == 0 || tb.Key[0] == "server" {
+				keptTable[i] = len(tables)
+				tables = append(tables, tb)
+			}
+		}
+		var entries []Entry
+		keptEntry := map[int]int{}
+		for i, e := range full.Entries {
+			j, ok := keptTable[e.Table]
+			if e.Table < 0 {
+				ok = e.Path[0] == "server"
+				j = -1
+			}
+			if !ok {
+				continue
+			}
+			e.Table = j
+			if e.Parent >= 0 {
+				e.Parent = keptEntry[e.Parent]
+			}
+			keptEntry[i] = len(entries)
+			entries = append(entries, e)
+		}
+		var comments []Comment
+		for _, c := range full.Comments {
+			if j, ok := keptTable[c.Table]; ok || c.Table < 0 {
+				if c.Table >= 0 {
+					c.Table = j
+				}
+				comments = append(comments, c)
+			}
+		}
+		if diff := cmp.Diff(tables, only.Tables); diff != "" {
+			t.Errorf("%s: tables (-Parse +ParseOnly):\n%s", cf.Name, diff)
+		}
+		if diff := cmp.Diff(entries, only.Entries); diff != "" {
+			t.Errorf("%s: entries (-Parse +ParseOnly):\n%s", cf.Name, diff)
+		}
+		if diff := cmp.Diff(comments, only.Comments); diff != "" {
+			t.Errorf("%s: comments (-Parse +ParseOnly):\n%s", cf.Name, diff)
+		}
+		if diff := cmp.Diff(map[string]any{"server": full.Values["server"]}, only.Values, cmpopts.EquateNaNs()); full.Values["server"] != nil && diff != "" {
+			t.Errorf("%s: values (-Parse +ParseOnly):\n%s", cf.Name, diff)
+		}
+	}
+	t.Logf("%d corpus files: ParseOnly agrees with Parse", n)
 }

@@ -71,7 +71,7 @@ type Document struct {
 	Tables   []Table
 	Entries  []Entry
 	Comments []Comment
-	Values   map[string]any // the decoded document
+	Values   map[string]any // the decoded document (with ParseOnly, its kept names only)
 }
 
 // SyntaxError is a document that is not valid TOML, with the place where the
@@ -85,28 +85,64 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e
 
 // Parse validates src as TOML and returns its layout. src must not start with
 // a byte order mark (see SplitBOM).
-func Parse(src []byte) (*Document, error) {
-	values, err := Decode(src)
+func Parse(src []byte) (*Document, error) { return parse(src, nil) }
+
+// ParseOnly is Parse for a caller that needs the layout of a few top-level
+// names only: Tables holds their tables and the document's first table,
+// Entries the key/value pairs under those tables and the root ones whose
+// key starts with a name, Comments the comments under those tables and
+// before the first table, and Values their values. The whole document is
+// checked all the same. On a large file it takes a fraction of Parse's
+// memory.
+func ParseOnly(src []byte, names ...string) (*Document, error) {
+	return parse(src, func(name string) bool { return slices.Contains(names, name) })
+}
+
+// parse is Parse keeping what keep accepts, everything when keep is nil.
+func parse(src []byte, keep func(string) bool) (*Document, error) {
+	values, err := decode(src, keep)
 	if err != nil {
 		return nil, err
 	}
 	doc := &Document{Src: src, Values: values}
+	kept := func(name string) bool { return keep == nil || keep(name) }
 	p := unstable.Parser{KeepComments: true}
 	p.Reset(src)
-	table := -1
+	table := -1   // the index in doc.Tables of the table being read; -1 at the root
+	skip := false // the table being read is not kept
+	open := -1    // a kept table whose Body is still open, or -1
 	for p.NextExpression() {
 		n := p.Expression()
 		switch n.Kind {
 		case unstable.Table, unstable.ArrayTable:
+			it := n.Key()
+			it.Next()
+			start := LineAt(src, int(it.Node().Raw.Offset)).Start
+			if open >= 0 {
+				doc.Tables[open].Body.End = start
+				open = -1
+			}
+			if skip = !kept(string(it.Node().Data)) && len(doc.Tables) > 0; skip {
+				continue
+			}
 			doc.addTable(n, n.Kind == unstable.ArrayTable)
 			table = len(doc.Tables) - 1
+			open = table
 		case unstable.KeyValue:
+			if skip {
+				continue
+			}
 			var prefix []string
 			if table >= 0 {
 				prefix = doc.Tables[table].Key
+			} else if it := n.Key(); it.Next() && !kept(string(it.Node().Data)) {
+				continue
 			}
 			doc.addEntry(n, table, -1, prefix)
 		case unstable.Comment:
+			if skip {
+				continue
+			}
 			start := int(n.Raw.Offset)
 			line := LineAt(src, start)
 			if isBlank(src[line.Start:start]) {
@@ -119,12 +155,11 @@ func Parse(src []byte) (*Document, error) {
 		// disagreeing: report it rather than work on a partial layout.
 		return nil, fmt.Errorf("tomlutil: layout parser rejected a document the decoder accepted: %w", err)
 	}
+	if open >= 0 {
+		doc.Tables[open].Body.End = len(src)
+	}
 	for i := range doc.Tables {
-		end := len(src)
-		if i+1 < len(doc.Tables) {
-			end = doc.Tables[i+1].Line.Start
-		}
-		doc.Tables[i].Body = Span{doc.Tables[i].Line.End, end}
+		doc.Tables[i].Body.Start = doc.Tables[i].Line.End
 	}
 	return doc, nil
 }
@@ -134,15 +169,32 @@ func Parse(src []byte) (*Document, error) {
 //
 // go-toml's decoder checks duplicates by scanning every key it has seen
 // under the same parent, which is quadratic in the number of tables. A large
-// document is therefore decoded in parts, one for each top-level key: the
-// keys under one top-level name can never clash with those under another,
-// so each part is checked alone, in linear time overall. The result, error
-// included, is the same as decoding the whole (FuzzDecodeParts checks this).
-func Decode(src []byte) (map[string]any, error) {
+// document is therefore decoded in parts, one for each top-level name (see
+// Split): the keys under one top-level name can never clash with those
+// under another, so each part is checked alone, in linear time overall. The
+// result, error included, is the same as decoding the whole
+// (FuzzDecodeParts checks this).
+func Decode(src []byte) (map[string]any, error) { return decode(src, nil) }
+
+// decode is Decode keeping the values of the top-level names keep accepts
+// (all when keep is nil); the rest is checked all the same.
+func decode(src []byte, keep func(string) bool) (map[string]any, error) {
+	var v map[string]any
+	var err error
 	if len(src) < partsFrom {
-		return decodeWhole(src)
+		v, err = decodeWhole(src)
+	} else {
+		v, err = decodeParts(src, keep)
 	}
-	return decodeParts(src)
+	if err != nil || keep == nil {
+		return v, err
+	}
+	for k := range v {
+		if !keep(k) {
+			delete(v, k)
+		}
+	}
+	return v, nil
 }
 
 // partsFrom is the size from which Decode decodes a document in parts.
@@ -163,32 +215,52 @@ func decodeWhole(src []byte) (map[string]any, error) {
 	return nil, &SyntaxError{Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
 }
 
-// part is the text of one top-level name: its root key/value lines, then
-// its tables, each a run of whole lines of src.
+// Parts is a document split by top-level name: for each name, its root
+// key/value lines, then its tables, each a run of whole lines of the
+// document. Keys under different names cannot clash, so each part can be
+// decoded, and compared, on its own.
+type Parts struct {
+	src   []byte
+	parts map[string]*part
+	names []string // in the order they first appear
+}
+
 type part struct {
 	spans []Span
+	one   [1]Span // spans' first backing array: most names have one run of lines
 	size  int
 }
 
-// decodeParts decodes src one top-level name at a time.
-func decodeParts(src []byte) (map[string]any, error) {
-	parts := map[string]*part{}
-	var order []string
+// Split splits src by top-level name. It reports a syntax error (as a
+// *SyntaxError placed in src), not a duplicate key: decode the parts for
+// that.
+func Split(src []byte) (*Parts, error) {
+	ps, read, perr := split(src)
+	if perr != nil {
+		return nil, syntaxError(src, perr, read)
+	}
+	return ps, nil
+}
+
+// split splits src, and on a syntax error returns the parts read before it,
+// the end of the last expression read, and the parser's error.
+func split(src []byte) (ps *Parts, read int, perr *syntaxAt) {
+	ps = &Parts{src: src, parts: map[string]*part{}}
 	add := func(name string, s Span) {
-		p := parts[name]
+		p := ps.parts[name]
 		if p == nil {
 			p = &part{}
-			parts[name] = p
-			order = append(order, name)
+			p.spans = p.one[:0]
+			ps.parts[name] = p
+			ps.names = append(ps.names, name)
 		}
 		p.spans = append(p.spans, s)
 		p.size += s.Len()
 	}
 	var p unstable.Parser
 	p.Reset(src)
-	var tableName string // the top-level name of the table being read, "" before the first
-	tableStart := -1
-	read := 0 // the end of the last expression read
+	var tableName string // the top-level name of the table being read
+	tableStart := -1     // where that table's lines start; -1 before the first
 	endTable := func(end int) {
 		if tableStart >= 0 {
 			add(tableName, Span{tableStart, end})
@@ -220,22 +292,124 @@ func decodeParts(src []byte) (map[string]any, error) {
 			add(string(it.Node().Data), Span{LineAt(src, raw.Start).Start, LineAt(src, raw.End).End})
 		}
 	}
-	if perr := p.Error(); perr != nil {
-		// What was read before the syntax error may hold an earlier error,
-		// which decoding the whole would report first.
-		if _, err := decodeParts(src[:read]); err != nil {
-			return nil, err
-		}
-		var pe *unstable.ParserError
+	if err := p.Error(); err != nil {
 		off := len(src)
-		if errors.As(perr, &pe) && pe.Highlight != nil {
+		var pe *unstable.ParserError
+		if errors.As(err, &pe) && pe.Highlight != nil {
 			off = int(p.Range(pe.Highlight).Offset)
 		}
-		line, col := Position(src, off)
-		return nil, &SyntaxError{Line: line, Column: col, Msg: perr.Error()}
+		return ps, read, &syntaxAt{off: off, msg: err.Error()}
 	}
 	endTable(len(src))
-	return decodeEach(src, parts, order)
+	return ps, read, nil
+}
+
+// syntaxAt is the unstable parser's error at byte off.
+type syntaxAt struct {
+	off int
+	msg string
+}
+
+// syntaxError is the error decoding src whole gives when the parser stops
+// at s: an earlier error in what was read before it (up to read), if any,
+// or s.
+func syntaxError(src []byte, s *syntaxAt, read int) error {
+	if _, err := decodeParts(src[:read], nil); err != nil {
+		return err
+	}
+	line, col := Position(src, s.off)
+	return &SyntaxError{Line: line, Column: col, Msg: s.msg}
+}
+
+// Has reports whether there is a part for name.
+func (ps *Parts) Has(name string) bool { return ps.parts[name] != nil }
+
+// Names returns the top-level names in the order they first appear.
+func (ps *Parts) Names() []string { return ps.names }
+
+// Text returns the text of name's part, or nil when there is none.
+func (ps *Parts) Text(name string) []byte {
+	p := ps.parts[name]
+	if p == nil {
+		return nil
+	}
+	text := make([]byte, 0, p.size)
+	for _, s := range p.spans {
+		text = append(text, ps.src[s.Start:s.End]...)
+	}
+	return text
+}
+
+// Same reports whether name's part has the same text in ps and in other.
+func (ps *Parts) Same(name string, other *Parts) bool {
+	a, b := ps.parts[name], other.parts[name]
+	if a == nil || b == nil || a.size != b.size {
+		return a == nil && b == nil
+	}
+	// Compare the two runs of spans as one stream of bytes each.
+	i, j, oi, oj := 0, 0, 0, 0
+	for i < len(a.spans) && j < len(b.spans) {
+		x := ps.src[a.spans[i].Start+oi : a.spans[i].End]
+		y := other.src[b.spans[j].Start+oj : b.spans[j].End]
+		n := min(len(x), len(y))
+		if !bytes.Equal(x[:n], y[:n]) {
+			return false
+		}
+		oi, oj = oi+n, oj+n
+		if oi == a.spans[i].Len() {
+			i, oi = i+1, 0
+		}
+		if oj == b.spans[j].Len() {
+			j, oj = j+1, 0
+		}
+	}
+	return true
+}
+
+// Decode decodes name's part alone: its value, or the error in it, placed
+// in the whole document.
+func (ps *Parts) Decode(name string) (any, error) {
+	p := ps.parts[name]
+	if p == nil {
+		return nil, nil
+	}
+	text := ps.Text(name)
+	v, err := decodeWhole(text)
+	if err != nil {
+		se := err.(*SyntaxError)
+		line, col := Position(ps.src, p.original(text, se.Line, se.Column))
+		return nil, &SyntaxError{Line: line, Column: col, Msg: se.Msg}
+	}
+	return v[name], nil
+}
+
+// decodeParts decodes src one top-level name at a time, keeping the values
+// of the names keep accepts (all when keep is nil). Of the parts that
+// fail, the error earliest in src is the one decoding the whole would give.
+func decodeParts(src []byte, keep func(string) bool) (map[string]any, error) {
+	ps, read, perr := split(src)
+	if perr != nil {
+		return nil, syntaxError(src, perr, read)
+	}
+	values := map[string]any{}
+	var first *SyntaxError
+	for _, name := range ps.names {
+		v, err := ps.Decode(name)
+		if err != nil {
+			se := err.(*SyntaxError)
+			if first == nil || se.Line < first.Line || se.Line == first.Line && se.Column < first.Column {
+				first = se
+			}
+			continue
+		}
+		if keep == nil || keep(name) {
+			values[name] = v
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	return values, nil
 }
 
 // headerEnd returns the end of a table header whose last key ends at off:
@@ -250,38 +424,6 @@ func headerEnd(src []byte, off int, array bool) int {
 		off++
 	}
 	return off
-}
-
-// decodeEach decodes each part and merges their values. Of the parts that
-// fail, the error earliest in src is the one decoding the whole would give.
-func decodeEach(src []byte, parts map[string]*part, order []string) (map[string]any, error) {
-	values := map[string]any{}
-	var first *SyntaxError
-	firstAt := len(src) + 1
-	for _, name := range order {
-		pt := parts[name]
-		text := make([]byte, 0, pt.size)
-		for _, s := range pt.spans {
-			text = append(text, src[s.Start:s.End]...)
-		}
-		v, err := decodeWhole(text)
-		if err != nil {
-			se := err.(*SyntaxError)
-			at := pt.original(text, se.Line, se.Column)
-			if at < firstAt {
-				line, col := Position(src, at)
-				first, firstAt = &SyntaxError{Line: line, Column: col, Msg: se.Msg}, at
-			}
-			continue
-		}
-		for k, x := range v {
-			values[k] = x
-		}
-	}
-	if first != nil {
-		return nil, first
-	}
-	return values, nil
 }
 
 // original returns the offset in src of line:col of the part's text.

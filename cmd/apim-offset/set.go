@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -144,6 +146,7 @@ func (a *app) setOne(cmd *cli.Command, t target, n int, f setFlags) (setReport, 
 		fmt.Fprintf(a.stderr, "apim-offset: %s: removed %s, left by an interrupted run\n", t.path, s)
 	}
 	src := file.Data
+	limitMemory(len(src))
 	opt := a.options(cmd, t, src)
 	opt.KeepPlaceholder = f.keepPlaceholder
 	if f.shiftLiterals {
@@ -213,6 +216,19 @@ func (a *app) setOne(cmd *cli.Command, t target, n int, f setFlags) (setReport, 
 		a.warnf("%s: %s", t.path, written.Warning)
 	}
 	return r, a.printSet(r)
+}
+
+// limitMemory asks the garbage collector to keep the heap within three
+// times the largest file read so far plus 8 MiB: with the 7 to 8 MiB the
+// rest of the process takes, that is the budget a run is meant to stay in.
+// By default the heap may grow to twice what is live before a collection.
+// It is a soft limit: a run that needs more still gets it.
+func limitMemory(size int) {
+	limit := int64(3*size + 8<<20)
+	if cur := debug.SetMemoryLimit(-1); cur != math.MaxInt64 && cur >= limit {
+		return // a larger file set a larger limit
+	}
+	debug.SetMemoryLimit(limit)
 }
 
 // printSet prints r as a JSON line with --json.

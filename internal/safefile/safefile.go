@@ -135,7 +135,7 @@ func Open(path string, opt Options) (*File, error) {
 	if max <= 0 {
 		max = 1<<63 - 2
 	}
-	data, err := io.ReadAll(io.LimitReader(f.lock, max+1))
+	data, err := readAll(f.lock, f.info.Size(), max+1)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -143,6 +143,27 @@ func Open(path string, opt Options) (*File, error) {
 	f.Data = data
 	f.removeStale()
 	return f, nil
+}
+
+// readAll reads r, a file of about size bytes, up to limit bytes, into a
+// buffer of its size: io.ReadAll would grow one to up to twice that.
+func readAll(r io.Reader, size, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, min(size+1, limit)) // +1: room to see the end
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			// The file is larger than it was when it was looked at.
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // Close releases the lock.
