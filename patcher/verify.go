@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/apim-offset/apim-offset/tomlutil"
@@ -24,46 +25,34 @@ func verify(before, out []byte, n int, keep bool, shift func(string) string) err
 	if err != nil {
 		return fmt.Errorf("the original does not split: %v", err)
 	}
-	b, err := tomlutil.Split(out)
+	changed, b, err := a.Changed(out)
 	if err != nil {
 		return fmt.Errorf("the patched file does not parse: %v", err)
 	}
-	check := func(name string) error {
-		if name != "server" && a.Same(name, b) {
-			return nil
-		}
+	names := changed
+	if !slices.Contains(changed, "server") {
+		names = append(slices.Clip(changed), "server") // its offset must be n
+	}
+	for _, name := range names {
 		x, err := a.Decode(name)
 		if err != nil {
 			return fmt.Errorf("the original does not parse: %v", err)
 		}
-		y, err := b.Decode(name)
-		if err != nil {
-			return fmt.Errorf("the patched file does not parse: %v", err)
+		y := x // unchanged: the same text
+		if slices.Contains(changed, name) {
+			if y, err = b.Decode(name); err != nil {
+				return fmt.Errorf("the patched file does not parse: %v", err)
+			}
 		}
 		if name == "server" {
-			return verifyServer(x, y, n, keep, shift)
+			if err := verifyServer(x, y, n, keep, shift); err != nil {
+				return err
+			}
+			continue
 		}
 		if !equal(x, y, shift) {
 			return fmt.Errorf("the patched file changed a value other than server.offset")
 		}
-		return nil
-	}
-	// Every name before, then the new ones, and server even when neither
-	// has it: its offset must be n.
-	for _, name := range a.Names() {
-		if err := check(name); err != nil {
-			return err
-		}
-	}
-	for _, name := range b.Names() {
-		if !a.Has(name) {
-			if err := check(name); err != nil {
-				return err
-			}
-		}
-	}
-	if !a.Has("server") && !b.Has("server") {
-		return check("server")
 	}
 	return nil
 }

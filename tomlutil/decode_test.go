@@ -137,3 +137,61 @@ func TestParseOnly(t *testing.T) {
 	}
 	t.Logf("%d corpus files: ParseOnly agrees with Parse", n)
 }
+
+// changedNaive is Parts.Changed the slow way: split both, compare texts.
+func changedNaive(a, b []byte) ([]string, error) {
+	pa, err := Split(a)
+	if err != nil {
+		return nil, err
+	}
+	pb, err := Split(b)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, n := range pa.Names() {
+		if !bytes.Equal(pa.Text(n), pb.Text(n)) {
+			names = append(names, n)
+		}
+	}
+	for _, n := range pb.Names() {
+		if !pa.Has(n) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+// FuzzChanged: Changed finds the names whose text differs, as splitting
+// both and comparing does, and gives their text in the changed document.
+func FuzzChanged(f *testing.F) {
+	for _, s := range partsSeeds {
+		f.Add([]byte(s), 3, []byte("x = 1\n"))
+	}
+	f.Add([]byte("[a]\nk = 1\n[b]\nk = 2\n[a.c]\nv = 3\n"), 20, []byte("[d]\n"))
+	f.Fuzz(func(t *testing.T, a []byte, at int, insert []byte) {
+		if _, err := Split(a); err != nil || len(a) == 0 {
+			return
+		}
+		at = min(max(at, 0), len(a))
+		b := append(append(append([]byte{}, a[:at]...), insert...), a[at:]...)
+		want, werr := changedNaive(a, b)
+		pa, _ := Split(a)
+		got, changed, gerr := pa.Changed(b)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("errors differ: naive %v, Changed %v", werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("names (-naive +Changed):\n%s\na: %q\nb: %q", diff, a, b)
+		}
+		pb, _ := Split(b)
+		for _, n := range got {
+			if !bytes.Equal(pb.Text(n), changed.Text(n)) {
+				t.Fatalf("%s: text %q, want %q", n, changed.Text(n), pb.Text(n))
+			}
+		}
+	})
+}

@@ -245,25 +245,37 @@ func Split(src []byte) (*Parts, error) {
 // split splits src, and on a syntax error returns the parts read before it,
 // the end of the last expression read, and the parser's error.
 func split(src []byte) (ps *Parts, read int, perr *syntaxAt) {
-	ps = &Parts{src: src, parts: map[string]*part{}}
-	add := func(name string, s Span) {
-		p := ps.parts[name]
-		if p == nil {
-			p = &part{}
-			p.spans = p.one[:0]
-			ps.parts[name] = p
-			ps.names = append(ps.names, name)
-		}
-		p.spans = append(p.spans, s)
-		p.size += s.Len()
+	ps = newParts(src)
+	read, perr = scan(src, func(name []byte, s Span) { ps.add(string(name), s) })
+	return ps, read, perr
+}
+
+func newParts(src []byte) *Parts { return &Parts{src: src, parts: map[string]*part{}} }
+
+// add adds a run of lines to name's part.
+func (ps *Parts) add(name string, s Span) {
+	p := ps.parts[name]
+	if p == nil {
+		p = &part{}
+		p.spans = p.one[:0]
+		ps.parts[name] = p
+		ps.names = append(ps.names, name)
 	}
+	p.spans = append(p.spans, s)
+	p.size += s.Len()
+}
+
+// scan calls emit with the top-level name of each root key/value's lines
+// and each table's run of lines, in the order they come. On a syntax error
+// it returns the end of the last expression read and the parser's error.
+func scan(src []byte, emit func(name []byte, s Span)) (read int, perr *syntaxAt) {
 	var p unstable.Parser
 	p.Reset(src)
-	var tableName string // the top-level name of the table being read
+	var tableName []byte // the top-level name of the table being read
 	tableStart := -1     // where that table's lines start; -1 before the first
 	endTable := func(end int) {
 		if tableStart >= 0 {
-			add(tableName, Span{tableStart, end})
+			emit(tableName, Span{tableStart, end})
 		}
 	}
 	for p.NextExpression() {
@@ -279,7 +291,7 @@ func split(src []byte) (ps *Parts, read int, perr *syntaxAt) {
 			}
 			start := LineAt(src, int(first.Raw.Offset)).Start
 			endTable(start)
-			tableName, tableStart = string(first.Data), start
+			tableName, tableStart = append(tableName[:0], first.Data...), start
 			read = headerEnd(src, int(last.Raw.Offset+last.Raw.Length), n.Kind == unstable.ArrayTable)
 		case unstable.KeyValue:
 			raw := span(n.Raw)
@@ -289,7 +301,7 @@ func split(src []byte) (ps *Parts, read int, perr *syntaxAt) {
 			}
 			it := n.Key()
 			it.Next()
-			add(string(it.Node().Data), Span{LineAt(src, raw.Start).Start, LineAt(src, raw.End).End})
+			emit(it.Node().Data, Span{LineAt(src, raw.Start).Start, LineAt(src, raw.End).End})
 		}
 	}
 	if err := p.Error(); err != nil {
@@ -298,10 +310,80 @@ func split(src []byte) (ps *Parts, read int, perr *syntaxAt) {
 		if errors.As(err, &pe) && pe.Highlight != nil {
 			off = int(p.Range(pe.Highlight).Offset)
 		}
-		return ps, read, &syntaxAt{off: off, msg: err.Error()}
+		return read, &syntaxAt{off: off, msg: err.Error()}
 	}
 	endTable(len(src))
-	return ps, read, nil
+	return read, nil
+}
+
+// Changed splits other, the same document changed, and compares it with ps
+// as it goes, without keeping other's parts: it returns the names whose
+// text differs between the two, those only one has included, and the parts
+// of other for those names. A syntax error in other is returned as Split
+// returns it.
+func (ps *Parts) Changed(other []byte) (names []string, changed *Parts, err error) {
+	seen := make(map[string]int, len(ps.names)) // bytes of each name's text matched so far
+	differs := map[string]bool{}
+	read, perr := scan(other, func(name []byte, s Span) {
+		k := string(name)
+		if differs[k] {
+			return
+		}
+		done := seen[k]
+		p := ps.parts[k]
+		if p == nil || !p.matches(ps.src, done, other[s.Start:s.End]) {
+			differs[k] = true
+			return
+		}
+		seen[k] = done + s.Len()
+	})
+	if perr != nil {
+		return nil, nil, syntaxError(other, perr, read)
+	}
+	for _, name := range ps.names {
+		if !differs[name] && seen[name] != ps.parts[name].size {
+			differs[name] = true // other has less of it
+		}
+	}
+	changed = newParts(other)
+	scan(other, func(name []byte, s Span) {
+		if differs[string(name)] {
+			changed.add(string(name), s)
+		}
+	})
+	for _, name := range ps.names {
+		if differs[name] {
+			names = append(names, name)
+		}
+	}
+	for _, name := range changed.names {
+		if ps.parts[name] == nil {
+			names = append(names, name)
+		}
+	}
+	return names, changed, nil
+}
+
+// matches reports whether b is the part's text from byte from on.
+func (p *part) matches(src []byte, from int, b []byte) bool {
+	if from+len(b) > p.size {
+		return false
+	}
+	for _, s := range p.spans {
+		if from >= s.Len() {
+			from -= s.Len()
+			continue
+		}
+		n := min(s.Len()-from, len(b))
+		if !bytes.Equal(src[s.Start+from:s.Start+from+n], b[:n]) {
+			return false
+		}
+		b, from = b[n:], 0
+		if len(b) == 0 {
+			return true
+		}
+	}
+	return len(b) == 0
 }
 
 // syntaxAt is the unstable parser's error at byte off.
@@ -338,32 +420,6 @@ func (ps *Parts) Text(name string) []byte {
 		text = append(text, ps.src[s.Start:s.End]...)
 	}
 	return text
-}
-
-// Same reports whether name's part has the same text in ps and in other.
-func (ps *Parts) Same(name string, other *Parts) bool {
-	a, b := ps.parts[name], other.parts[name]
-	if a == nil || b == nil || a.size != b.size {
-		return a == nil && b == nil
-	}
-	// Compare the two runs of spans as one stream of bytes each.
-	i, j, oi, oj := 0, 0, 0, 0
-	for i < len(a.spans) && j < len(b.spans) {
-		x := ps.src[a.spans[i].Start+oi : a.spans[i].End]
-		y := other.src[b.spans[j].Start+oj : b.spans[j].End]
-		n := min(len(x), len(y))
-		if !bytes.Equal(x[:n], y[:n]) {
-			return false
-		}
-		oi, oj = oi+n, oj+n
-		if oi == a.spans[i].Len() {
-			i, oi = i+1, 0
-		}
-		if oj == b.spans[j].Len() {
-			j, oj = j+1, 0
-		}
-	}
-	return true
 }
 
 // Decode decodes name's part alone: its value, or the error in it, placed

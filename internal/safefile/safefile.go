@@ -276,17 +276,41 @@ func (f *File) unchanged() error {
 		err = ErrChanged
 	}
 	if err == nil {
-		var now []byte
-		now, err = os.ReadFile(f.Target)
-		if err == nil && !bytes.Equal(now, f.Data) {
-			err = ErrChanged
-		}
+		err = sameBytes(f.Target, f.Data)
 	}
 	if err != nil {
 		return &Error{Msg: "the file changed while apim-offset was working on it; nothing was written", Err: err,
 			Hint: "another program wrote it at the same time; run again to change what it holds now"}
 	}
 	return nil
+}
+
+// sameBytes returns ErrChanged unless the file at path holds data. It
+// reads the file in pieces: a second copy of a large file would double
+// what a run needs.
+func sameBytes(path string, data []byte) error {
+	r, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > len(data) || !bytes.Equal(buf[:n], data[:n]) {
+			return ErrChanged
+		}
+		data = data[n:]
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			if len(data) > 0 {
+				return ErrChanged
+			}
+			return nil
+		case err != nil:
+			return err
+		}
+	}
 }
 
 // mode is the file's permission bits with setuid, setgid and sticky.
