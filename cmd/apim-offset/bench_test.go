@@ -60,3 +60,13 @@ func BenchmarkSetDryRun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVersion times "apim-offset --version" in-process: what the
+// command line costs before any file is read.
+func BenchmarkVersion(b *testing.B) {
+	for b.Loop() {
+		if code := run([]string{"apim-offset", "--version"}, strings.NewReader(""), io.Discard, io.Discard); code != 0 {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}
