@@ -309,7 +309,7 @@ func TestReplaceAfterClose(t *testing.T) {
 	}
 }
 
-// contains reports whether the folder holds exactly want.
+// holds checks that the folder holds exactly want.
 func holds(t *testing.T, dir string, want ...string) {
 	t.Helper()
 	if diff := cmp.Diff(want, names(t, dir)); diff != "" {
