@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +33,34 @@ func TestProcesses(t *testing.T) {
 	t.Run("concurrent", func(t *testing.T) { testConcurrent(t, bin) })
 	t.Run("kill", func(t *testing.T) { testKill(t, bin) })
 	t.Run("owner", func(t *testing.T) { testOwner(t, bin) })
+	t.Run("version", testVersion)
+}
+
+// testVersion: a build from a git checkout prints its module version and
+// revision, as "go install" gives them.
+func testVersion(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	if err := exec.Command("git", "rev-parse", "HEAD").Run(); err != nil {
+		t.Skip("not a git checkout")
+	}
+	bin := filepath.Join(t.TempDir(), "apim-offset")
+	if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`^apim-offset version v\d+\.\d+\.\d+\S* ` + strings.TrimSpace(string(rev)) + `( \(modified\))?\n$`)
+	if !want.Match(out) {
+		t.Errorf("--version printed %q, want the module version and revision %s", out, rev)
+	}
 }
 
 // openPTY returns the two ends of a new pseudo-terminal.
