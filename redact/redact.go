@@ -38,8 +38,8 @@ func Lines(src []byte) map[int]string {
 		src = src[end:]
 		if s.closer == "" && !s.secretTable && !mayHoldSecret(line, &lower) {
 			// Most lines name no secret: only a header changes what follows.
-			if b := bytes.TrimLeft(line, " \t"); len(b) > 0 && b[0] == '[' {
-				s.line(string(line))
+			if name, ok := tableName(string(line)); ok {
+				s.secretTable = isSecretTable(name)
 			}
 			continue
 		}

@@ -3,11 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
@@ -136,29 +136,9 @@ func homeOf(file string) string {
 	return parent
 }
 
-// read returns the file's bytes, refusing what is not a regular file or is
-// larger than the patcher reads.
-func read(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	// Read one byte more than the limit, so the patcher sees and names an
-	// oversized file without this reading all of it.
-	return io.ReadAll(io.LimitReader(f, patcher.MaxSize+1))
-}
-
 // readTarget reads t's file.
 func (a *app) readTarget(t target) ([]byte, error) {
-	src, err := read(t.path)
+	src, err := safefile.Read(t.path, patcher.MaxSize)
 	if err != nil {
 		return nil, a.fileErr(t, err)
 	}

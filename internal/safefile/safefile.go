@@ -102,14 +102,10 @@ func Open(path string, opt Options) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
-		info, err := lf.Stat()
+		info, err := regular(lf)
 		if err != nil {
 			lf.Close()
 			return nil, err
-		}
-		if !info.Mode().IsRegular() {
-			lf.Close()
-			return nil, &Error{Msg: "not a regular file"}
 		}
 		busy, err := lock(lf, false)
 		if err == nil && busy {
@@ -143,6 +139,34 @@ func Open(path string, opt Options) (*File, error) {
 	f.Data = data
 	f.removeStale()
 	return f, nil
+}
+
+// Read reads the regular file at path, up to max+1 bytes, so that the
+// caller can refuse a larger file without reading all of it. It takes no
+// lock: a reader sees the old bytes or the new, as Replace renames.
+func Read(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := regular(f)
+	if err != nil {
+		return nil, err
+	}
+	return readAll(f, info.Size(), max+1)
+}
+
+// regular returns f's file info, or an error when f is not a regular file.
+func regular(f *os.File) (os.FileInfo, error) {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &Error{Msg: "not a regular file"}
+	}
+	return info, nil
 }
 
 // readAll reads r, a file of about size bytes, up to limit bytes, into a
