@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/unidiff"
 )
 
 func benchInputs(b *testing.B) map[string][]byte {

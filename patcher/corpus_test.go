@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
+	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
-	"github.com/apim-offset/apim-offset/unidiff"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"

@@ -8,9 +8,9 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/internal/patchtest"
+	"github.com/apim-offset/apim-offset/internal/unidiff"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/unidiff"
-	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/google/go-cmp/cmp"
 )
 

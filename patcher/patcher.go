@@ -43,7 +43,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/apim-offset/apim-offset/tmplmask"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/pelletier/go-toml/v2/unstable"
 )

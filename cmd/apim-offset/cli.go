@@ -27,8 +27,8 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/safefile"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
 	"golang.org/x/term"
 )

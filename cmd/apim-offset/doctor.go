@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/apim-offset/apim-offset/internal/doctor"
 	"github.com/urfave/cli/v3"
 )
 

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/apim-offset/apim-offset/doctor"
+	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/planner"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/planner"
 	"github.com/urfave/cli/v3"
 )
 

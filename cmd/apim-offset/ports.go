@@ -7,8 +7,8 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
 )
 

@@ -10,12 +10,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/redact"
 	"github.com/apim-offset/apim-offset/internal/safefile"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
+	"github.com/apim-offset/apim-offset/internal/unidiff"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/redact"
-	"github.com/apim-offset/apim-offset/tmplmask"
-	"github.com/apim-offset/apim-offset/unidiff"
-	"github.com/apim-offset/apim-offset/wso2"
 	"github.com/urfave/cli/v3"
 )
 

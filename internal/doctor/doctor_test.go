@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/doctor"
 	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/internal/doctor"
 	"github.com/apim-offset/apim-offset/internal/txtardir"
-	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/google/go-cmp/cmp"
 )
 

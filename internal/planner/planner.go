@@ -12,7 +12,7 @@ package planner
 import (
 	"fmt"
 
-	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 )
 
 // Server is one server to plan.

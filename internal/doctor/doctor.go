@@ -22,8 +22,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/wso2"
 )
 
 // Severity ranks a finding. Only Error means the offset will not work as

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/planner"
-	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/apim-offset/apim-offset/internal/planner"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/google/go-cmp/cmp"
 )
 

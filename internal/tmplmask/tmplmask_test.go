@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/tmplmask"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 )

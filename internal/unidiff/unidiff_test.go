@@ -10,7 +10,7 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/internal/patchtest"
-	"github.com/apim-offset/apim-offset/unidiff"
+	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/google/go-cmp/cmp"
 )
 

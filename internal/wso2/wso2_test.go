@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/wso2"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 )
 
 func TestDetect(t *testing.T) {
@@ -24,7 +24,7 @@ func TestDetect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.home, func(t *testing.T) {
-			p, evidence, known := wso2.Detect(os.DirFS(filepath.Join("..", "fixtures", "homes", tt.home)))
+			p, evidence, known := wso2.Detect(os.DirFS(filepath.Join("..", "..", "fixtures", "homes", tt.home)))
 			if p.ID != tt.want || evidence != tt.evidence || known != tt.known {
 				t.Errorf("Detect = %s, %q, %v; want %s, %q, %v", p.ID, evidence, known, tt.want, tt.evidence, tt.known)
 			}
