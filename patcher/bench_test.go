@@ -26,7 +26,7 @@ func BenchmarkSet(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := patcher.Set(src, 2); err != nil {
+				if _, err := patcher.Set(src, 2, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -38,7 +38,7 @@ func BenchmarkSet(b *testing.B) {
 func BenchmarkDiff(b *testing.B) {
 	for _, name := range []string{"real-apim-4.5", "1MiB", "10MiB"} {
 		src := benchInputs(b)[name]
-		res, err := patcher.Set(src, 2)
+		res, err := patcher.Set(src, 2, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

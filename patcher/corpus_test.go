@@ -3,6 +3,7 @@ package patcher_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -53,22 +54,23 @@ func TestCorpus(t *testing.T) {
 			switch {
 			case cf.IsTemplate():
 				templates++
-				_, err := patcher.Set(cf.Data, 2)
-				var pe *patcher.Error
-				if !errors.Is(err, patcher.ErrTemplate) || !errors.As(err, &pe) || pe.Hint == "" || pe.Line == 0 {
-					t.Errorf("template %s: error = %v, want ErrTemplate with a place and a hint", cf.Product, err)
+				// Auto finds it a template, as Format Template reads it.
+				auto, err := patcher.Set(cf.Data, 2, nil)
+				tmpl, terr := patcher.Set(cf.Data, 2, &patcher.Options{Format: patcher.Template})
+				if fmt.Sprint(err) != fmt.Sprint(terr) || !bytes.Equal(auto.Output, tmpl.Output) {
+					t.Errorf("template %s: Auto gives %v, Template %v", cf.Product, err, terr)
 				}
 				if checkTemplate(t, cf) {
 					templatesPatched++
 				}
 			case !cf.Parses:
 				invalid++
-				if _, err := patcher.Set(cf.Data, 2); !errors.Is(err, patcher.ErrSyntax) {
+				if _, err := patcher.Set(cf.Data, 2, nil); !errors.Is(err, patcher.ErrSyntax) {
 					t.Errorf("invalid TOML (%s): error = %v, want ErrSyntax", cf.Product, err)
 				}
 			default:
 				patched++
-				before, err := patcher.Get(cf.Data)
+				before, err := patcher.Offset(cf.Data, nil)
 				if err != nil {
 					t.Fatalf("Get: %v", err)
 				}
@@ -90,17 +92,17 @@ func TestCorpus(t *testing.T) {
 // lines, or is refused naming a line. It reports whether it patched.
 func checkTemplate(t *testing.T, cf corpusFile) bool {
 	t.Helper()
-	opt := patcher.Options{Template: true}
-	res, err := patcher.SetWith(cf.Data, 2, opt)
+	opt := patcher.Options{Format: patcher.Template}
+	res, err := patcher.Set(cf.Data, 2, &opt)
 	if err != nil {
 		var pe *patcher.Error
-		if !errors.As(err, &pe) || pe.Line == 0 || pe.Hint == "" || !(errors.Is(err, patcher.ErrSyntax) || errors.Is(err, patcher.ErrTemplate)) {
-			t.Errorf("--template: error %v does not name a line with a hint", err)
+		if !errors.As(err, &pe) || pe.Line == 0 || !pe.Template || !(errors.Is(err, patcher.ErrSyntax) || errors.Is(err, patcher.ErrTemplate)) {
+			t.Errorf("--template: error %v does not name a line of a template", err)
 		}
 		return false
 	}
 	out := res.Output
-	if !res.Changed() {
+	if !res.Changed {
 		t.Errorf("--template: nothing changed")
 	}
 	if dropped := droppedBytes(cf.Data, out); bytes.ContainsAny(dropped, "\n") ||
@@ -120,15 +122,15 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 	if m, err := tmplmask.Mask(out); err != nil || res.Action != patcher.Replaced && m.InBlock(res.Line) {
 		t.Errorf("--template: %s offset on line %d, inside a control block (mask error %v)", res.Action, res.Line, err)
 	}
-	if cur, err := patcher.GetWith(out, opt); err != nil || cur.Offset != 2 {
-		t.Errorf("--template: GetWith(output) = %+v, %v", cur, err)
+	if cur, err := patcher.Offset(out, &opt); err != nil || cur.Offset != 2 {
+		t.Errorf("--template: Offset(output) = %+v, %v", cur, err)
 	}
-	if again, err := patcher.SetWith(out, 2, opt); err != nil || again.Changed() {
+	if again, err := patcher.Set(out, 2, &opt); err != nil || again.Changed {
 		t.Errorf("--template: a second run changed it again (%v)", err)
 	}
 	if res.Placeholder != "" {
-		kept, err := patcher.SetWith(cf.Data, 2, patcher.Options{Template: true, KeepPlaceholder: true})
-		if err != nil || kept.Changed() {
+		kept, err := patcher.Set(cf.Data, 2, &patcher.Options{Format: patcher.Template, KeepPlaceholder: true})
+		if err != nil || kept.Changed {
 			t.Errorf("--keep-placeholder changed the file (%v)", err)
 		}
 	}
@@ -137,7 +139,7 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 
 func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	t.Helper()
-	res, err := patcher.Set(cf.Data, n)
+	res, err := patcher.Set(cf.Data, n, nil)
 	if err != nil {
 		t.Fatalf("Set(%d): %v", n, err)
 	}
@@ -157,7 +159,7 @@ func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	if err != nil {
 		t.Fatalf("Set(%d): the output does not decode: %v", n, err)
 	}
-	got, err := patcher.Get(out)
+	got, err := patcher.Offset(out, nil)
 	if err != nil || got.Offset != n {
 		t.Errorf("Set(%d): Get(output) = %d, %v", n, got.Offset, err)
 	}
@@ -167,7 +169,7 @@ func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 
 	// The change is one contiguous region of at most one removed line and
 	// three added ones (a new [server] table, its offset and a blank line).
-	if res.Changed() {
+	if res.Changed {
 		diff := string(unidiff.Diff("deployment.toml", cf.Data, out))
 		var hunks, removed, added int
 		for _, l := range strings.Split(diff, "\n")[2:] {
@@ -193,9 +195,9 @@ func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	}
 
 	// Setting the same offset again changes nothing.
-	again, err := patcher.Set(out, n)
-	if err != nil || again.Changed() {
-		t.Errorf("Set(%d) twice: changed %v, error %v", n, again != nil && again.Changed(), err)
+	again, err := patcher.Set(out, n, nil)
+	if err != nil || again.Changed {
+		t.Errorf("Set(%d) twice: changed %v, error %v", n, again.Changed, err)
 	}
 }
 

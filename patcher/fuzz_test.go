@@ -2,6 +2,7 @@ package patcher_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,10 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// FuzzSet checks Set's promises on any input: it never panics or modifies
+// plain reads a file as plain TOML, whatever markup it holds.
+var plain = &patcher.Options{Format: patcher.Plain}
+
+// FuzzSet checks Set's promises on any plain TOML input: it never panics or modifies
 // its input; what it accepts comes out decoding to the same values with
 // server.offset = n, keeping the BOM, line-ending style and final newline;
 // and setting n again changes nothing.
@@ -25,9 +29,17 @@ func FuzzSet(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte, n16 uint16) {
 		n := int(n16)
 		keep := bytes.Clone(in)
-		res, err := patcher.Set(in, n)
+		res, err := patcher.Set(in, n, plain)
 		if !bytes.Equal(in, keep) {
 			t.Fatal("Set modified its input")
+		}
+		// Auto reads it as plain TOML or as a template, as one of the
+		// two formats does.
+		auto, aerr := patcher.Set(in, n, nil)
+		tmpl, terr := patcher.Set(in, n, &patcher.Options{Format: patcher.Template})
+		if !(fmt.Sprint(aerr) == fmt.Sprint(err) && bytes.Equal(auto.Output, res.Output) ||
+			fmt.Sprint(aerr) == fmt.Sprint(terr) && bytes.Equal(auto.Output, tmpl.Output)) {
+			t.Fatalf("Auto gives %v, Plain %v, Template %v", aerr, err, terr)
 		}
 		if err != nil {
 			return
@@ -43,14 +55,14 @@ func FuzzSet(f *testing.F) {
 		if err != nil {
 			t.Fatalf("output does not decode: %v\n%q", err, out)
 		}
-		if cur, err := patcher.Get(out); err != nil || cur.Offset != n || cur.Source != patcher.SourceSet {
+		if cur, err := patcher.Offset(out, plain); err != nil || cur.Offset != n || cur.Source != patcher.SourceSet {
 			t.Fatalf("Get(output) = %+v, %v; want %d set\n%q", cur, err, n, out)
 		}
 		if d := cmp.Diff(withoutOffset(vin), withoutOffset(vout), cmpopts.EquateNaNs()); d != "" {
 			t.Fatalf("other values changed (-in +out):\n%s", d)
 		}
-		if res.Changed() == bytes.Equal(in, out) {
-			t.Fatalf("Changed() = %v but input and output equal = %v", res.Changed(), bytes.Equal(in, out))
+		if res.Changed == bytes.Equal(in, out) {
+			t.Fatalf("Changed() = %v but input and output equal = %v", res.Changed, bytes.Equal(in, out))
 		}
 		if bytes.HasPrefix(out, []byte("\ufeff")) != bytes.HasPrefix(in, []byte("\ufeff")) ||
 			len(inBody) > 0 && bytes.HasSuffix(out, []byte("\n")) != bytes.HasSuffix(in, []byte("\n")) {
@@ -70,14 +82,14 @@ func FuzzSet(f *testing.F) {
 		if bytes.ContainsAny(dropped, "\r\n") && !(res.Action == patcher.Replaced && strings.Contains(res.From.Raw, string(dropped))) {
 			t.Fatalf("the edit removed a line break: dropped %q\n%q\n%q", dropped, in, out)
 		}
-		again, err := patcher.Set(out, n)
-		if err != nil || again.Changed() {
-			t.Fatalf("second Set: changed %v, error %v\n%q", again != nil && again.Changed(), err, out)
+		again, err := patcher.Set(out, n, plain)
+		if err != nil || again.Changed {
+			t.Fatalf("second Set: changed %v, error %v\n%q", again.Changed, err, out)
 		}
 	})
 }
 
-// FuzzSetShiftLiterals checks SetWith with API Manager's literal ports: it
+// FuzzSetShiftLiterals checks Set with API Manager's literal ports: it
 // never panics or modifies its input, what it accepts decodes with
 // server.offset = n, every moved port is its default plus n, and a second
 // run changes nothing.
@@ -86,14 +98,14 @@ func FuzzSetShiftLiterals(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte, n16 uint16) {
 		n := int(n16)
 		keep := bytes.Clone(in)
-		res, err := patcher.SetWith(in, n, patcher.Options{ShiftLiterals: apimPorts})
+		res, err := patcher.Set(in, n, &patcher.Options{ShiftLiterals: apimPorts})
 		if !bytes.Equal(in, keep) {
-			t.Fatal("SetWith modified its input")
+			t.Fatal("Set modified its input")
 		}
 		if err != nil {
 			return
 		}
-		if cur, err := patcher.Get(res.Output); err != nil || cur.Offset != n {
+		if cur, err := patcher.Offset(res.Output, nil); err != nil || cur.Offset != n {
 			t.Fatalf("Get(output) = %+v, %v; want %d\n%q", cur, err, n, res.Output)
 		}
 		for _, s := range res.Shifted {
@@ -101,9 +113,9 @@ func FuzzSetShiftLiterals(f *testing.F) {
 				t.Fatalf("%s moved to %d, want %d + %d", s.URL, s.To, s.Default, n)
 			}
 		}
-		again, err := patcher.SetWith(res.Output, n, patcher.Options{ShiftLiterals: apimPorts})
-		if err != nil || again.Changed() {
-			t.Fatalf("second SetWith: changed %v, error %v\n%q", again != nil && again.Changed(), err, res.Output)
+		again, err := patcher.Set(res.Output, n, &patcher.Options{ShiftLiterals: apimPorts})
+		if err != nil || again.Changed {
+			t.Fatalf("second Set: changed %v, error %v\n%q", again.Changed, err, res.Output)
 		}
 	})
 }
@@ -147,23 +159,23 @@ func FuzzSetTemplate(f *testing.F) {
 		if m, err := tmplmask.Mask(in); err == nil && !bytes.Equal(m.Restore(m.Text), in) {
 			t.Fatalf("Restore(Mask(in)) != in:\n%q\n%q", in, m.Restore(m.Text))
 		}
-		opt := patcher.Options{Template: true}
-		res, err := patcher.SetWith(in, n, opt)
+		opt := patcher.Options{Format: patcher.Template}
+		res, err := patcher.Set(in, n, &opt)
 		if !bytes.Equal(in, keep) {
-			t.Fatal("SetWith modified its input")
+			t.Fatal("Set modified its input")
 		}
 		if err != nil {
 			return
 		}
-		if cur, err := patcher.GetWith(res.Output, opt); err != nil || cur.Offset != n {
-			t.Fatalf("GetWith(output) = %+v, %v; want %d\n%q\n%q", cur, err, n, in, res.Output)
+		if cur, err := patcher.Offset(res.Output, &opt); err != nil || cur.Offset != n {
+			t.Fatalf("Offset(output) = %+v, %v; want %d\n%q\n%q", cur, err, n, in, res.Output)
 		}
 		if dropped := droppedBytes(in, res.Output); bytes.ContainsAny(dropped, "\r\n") && !(res.Action == patcher.Replaced && strings.Contains(res.From.Raw, string(dropped))) {
 			t.Fatalf("the edit removed a line break: dropped %q\n%q\n%q", dropped, in, res.Output)
 		}
-		again, err := patcher.SetWith(res.Output, n, opt)
-		if err != nil || again.Changed() {
-			t.Fatalf("second SetWith: changed %v, error %v\n%q", again != nil && again.Changed(), err, res.Output)
+		again, err := patcher.Set(res.Output, n, &opt)
+		if err != nil || again.Changed {
+			t.Fatalf("second Set: changed %v, error %v\n%q", again.Changed, err, res.Output)
 		}
 	})
 }

@@ -90,7 +90,7 @@ var apimPorts = wso2.Default.ShiftingPorts()
 var (
 	none     = patcher.Options{}
 	shift    = patcher.Options{ShiftLiterals: apimPorts}
-	template = patcher.Options{Template: true}
+	template = patcher.Options{Format: patcher.Template}
 )
 
 func TestGolden(t *testing.T) {
@@ -100,7 +100,7 @@ func TestGolden(t *testing.T) {
 		t.Run(g.name, func(t *testing.T) {
 			dir := filepath.Join("..", "fixtures", g.name)
 			in := readFile(t, filepath.Join(dir, "input.toml"))
-			res, err := patcher.SetWith(in, g.n, g.opt)
+			res, err := patcher.Set(in, g.n, &g.opt)
 			if err != nil {
 				t.Fatalf("Set(%d): %v (%s)", g.n, err, g.reason)
 			}
@@ -114,12 +114,12 @@ func TestGolden(t *testing.T) {
 			if line := bytes.Split(res.Output, []byte("\n"))[res.Line-1]; !bytes.Contains(line, []byte("offset")) {
 				t.Errorf("Line = %d, which reads %q: no offset there", res.Line, line)
 			}
-			cur, err := patcher.GetWith(res.Output, g.opt)
+			cur, err := patcher.Offset(res.Output, &g.opt)
 			if err != nil || cur.Offset != g.n || cur.Source != patcher.SourceSet {
 				t.Errorf("Get(output) = %+v, %v; want offset %d set", cur, err, g.n)
 			}
-			again, err := patcher.SetWith(res.Output, g.n, g.opt)
-			if err != nil || again.Changed() || !bytes.Equal(again.Output, res.Output) {
+			again, err := patcher.Set(res.Output, g.n, &g.opt)
+			if err != nil || again.Changed || !bytes.Equal(again.Output, res.Output) {
 				t.Errorf("second Set changed the output again (err %v)", err)
 			}
 		})

@@ -32,9 +32,9 @@ var localHosts = []string{`localhost`, `127\.0\.0\.1`, `\[::1\]`, `0\.0\.0\.0`, 
 // is or moved by offset, the offset the file has now. A URL to another host
 // keeps its port: that is another server's.
 //
-// opt.Template reads src as a template (see Options).
-func LiteralPorts(src []byte, defaults []int, offset int, opt Options) ([]LiteralPort, error) {
-	in, err := load(src, opt.Template, true)
+// opt.Format says how to read src (see Format).
+func LiteralPorts(src []byte, defaults []int, offset int, opt *Options) ([]LiteralPort, error) {
+	in, err := load(src, options(opt).Format)
 	if err != nil {
 		return nil, err
 	}

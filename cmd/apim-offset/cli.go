@@ -26,9 +26,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/wso2"
-	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
 	"golang.org/x/term"
 )
@@ -53,35 +51,8 @@ Exit codes:
      meanwhile; nothing was written (with several files: the others were still done)
 `
 
-// usageError is a mistake in the command line.
-type usageError struct {
-	msg, hint string
-	err       error // the cause, if any
-}
-
-func (e *usageError) Error() string { return e.msg }
-func (e *usageError) Unwrap() error { return e.err }
-
-// fileError is a problem with the file at path.
-type fileError struct {
-	path string
-	err  error
-}
-
-func (e *fileError) Error() string {
-	var pe *patcher.Error
-	if errors.As(e.err, &pe) && pe.Line > 0 {
-		return e.path + ":" + e.err.Error() // file:line:col: message
-	}
-	return e.path + ": " + e.err.Error()
-}
-func (e *fileError) Unwrap() error { return e.err }
-
 // productList names the products --product takes.
 var productList = strings.Join(wso2.IDs(), ", ")
-
-// errReported is a failure whose errors were already printed.
-var errReported = errors.New("errors reported")
 
 // app holds one invocation's streams.
 type app struct {
@@ -101,16 +72,23 @@ func (a *app) stdinLines() *bufio.Reader {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, json: jsonAsked(args)}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	// fileFlags are every file-reading command's flags; withFileFlags adds
 	// a command's own to a copy.
 	fileFlags := []cli.Flag{
-		&cli.StringSliceFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml; set and get take several, and quoted patterns ('/opt/apim-*')"},
-		&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"},
 		&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
-		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note)"},
+		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note); --template=false reads it as plain TOML"},
 	}
 	withFileFlags := func(own ...cli.Flag) []cli.Flag { return append(slices.Clip(fileFlags), own...) }
+	// homeOrFile are --home and --file, which exclude each other; every
+	// file-reading command has its own pair, as urfave keeps a flag's value
+	// in the flag.
+	homeOrFile := func() []cli.MutuallyExclusiveFlags {
+		return []cli.MutuallyExclusiveFlags{{Flags: [][]cli.Flag{
+			{&cli.StringSliceFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml; set and get take several, and quoted patterns ('/opt/apim-*'); $APIM_HOME when neither --home nor --file is given"}},
+			{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"}},
+		}}}
+	}
 	root := &cli.Command{
 		Name:            "apim-offset",
 		Usage:           "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
@@ -164,8 +142,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
 					&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
 				),
-				OnUsageError: usageErr("set"),
-				Action:       a.set,
+				MutuallyExclusiveFlags: homeOrFile(),
+				OnUsageError:           a.usageErr,
+				Before:                 a.before,
+				Action:                 a.set,
 			},
 			{
 				Name:  "get",
@@ -175,8 +155,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				Flags: withFileFlags(
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file: {\"file\", \"home\", \"product\", \"offset\", \"source\": \"set|commented|absent\"}"},
 				),
-				OnUsageError: usageErr("get"),
-				Action:       a.get,
+				MutuallyExclusiveFlags: homeOrFile(),
+				OnUsageError:           a.usageErr,
+				Before:                 a.before,
+				Action:                 a.get,
 			},
 			{
 				Name:  "ports",
@@ -192,8 +174,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					&cli.IntFlag{Name: "offset", Usage: "show the ports at offset `N` instead of the file's"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				),
-				OnUsageError: usageErr("ports"),
-				Action:       a.ports,
+				MutuallyExclusiveFlags: homeOrFile(),
+				OnUsageError:           a.usageErr,
+				Before:                 a.before,
+				Action:                 a.ports,
 			},
 			{
 				Name:  "plan",
@@ -213,8 +197,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
 					&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
 				),
-				OnUsageError: usageErr("plan"),
-				Action:       a.plan,
+				MutuallyExclusiveFlags: homeOrFile(),
+				OnUsageError:           a.usageErr,
+				Before:                 a.before,
+				Action:                 a.plan,
 			},
 			{
 				Name:  "doctor",
@@ -233,12 +219,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 					"  apim-offset doctor --home /opt/wso2am-4.5.0\n" +
 					"  apim-offset doctor --home /opt/apim-a --home /opt/apim-b --json\n",
 				Flags: []cli.Flag{
-					&cli.StringSliceFlag{Name: "home", Usage: "a server's home `DIR`; repeat it to check several together"},
+					&cli.StringSliceFlag{Name: "home", Usage: "a server's home `DIR`; repeat it to check several together, or give a quoted pattern ('/opt/wso2/*'); $APIM_HOME when not given"},
 					&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 					&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				},
-				OnUsageError: usageErr("doctor"),
+				OnUsageError: a.usageErr,
+				Before:       a.before,
 				Action:       a.doctor,
 			},
 			manCommand(),
@@ -264,10 +251,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitError
 }
 
-func usageErr(name string) cli.OnUsageErrorFunc {
-	return func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-		return &usageError{msg: err.Error(), hint: "run 'apim-offset " + name + " --help'"}
+// before sets the output mode from the parsed flags.
+func (a *app) before(ctx context.Context, cmd *cli.Command) (context.Context, error) {
+	a.json = cmd.Bool("json")
+	return ctx, nil
+}
+
+// usageErr words a mistake in a command's flags; the output mode is that
+// of the flags parsed so far.
+func (a *app) usageErr(ctx context.Context, cmd *cli.Command, err error, _ bool) error {
+	a.before(ctx, cmd)
+	msg := err.Error()
+	if cmd.IsSet("home") && cmd.IsSet("file") && strings.Contains(msg, "cannot be set along with") {
+		return &usageError{msg: "--home and --file both given", hint: "use one: --home names the server's folder, --file the deployment.toml"}
 	}
+	return &usageError{msg: msg, hint: "run 'apim-offset " + cmd.Name + " --help'"}
 }
 
 // noArgs refuses arguments to a command that takes none.
@@ -283,63 +281,11 @@ func (a *app) warnf(format string, args ...any) {
 	fmt.Fprintf(a.stderr, "apim-offset: warning: "+format+"\n", args...)
 }
 
-// jsonAsked reports whether the command line asks for JSON, so that even an
-// error in the command line itself is reported as JSON.
-func jsonAsked(args []string) bool {
-	for _, arg := range args {
-		switch {
-		case arg == "--":
-			return false
-		case arg == "--json", arg == "-json", arg == "--json=true", arg == "-json=true":
-			return true
-		}
-	}
-	return false
-}
-
 // printJSON prints v as one line of JSON.
 func (a *app) printJSON(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// errorReport is an error as --json prints it.
-type errorReport struct {
-	Error  string `json:"error"`            // as "apim-offset: error: " would print it
-	File   string `json:"file,omitempty"`   // the file it concerns
-	Line   int    `json:"line,omitempty"`   // where in the file
-	Column int    `json:"column,omitempty"` //
-	Hint   string `json:"hint,omitempty"`   // a likely fix
-}
-
-// report prints err on stderr in the form the output rules give, or on
-// stdout as JSON with --json.
-func (a *app) report(err error) {
-	r := errorReport{Error: err.Error()}
-	var ue *usageError
-	var pe *patcher.Error
-	var se *safefile.Error
-	var fe *fileError
-	switch {
-	case errors.As(err, &ue):
-		r.Hint = ue.hint
-	case errors.As(err, &pe):
-		r.Hint, r.Line, r.Column = pe.Hint, pe.Line, pe.Column
-	case errors.As(err, &se):
-		r.Hint = se.Hint
-	}
-	if errors.As(err, &fe) {
-		r.File = fe.path
-	}
-	if a.json {
-		a.printJSON(r)
-		return
-	}
-	fmt.Fprintf(a.stderr, "apim-offset: error: %s\n", r.Error)
-	if r.Hint != "" {
-		fmt.Fprintf(a.stderr, "apim-offset: hint: %s\n", r.Hint)
-	}
 }
 
 // version is the module version and VCS revision the binary was built from.

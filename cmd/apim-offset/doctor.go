@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
 )
 
@@ -36,31 +38,35 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 	if err := noArgs(cmd, "name the homes with --home DIR, once for each"); err != nil {
 		return err
 	}
-	dirs := cmd.StringSlice("home")
-	if len(dirs) == 0 {
-		if env := os.Getenv("APIM_HOME"); env != "" {
-			dirs = []string{env}
-		} else {
-			return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME"}
-		}
+	if len(cmd.StringSlice("home")) == 0 && os.Getenv("APIM_HOME") == "" {
+		return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME"}
+	}
+	ts, err := a.targets(cmd)
+	if err != nil {
+		return err
 	}
 	var homes []doctor.Home
 	var report doctorReport
-	for _, dir := range dirs {
-		t, err := a.locate(dir, "", cmd.String("product"), true)
-		if err != nil {
-			return err
-		}
+	for _, t := range ts {
 		src, err := a.readTarget(t)
 		if err != nil {
 			return err
 		}
-		opt := a.options(cmd, t, src)
-		homes = append(homes, doctor.Home{Dir: dir, Product: t.product, File: t.path, Src: src, Template: opt.Template})
-		report.Homes = append(report.Homes, doctorHome{Home: dir, Product: t.product.ID, File: t.path})
+		f := format(cmd)
+		cur, err := patcher.Offset(src, &patcher.Options{Format: f})
+		a.noteTemplate(f, t, cur.Template || readAsTemplate(err))
+		if cur.Template {
+			f = patcher.Template
+		}
+		homes = append(homes, doctor.Home{Dir: t.home, Product: t.product, File: t.path, Src: src, Format: f})
+		report.Homes = append(report.Homes, doctorHome{Home: t.home, Product: t.product.ID, File: t.path})
 	}
 	report.Findings = doctor.Check(homes, doctor.Local{})
-	for _, f := range report.Findings {
+	for i, f := range report.Findings {
+		var pe *patcher.Error
+		if f.Fix == "" && errors.As(f.Err, &pe) {
+			report.Findings[i].Fix = patcherHint(pe)
+		}
 		switch f.Severity {
 		case doctor.Error:
 			report.Errors++

@@ -32,7 +32,7 @@ func manPage(w io.Writer, root *cli.Command) error {
 			// The footer every command repeats is in DESCRIPTION already.
 			b.WriteString(roffText(strings.TrimSuffix(c.Description, usageFooter)))
 		}
-		for _, f := range c.Flags {
+		for _, f := range c.VisibleFlags() {
 			names := f.Names()
 			var parts []string
 			for _, n := range names {

@@ -57,7 +57,7 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if !cmd.Bool("apply") {
 		return nil
 	}
-	f := setFlags{dryRun: cmd.Bool("dry-run"), yes: cmd.Bool("yes"), backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets")}
+	f := newSetFlags(cmd)
 	var changed []target
 	news := map[string]int{}
 	for i, p := range plan {
@@ -71,7 +71,7 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 		return nil
 	}
 	return a.each(changed, func(t target) error {
-		_, err := a.setOne(cmd, t, news[t.path], f)
+		_, err := a.setOne(t, news[t.path], f)
 		return err
 	})
 }

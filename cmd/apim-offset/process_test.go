@@ -327,7 +327,7 @@ func testConcurrent(t *testing.T, bin string) {
 		if seen != runs {
 			t.Fatalf("round %d: the runs do not chain: %v", round, next)
 		}
-		want, err := patcher.Set(orig, at)
+		want, err := patcher.Set(orig, at, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -373,7 +373,7 @@ func testKill(t *testing.T, bin string) {
 	}
 	// 2 MiB, so that writing takes long enough to be interrupted.
 	orig := append(bytes.Repeat([]byte("# padding so that the write takes a while\n"), 2<<20/43), real...)
-	res, err := patcher.Set(orig, 3)
+	res, err := patcher.Set(orig, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

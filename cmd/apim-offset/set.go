@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -53,7 +51,14 @@ func checkOffset(n int, p wso2.Product) error {
 // setFlags are the choices set makes for each file; plan --apply makes
 // them too.
 type setFlags struct {
+	format                                                                  patcher.Format
 	dryRun, check, yes, shiftLiterals, keepPlaceholder, backup, showSecrets bool
+}
+
+func newSetFlags(cmd *cli.Command) setFlags {
+	return setFlags{format: format(cmd), dryRun: cmd.Bool("dry-run"), check: cmd.Bool("check"), yes: cmd.Bool("yes"),
+		shiftLiterals: cmd.Bool("shift-literals"), keepPlaceholder: cmd.Bool("keep-placeholder"),
+		backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets")}
 }
 
 // setReport is what set did to one file: what --json prints, one object a
@@ -85,9 +90,7 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	f := setFlags{dryRun: cmd.Bool("dry-run"), check: cmd.Bool("check"), yes: cmd.Bool("yes"),
-		shiftLiterals: cmd.Bool("shift-literals"), keepPlaceholder: cmd.Bool("keep-placeholder"),
-		backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets")}
+	f := newSetFlags(cmd)
 	if a.json && !f.yes && !f.dryRun && !f.check && isTerminal(a.stdin) {
 		return &usageError{msg: "--json on a terminal needs --yes, --dry-run or --check", hint: "--json is for scripts, which are not asked; without --json, set shows the diff and asks"}
 	}
@@ -97,7 +100,7 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	}
 	changed := false
 	err = a.each(ts, func(t target) error {
-		r, err := a.setOne(cmd, t, n, f)
+		r, err := a.setOne(t, n, f)
 		changed = changed || r.Changed
 		return err
 	})
@@ -127,116 +130,147 @@ func (a *app) each(ts []target, do func(target) error) error {
 	return nil
 }
 
-// setOne sets the offset of one file: diff, question, write. It holds the
-// file's lock from reading to writing, so that runs on the same file take
-// turns.
-func (a *app) setOne(cmd *cli.Command, t target, n int, f setFlags) (setReport, error) {
-	r := setReport{File: t.path, Home: t.home, Product: t.product.ID, To: n, Warnings: []string{}}
+// change is set's work on one file: the file, locked from reading to
+// writing so that runs on the same file take turns, what the patcher made
+// of it, and the report.
+type change struct {
+	t    target
+	file *safefile.File
+	res  patcher.Result
+	r    setReport
+}
+
+// setOne sets the offset of one file: decide, show, confirm, commit.
+func (a *app) setOne(t target, n int, f setFlags) (setReport, error) {
+	c, err := a.decide(t, n, f)
+	if c.file != nil {
+		defer c.file.Close()
+	}
+	if err != nil || !c.res.Changed {
+		return c.r, a.finish(c.r, err)
+	}
+	if err := a.show(c, f.showSecrets); err != nil {
+		return c.r, err
+	}
+	if f.dryRun || f.check || !a.confirm(t, f.yes) {
+		return c.r, a.finish(c.r, nil)
+	}
+	err = a.commit(c, f.backup)
+	return c.r, a.finish(c.r, err)
+}
+
+// finish prints r as a JSON line with --json, unless err ends the file.
+func (a *app) finish(r setReport, err error) error {
+	if err != nil || !a.json {
+		return err
+	}
+	return a.printJSON(r)
+}
+
+// decide locks and reads t's file and works out the change: the patched
+// bytes, what they replace, and the warnings, printed as they come.
+func (a *app) decide(t target, n int, f setFlags) (*change, error) {
+	c := &change{t: t, r: setReport{File: t.path, Home: t.home, Product: t.product.ID, To: n, Warnings: []string{}}}
 	if err := checkOffset(n, t.product); err != nil {
-		return r, err
+		return c, err
 	}
 	file, err := safefile.Open(t.path, safefile.Options{MaxSize: patcher.MaxSize, Waiting: func() {
 		fmt.Fprintf(a.stderr, "apim-offset: %s: another apim-offset is changing it; waiting for it to finish\n", t.path)
 	}})
 	if err != nil {
-		return r, a.fileErr(t, err)
+		return c, a.fileErr(t, err)
 	}
-	defer file.Close()
+	c.file = file
 	for _, s := range file.Removed {
 		fmt.Fprintf(a.stderr, "apim-offset: %s: removed %s, left by an interrupted run\n", t.path, s)
 	}
-	src := file.Data
-	limitMemory(len(src))
-	opt := a.options(cmd, t, src)
-	opt.KeepPlaceholder = f.keepPlaceholder
+	opt := &patcher.Options{Format: f.format, KeepPlaceholder: f.keepPlaceholder}
 	if f.shiftLiterals {
 		opt.ShiftLiterals, opt.DefaultOffset = t.product.ShiftingPorts(), t.product.DefaultOffset
 	}
-	res, err := patcher.SetWith(src, n, opt)
+	res, err := patcher.Set(file.Data, n, opt)
+	a.noteTemplate(f.format, t, res.From.Template || readAsTemplate(err))
 	if err != nil {
-		return r, &fileError{t.path, err}
+		return c, &fileError{t.path, err}
 	}
-	r.Changed, r.Action, r.Line = res.Changed(), string(res.Action), res.Line
-	switch r.FromSource = string(res.From.Source); res.From.Source {
+	c.res = res
+	c.r.Changed, c.r.Action, c.r.Line = res.Changed, string(res.Action), res.Line
+	switch c.r.FromSource = string(res.From.Source); res.From.Source {
 	case patcher.SourceSet:
-		r.From = &res.From.Offset
+		c.r.From = &res.From.Offset
 	case patcher.SourceCommented, patcher.SourceAbsent:
-		r.From = &t.product.DefaultOffset
+		c.r.From = &t.product.DefaultOffset
 	}
 	for _, w := range res.Warnings {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%d:%d: %s", w.Line, w.Column, w.Msg))
+		c.r.Warnings = append(c.r.Warnings, fmt.Sprintf("%d:%d: %s", w.Line, w.Column, w.Msg))
 		a.warnf("%s:%d:%d: %s", t.path, w.Line, w.Column, w.Msg)
 	}
-	if res.Placeholder != "" && opt.KeepPlaceholder {
-		resolves := "filled in when the template is rendered"
-		if r, ok := tmplmask.Resolve(t.path, res.Placeholder); ok {
-			resolves += fmt.Sprintf(": %s by default (%s)", r.Value, r.Source)
-		}
-		fmt.Fprintf(a.stderr, "apim-offset: %s: offset stays %s, %s\n", t.path, res.Placeholder, resolves)
+	a.notePlaceholder(t, res, f.keepPlaceholder)
+	if !res.Changed && res.Placeholder == "" && !a.json {
+		fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
 	}
-	if !res.Changed() {
-		if res.Placeholder == "" && !a.json {
-			fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
-		}
-		return r, a.printSet(r)
-	}
-	d := a.diff(t, src, res.Output, f.showSecrets)
-	r.Diff = string(d)
-	if !a.json {
-		if isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" {
-			d = colorize(d)
-		}
-		if _, err := a.stdout.Write(d); err != nil {
-			return r, err
-		}
-	}
-	if f.dryRun || f.check {
-		return r, a.printSet(r)
-	}
-	if !f.yes && isTerminal(a.stdin) {
-		fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.path)
-		answer, _ := a.stdinLines().ReadString('\n')
-		if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
-			fmt.Fprintf(a.stderr, "apim-offset: %s: not changed\n", t.path)
-			return r, a.printSet(r)
-		}
-	}
-	written, err := file.Replace(res.Output, safefile.ReplaceOptions{Backup: f.backup})
-	if err != nil {
-		return r, &fileError{t.path, err}
-	}
-	r.Applied, r.Backup, r.InPlace = true, written.Backup, written.InPlace
-	if written.InPlace {
-		a.warnf("%s: rewritten in place, as it is a mount point (a file bind-mounted on its own); the old bytes are in %s", t.path, written.Backup)
-	} else if written.Backup != "" && !a.json {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: the old file is in %s\n", t.path, written.Backup)
-	}
-	if written.Warning != "" {
-		r.Warnings = append(r.Warnings, written.Warning)
-		a.warnf("%s: %s", t.path, written.Warning)
-	}
-	return r, a.printSet(r)
+	return c, nil
 }
 
-// limitMemory asks the garbage collector to keep the heap within three
-// times the largest file read so far plus 8 MiB: with the 7 to 8 MiB the
-// rest of the process takes, that is the budget a run is meant to stay in.
-// By default the heap may grow to twice what is live before a collection.
-// It is a soft limit: a run that needs more still gets it.
-func limitMemory(size int) {
-	limit := int64(3*size + 8<<20)
-	if cur := debug.SetMemoryLimit(-1); cur != math.MaxInt64 && cur >= limit {
-		return // a larger file set a larger limit
+// notePlaceholder says what an offset kept as a placeholder resolves to.
+func (a *app) notePlaceholder(t target, res patcher.Result, keep bool) {
+	if res.Placeholder == "" || !keep {
+		return
 	}
-	debug.SetMemoryLimit(limit)
+	resolves := "filled in when the template is rendered"
+	if r, ok := tmplmask.Resolve(t.path, res.Placeholder); ok {
+		resolves += fmt.Sprintf(": %s by default (%s)", r.Value, r.Source)
+	}
+	fmt.Fprintf(a.stderr, "apim-offset: %s: offset stays %s, %s\n", t.path, res.Placeholder, resolves)
 }
 
-// printSet prints r as a JSON line with --json.
-func (a *app) printSet(r setReport) error {
-	if !a.json {
+// show prints the change as a unified diff, coloured at a terminal; with
+// --json it goes into the report instead.
+func (a *app) show(c *change, showSecrets bool) error {
+	d := a.diff(c.t, c.file.Data, c.res.Output, showSecrets)
+	c.r.Diff = string(d)
+	if a.json {
 		return nil
 	}
-	return a.printJSON(r)
+	if isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" {
+		d = colorize(d)
+	}
+	_, err := a.stdout.Write(d)
+	return err
+}
+
+// confirm asks whether to write t, when stdin is a terminal and --yes was
+// not given.
+func (a *app) confirm(t target, yes bool) bool {
+	if yes || !isTerminal(a.stdin) {
+		return true
+	}
+	fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.path)
+	answer, _ := a.stdinLines().ReadString('\n')
+	if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
+		fmt.Fprintf(a.stderr, "apim-offset: %s: not changed\n", t.path)
+		return false
+	}
+	return true
+}
+
+// commit writes the change.
+func (a *app) commit(c *change, backup bool) error {
+	written, err := c.file.Replace(c.res.Output, safefile.ReplaceOptions{Backup: backup})
+	if err != nil {
+		return &fileError{c.t.path, err}
+	}
+	c.r.Applied, c.r.Backup, c.r.InPlace = true, written.Backup, written.InPlace
+	if written.InPlace {
+		a.warnf("%s: rewritten in place, as it is a mount point (a file bind-mounted on its own); the old bytes are in %s", c.t.path, written.Backup)
+	} else if written.Backup != "" && !a.json {
+		fmt.Fprintf(a.stderr, "apim-offset: %s: the old file is in %s\n", c.t.path, written.Backup)
+	}
+	if written.Warning != "" {
+		c.r.Warnings = append(c.r.Warnings, written.Warning)
+		a.warnf("%s: %s", c.t.path, written.Warning)
+	}
+	return nil
 }
 
 // diff is the unified diff from src to out, labelled for t, with secret
@@ -246,70 +280,4 @@ func (a *app) diff(t target, src, out []byte, show bool) []byte {
 		return unidiff.Diff(t.label, src, out)
 	}
 	return unidiff.Masked(t.label, src, out, redact.Lines(src), redact.Lines(out))
-}
-
-// getReport is what get prints for one file with --json.
-type getReport struct {
-	File    string `json:"file"`
-	Home    string `json:"home,omitempty"`
-	Product string `json:"product"`
-	Offset  int    `json:"offset"` // the offset the server will use
-	Source  string `json:"source"` // set, commented (the default applies) or absent (likewise)
-}
-
-func (a *app) get(_ context.Context, cmd *cli.Command) error {
-	if err := noArgs(cmd, "to change the offset, run 'apim-offset set N'"); err != nil {
-		return err
-	}
-	ts, err := a.targets(cmd)
-	if err != nil {
-		return err
-	}
-	return a.each(ts, func(t target) error {
-		offset, source, err := a.offset(cmd, t)
-		switch {
-		case err != nil:
-			return err
-		case a.json:
-			return a.printJSON(getReport{File: t.path, Home: t.home, Product: t.product.ID, Offset: offset, Source: string(source)})
-		case len(ts) > 1:
-			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", t.home, offset)
-		default:
-			_, err = fmt.Fprintln(a.stdout, offset)
-		}
-		return err
-	})
-}
-
-// offset reads the offset t's server will use: the file's, or the
-// product's default when the file sets none, and where it comes from.
-func (a *app) offset(cmd *cli.Command, t target) (int, patcher.Source, error) {
-	src, err := a.readTarget(t)
-	if err != nil {
-		return 0, "", err
-	}
-	cur, err := patcher.GetWith(src, a.options(cmd, t, src))
-	if err != nil {
-		return 0, "", &fileError{t.path, err}
-	}
-	if cur.Source == patcher.SourceSet {
-		return cur.Offset, cur.Source, nil
-	}
-	if !t.known && !t.warned {
-		a.warnf("%s: no offset set, and the product is not known: %s uses %d (Micro Integrator would use 10; give --product)", t.path, t.product.Name, t.product.DefaultOffset)
-	}
-	return t.product.DefaultOffset, cur.Source, nil
-}
-
-// options turns on template mode for a Helm, Jinja or ERB template: with
-// --template, or with a note when the file's markup shows it.
-func (a *app) options(cmd *cli.Command, t target, src []byte) patcher.Options {
-	if cmd.Bool("template") {
-		return patcher.Options{Template: true}
-	}
-	if tmplmask.Has(src) {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)\n", t.path)
-		return patcher.Options{Template: true}
-	}
-	return patcher.Options{}
 }

@@ -25,38 +25,20 @@ type target struct {
 	namedHome bool
 }
 
-// targets works out the files a command works on and their products: one
-// for each --home (a quoted pattern such as '/opt/apim-*' names every home it
-// matches), or the --file, or $APIM_HOME. It warns when a home holds no
-// known product.
+// targets is the one resolver of what a command works on: the --file, or
+// one home for each --home (a quoted pattern such as '/opt/apim-*' names
+// every home it matches), or $APIM_HOME; and the product of each, from
+// --product or the home's start scripts, with a warning when a named home
+// holds none.
 func (a *app) targets(cmd *cli.Command) ([]target, error) {
-	homes, file := cmd.StringSlice("home"), cmd.String("file")
-	if len(homes) > 0 && file != "" {
-		return nil, &usageError{msg: "--home and --file both given", hint: "use one: --home names the server's folder, --file the deployment.toml"}
-	}
 	product := cmd.String("product")
-	if file != "" {
+	if file := cmd.String("file"); file != "" {
 		t, err := a.locate(homeOf(file), file, product, false)
 		return []target{t}, err
 	}
-	if len(homes) == 0 {
-		env := os.Getenv("APIM_HOME")
-		if env == "" {
-			return nil, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
-		}
-		homes = []string{env}
-	}
-	var dirs []string
-	for _, h := range homes {
-		if !strings.ContainsAny(h, "*?[") {
-			dirs = append(dirs, h)
-			continue
-		}
-		matches, err := filepath.Glob(h)
-		if err != nil || len(matches) == 0 {
-			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern; it is matched as filepath.Glob does"}
-		}
-		dirs = append(dirs, matches...)
+	dirs, err := homes(cmd)
+	if err != nil {
+		return nil, err
 	}
 	var ts []target
 	for _, dir := range dirs {
@@ -71,6 +53,33 @@ func (a *app) targets(cmd *cli.Command) ([]target, error) {
 		ts = append(ts, t)
 	}
 	return ts, nil
+}
+
+// homes are the folders --home names, its patterns expanded, or
+// $APIM_HOME. (APIM_HOME is not --home's urfave EnvVars source: that would
+// make --file clash with --home whenever APIM_HOME is set.)
+func homes(cmd *cli.Command) ([]string, error) {
+	given := cmd.StringSlice("home")
+	if len(given) == 0 {
+		env := os.Getenv("APIM_HOME")
+		if env == "" {
+			return nil, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
+		}
+		given = []string{env}
+	}
+	var dirs []string
+	for _, h := range given {
+		if !strings.ContainsAny(h, "*?[") {
+			dirs = append(dirs, h)
+			continue
+		}
+		matches, err := filepath.Glob(h)
+		if err != nil || len(matches) == 0 {
+			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern; it is matched as filepath.Glob does"}
+		}
+		dirs = append(dirs, matches...)
+	}
+	return dirs, nil
 }
 
 // target1 is targets for a command that takes one file.
@@ -167,4 +176,31 @@ func unwrapPath(err error) error {
 		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
+}
+
+// format is how --template says to read the files: as templates with
+// --template, as plain TOML with --template=false, and otherwise as their
+// markup shows.
+func format(cmd *cli.Command) patcher.Format {
+	switch {
+	case !cmd.IsSet("template"):
+		return patcher.Auto
+	case cmd.Bool("template"):
+		return patcher.Template
+	}
+	return patcher.Plain
+}
+
+// noteTemplate says, once a file was found to be a template by its markup,
+// that it was read as one.
+func (a *app) noteTemplate(f patcher.Format, t target, template bool) {
+	if template && f == patcher.Auto {
+		fmt.Fprintf(a.stderr, "apim-offset: %s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)\n", t.path)
+	}
+}
+
+// readAsTemplate tells whether err is about a file read as a template.
+func readAsTemplate(err error) bool {
+	var pe *patcher.Error
+	return errors.As(err, &pe) && pe.Template
 }

@@ -47,15 +47,18 @@ type Finding struct {
 	Source   string   `json:"source,omitempty"` // where it comes from, when not a file: "JAVA_OPTS", "pid 1234"
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix,omitempty"`
+	// Err is the file's error, for a finding that is one: the caller
+	// words its fix.
+	Err error `json:"-"`
 }
 
 // Home is a server to check.
 type Home struct {
-	Dir      string       // the server's home
-	Product  wso2.Product //
-	File     string       // its deployment.toml
-	Src      []byte       // the file's bytes
-	Template bool         // the file is a Helm, Jinja or ERB template
+	Dir     string         // the server's home
+	Product wso2.Product   //
+	File    string         // its deployment.toml
+	Src     []byte         // the file's bytes
+	Format  patcher.Format // how to read the file: plain TOML or a template
 }
 
 // Process is a running process.
@@ -122,7 +125,7 @@ func (c *checker) run() {
 // environment where it can.
 func (c *checker) readOffset() {
 	c.fileOffset = c.home.Product.DefaultOffset
-	cur, err := patcher.GetWith(c.home.Src, patcher.Options{Template: c.home.Template})
+	cur, err := patcher.Offset(c.home.Src, &patcher.Options{Format: c.home.Format})
 	var pe *patcher.Error
 	switch {
 	case err == nil && cur.Source == patcher.SourceSet:
@@ -132,7 +135,7 @@ func (c *checker) readOffset() {
 	case err != nil:
 		f := Finding{Severity: Error, Check: "file", File: c.home.File, Message: err.Error()}
 		if pe != nil {
-			f.Line, f.Column, f.Message, f.Fix = pe.Line, pe.Column, pe.Msg, pe.Hint
+			f.Line, f.Column, f.Message, f.Err = pe.Line, pe.Column, pe.Msg, err
 		}
 		c.add(f)
 	}
@@ -146,7 +149,7 @@ func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
 	m := placeholderRE().FindStringSubmatch(cur.Raw)
 	switch {
 	case m == nil:
-		f.Severity, f.Message, f.Fix = Error, pe.Msg, pe.Hint
+		f.Severity, f.Message, f.Err = Error, pe.Msg, pe
 	case m[1] == "env":
 		v := c.sys.Getenv(m[2])
 		n, err := strconv.Atoi(v)
@@ -298,7 +301,7 @@ func (c *checker) running() {
 
 // literals reports URLs to this server that keep a literal port.
 func (c *checker) literals() {
-	lits, err := patcher.LiteralPorts(c.home.Src, c.home.Product.ShiftingPorts(), c.fileOffset, patcher.Options{Template: c.home.Template})
+	lits, err := patcher.LiteralPorts(c.home.Src, c.home.Product.ShiftingPorts(), c.fileOffset, &patcher.Options{Format: c.home.Format})
 	if err != nil {
 		return // readOffset has reported the file
 	}

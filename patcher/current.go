@@ -1,0 +1,123 @@
+package patcher
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/apim-offset/apim-offset/tomlutil"
+)
+
+// current reads the offset from doc, refusing a server or server.offset of
+// the wrong type.
+func current(doc *tomlutil.Document) (Current, error) {
+	server, ok := doc.Values["server"]
+	if !ok {
+		return Current{Source: SourceAbsent}, nil
+	}
+	table, ok := server.(map[string]any)
+	if !ok {
+		what := describe(server)
+		if slices.ContainsFunc(doc.Tables, func(t tomlutil.Table) bool { return t.Array && slices.Equal(t.Key, []string{"server"}) }) {
+			what = "an array of tables ([[server]])"
+		}
+		return Current{}, shapeError(doc, fmt.Sprintf("server is %s, not a table", what), "server")
+	}
+	if v, ok := table["offset"]; ok {
+		i := doc.Find("server", "offset")
+		if i < 0 {
+			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
+		}
+		e := doc.Entries[i]
+		line, col := tomlutil.Position(doc.Src, e.Value.Start)
+		cur := Current{Source: SourceSet, Line: line, Raw: string(doc.Src[e.Value.Start:e.Value.End])}
+		switch v := v.(type) {
+		case int64:
+			cur.Offset = int(v)
+			return cur, nil
+		case string:
+			if n, err := strconv.Atoi(v); err == nil {
+				cur.Offset = n
+				return cur, nil
+			}
+		case map[string]any, []any:
+			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
+		}
+		cur.Source = SourcePlaceholder
+		return cur, &Error{Line: line, Column: col, Msg: fmt.Sprintf("server.offset is %s, not a whole number", cur.Raw), Err: ErrValue}
+	}
+	if c, ok := commentedOffset(doc); ok {
+		line, _ := tomlutil.Position(doc.Src, c.Comment.Text.Start)
+		return Current{Source: SourceCommented, Line: line, Raw: string(doc.Src[c.Comment.Text.Start:c.Comment.Text.End])}, nil
+	}
+	return Current{Source: SourceAbsent}, nil
+}
+
+// shapeError reports a value of the wrong type at the first place that
+// defines path or something under it.
+func shapeError(doc *tomlutil.Document, msg string, path ...string) *Error {
+	off := -1
+	for _, t := range doc.Tables {
+		if hasPrefix(t.Key, path) {
+			off = t.Header.Start
+			break
+		}
+	}
+	for _, e := range doc.Entries {
+		if hasPrefix(e.Path, path) {
+			if k := e.KeyRaw[0].Start; off < 0 || k < off {
+				off = k
+			}
+			break
+		}
+	}
+	return errorAt(doc.Src, max(off, 0), msg, ErrShape)
+}
+
+func hasPrefix(path, prefix []string) bool {
+	if len(path) < len(prefix) {
+		return false
+	}
+	for i := range prefix {
+		if path[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func describe(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "a table"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a float"
+	case int64:
+		return "an integer"
+	}
+	return "a date or time"
+}
+
+// commentedOffset finds the first commented-out "offset = ..." in the region
+// of the [server] table: after its header, before the next header.
+func commentedOffset(doc *tomlutil.Document) (tomlutil.CommentedEntry, bool) {
+	t := doc.FindTable("server")
+	if t < 0 {
+		return tomlutil.CommentedEntry{}, false
+	}
+	for _, c := range doc.Comments {
+		if c.Table != t {
+			continue
+		}
+		if ce, ok := doc.Commented(c); ok && len(ce.Key) == 1 && ce.Key[0] == "offset" {
+			return ce, true
+		}
+	}
+	return tomlutil.CommentedEntry{}, false
+}
