@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -38,7 +37,7 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 	if err := noArgs(cmd, "name the homes with --home DIR, once for each"); err != nil {
 		return err
 	}
-	if len(cmd.StringSlice("home")) == 0 && os.Getenv("APIM_HOME") == "" {
+	if named(cmd) == byNone {
 		return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME"}
 	}
 	ts, err := a.targets(cmd)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"text/tabwriter"
 
 	"github.com/apim-offset/apim-offset/internal/wso2"
@@ -83,7 +82,7 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 		offset       int
 		source, file string
 	)
-	if len(cmd.StringSlice("home")) > 0 || cmd.String("file") != "" || os.Getenv("APIM_HOME") != "" && cmd.String("product") == "" {
+	if by := named(cmd); by == byFlag || by == byEnv && cmd.String("product") == "" {
 		t, err := a.target1(cmd)
 		if err != nil {
 			return portsReport{}, err

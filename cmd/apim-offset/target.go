@@ -60,12 +60,11 @@ func (a *app) targets(cmd *cli.Command) ([]target, error) {
 // make --file clash with --home whenever APIM_HOME is set.)
 func homes(cmd *cli.Command) ([]string, error) {
 	given := cmd.StringSlice("home")
-	if len(given) == 0 {
-		env := os.Getenv("APIM_HOME")
-		if env == "" {
-			return nil, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
-		}
-		given = []string{env}
+	switch named(cmd) {
+	case byNone:
+		return nil, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
+	case byEnv:
+		given = []string{os.Getenv("APIM_HOME")}
 	}
 	var dirs []string
 	for _, h := range given {
@@ -80,6 +79,24 @@ func homes(cmd *cli.Command) ([]string, error) {
 		dirs = append(dirs, matches...)
 	}
 	return dirs, nil
+}
+
+// How the user named the files.
+const (
+	byNone = iota // not at all
+	byFlag        // --home or --file
+	byEnv         // $APIM_HOME
+)
+
+// named tells how the user named the files a command works on.
+func named(cmd *cli.Command) int {
+	switch {
+	case len(cmd.StringSlice("home")) > 0 || cmd.String("file") != "":
+		return byFlag
+	case os.Getenv("APIM_HOME") != "":
+		return byEnv
+	}
+	return byNone
 }
 
 // target1 is targets for a command that takes one file.
