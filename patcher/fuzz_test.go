@@ -2,8 +2,6 @@ package patcher_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,12 +122,8 @@ func droppedBytes(a, b []byte) []byte {
 
 // addGoldenSeeds seeds f with every golden case's input and offset.
 func addGoldenSeeds(f *testing.F) {
-	for _, g := range goldens {
-		in, err := os.ReadFile(filepath.Join("..", "fixtures", g.name, "input.toml"))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(in, uint16(g.n))
+	for _, c := range readGoldens(f) {
+		f.Add(c.input, uint16(c.n))
 	}
 }
 
