@@ -1,17 +1,17 @@
 package patcher_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/internal/synth"
 	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/apim-offset/apim-offset/patcher"
 )
 
 func benchInputs(b *testing.B) map[string][]byte {
-	real, err := os.ReadFile(filepath.Join("..", "fixtures", "real-apim-4.5", "input.toml"))
+	real, err := golden.ReadSection(filepath.Join("..", "fixtures", "golden", "real-apim-4.5.txtar"), "input.toml")
 	if err != nil {
 		b.Fatal(err)
 	}

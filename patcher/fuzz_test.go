@@ -3,8 +3,6 @@ package patcher_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,7 +60,7 @@ func FuzzSet(f *testing.F) {
 			t.Fatalf("other values changed (-in +out):\n%s", d)
 		}
 		if res.Changed == bytes.Equal(in, out) {
-			t.Fatalf("Changed() = %v but input and output equal = %v", res.Changed, bytes.Equal(in, out))
+			t.Fatalf("Changed = %v but input and output equal = %v", res.Changed, bytes.Equal(in, out))
 		}
 		if bytes.HasPrefix(out, []byte("\ufeff")) != bytes.HasPrefix(in, []byte("\ufeff")) ||
 			len(inBody) > 0 && bytes.HasSuffix(out, []byte("\n")) != bytes.HasSuffix(in, []byte("\n")) {
@@ -136,12 +134,8 @@ func droppedBytes(a, b []byte) []byte {
 
 // addGoldenSeeds seeds f with every golden case's input and offset.
 func addGoldenSeeds(f *testing.F) {
-	for _, g := range goldens {
-		in, err := os.ReadFile(filepath.Join("..", "fixtures", g.name, "input.toml"))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(in, uint16(g.n))
+	for _, c := range readGoldens(f) {
+		f.Add(c.input, uint16(c.n))
 	}
 }
 

@@ -2,8 +2,13 @@ package patcher_test
 
 import (
 	"bytes"
+	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/golden"
@@ -17,151 +22,202 @@ import (
 // diffName is the name the golden diffs give the file, as "set --home" does.
 const diffName = "repository/conf/deployment.toml"
 
-// goldens are the cases under fixtures/<name>: input.toml is written by hand
-// or copied from shared/corpus/real; output.toml and diff.patch are what Set
-// and the diff make of it, refreshed with "go test ./... -update".
-var goldens = []struct {
-	name   string
-	n      int
-	action patcher.Action
-	reason string
-	opt    patcher.Options
-}{
-	{"set-plain", 2, patcher.Replaced, "offset set under [server]", none},
-	{"set-spaced-header", 2, patcher.Replaced, "[ server ] with blanks inside the brackets", none},
-	{"set-quoted-header", 2, patcher.Replaced, `["server"] and "offset" quoted`, none},
-	{"set-dotted-root", 2, patcher.Replaced, "server.offset as a root dotted key", none},
-	{"set-inline-table", 2, patcher.Replaced, "server = { ..., offset = 1 }", none},
-	{"set-string", 2, patcher.Replaced, `offset = "0", as in kubernetes-apim 3.0 confs: stays a string`, none},
-	{"set-literal-string", 2, patcher.Replaced, "offset = '7': keeps its single quotes", none},
-	{"set-hex", 31, patcher.Replaced, "offset = 0x1: stays hex", none},
-	{"set-inline-comment", 3, patcher.Replaced, "offset = 5 # node b: the comment stays", none},
-	{"set-aligned", 2, patcher.Replaced, "aligned '=' columns stay aligned", none},
-	{"set-unchanged", 2, patcher.Unchanged, "already 2: same bytes, no diff", none},
-	{"commented-apim", 2, patcher.Uncommented, "APIM default: #offset=0 under [server]", none},
-	{"commented-mi", 3, patcher.Uncommented, "MI default: # offset  = 10, double space kept", none},
-	{"commented-indented", 4, patcher.Uncommented, "tab-indented, trailing comment: both kept", none},
-	{"commented-prose", 2, patcher.Inserted, "a comment that mentions offset is prose, not an assignment", none},
-	{"commented-other-table", 2, patcher.Inserted, "#offset=0 under [server.file_upload] is not the server's", none},
-	{"commented-crlf", 2, patcher.Uncommented, "CRLF file: the line keeps CRLF", none},
-	{"commented-bom", 2, patcher.Uncommented, "UTF-8 byte order mark kept", none},
-	{"commented-no-final-newline", 2, patcher.Uncommented, "last line commented, no final newline: still none", none},
-	{"insert-after-last-key", 2, patcher.Inserted, "after server_role, before the blank line and comment that introduce [super_admin]", none},
-	{"insert-before-subtable", 2, patcher.Inserted, "not under [server.file_upload]", none},
-	{"insert-empty-table", 2, patcher.Inserted, "[server] with no keys: right after the header", none},
-	{"insert-indented", 2, patcher.Inserted, "keys indented by four spaces: so is offset", none},
-	{"insert-compact", 2, patcher.Inserted, "hostname=\"localhost\": offset=2 in the same style", none},
-	{"insert-multiline-value", 2, patcher.Inserted, "after the line that closes a multi-line array", none},
-	{"insert-dotted-root", 2, patcher.Inserted, "server.hostname at the root: server.offset after it", none},
-	{"insert-inline-table", 2, patcher.Inserted, "server = { hostname = ... }: , offset = 2 before }", none},
-	{"insert-inline-empty", 2, patcher.Inserted, "server = {}", none},
-	{"insert-inline-comment-only", 2, patcher.Inserted, "TOML 1.1 inline table holding only a comment: the comment stays", none},
-	{"insert-no-final-newline", 2, patcher.Inserted, "last key on the last line, no final newline: still none", none},
-	{"insert-header-no-final-newline", 2, patcher.Inserted, "the file is only [server], no newline", none},
-	{"insert-crlf", 2, patcher.Inserted, "CRLF file: the new line ends in CRLF", none},
-	{"insert-server-string-in-multiline", 2, patcher.Inserted, "[server] and #offset=0 inside a multi-line string are text", none},
-	{"table-empty-file", 2, patcher.AddedTable, "empty file becomes [server]\\noffset = 2\\n", none},
-	{"table-root-keys-only", 2, patcher.AddedTable, "root keys only: the table goes after them", none},
-	{"table-comments-only", 2, patcher.AddedTable, "only a comment", none},
-	{"table-overlay", 2, patcher.AddedTable, "IS overlay fragment: the file's header comment stays first", none},
-	{"table-introduced-first-table", 2, patcher.AddedTable, "after the root keys, above the comment introducing [database]", none},
-	{"table-subtable-only", 2, patcher.AddedTable, "[server.file_upload] alone: [server] goes before it", none},
-	{"table-no-final-newline", 2, patcher.AddedTable, "a = 1 without a newline: still none at the end", none},
-	{"table-crlf", 2, patcher.AddedTable, "CRLF file: the new table is CRLF", none},
-	{"real-apim-3.2", 2, patcher.Uncommented, "APIM 3.2.0 default, no final newline", none},
-	{"real-apim-4.0", 2, patcher.Uncommented, "APIM 4.0.0 default, no final newline", none},
-	{"real-apim-4.2", 2, patcher.Uncommented, "APIM 4.2.0 default, no final newline", none},
-	{"real-apim-4.5", 2, patcher.Uncommented, "APIM 4.5.0 all-in-one default", none},
-	{"real-apim-4.5-control-plane", 2, patcher.Uncommented, "APIM 4.5.0 control plane default, no final newline", none},
-	{"real-is-7.0", 2, patcher.Inserted, "IS 7.0.0 default: [server] with no offset line", none},
-	{"real-mi-4.3", 3, patcher.Uncommented, "MI 4.3.0 default: # offset  = 10", none},
-	{"shift-literals-apim-4.5", 2, patcher.Uncommented, "APIM 4.5 default: its gateway URLs' 9099, 8099, 9021, 8021 move by 2 too", shift},
-	{"shift-literals-moved", 5, patcher.Replaced, "from 2 to 5: moved, default and hostname URLs move; other hosts and comments stay", shift},
-	{"template-helm", 2, patcher.Replaced, "helm-apim 4.5 style: offset = {{ .Values… }} becomes 2, the if/else and other placeholders stay", template},
-	{"template-jinja", 2, patcher.Replaced, `ansible-apim style: offset="{{ ports_offset }}" becomes "2"`, template},
-	{"template-erb-insert", 2, patcher.Inserted, "puppet-apim style ERB without an offset: offset = 2 is added, placeholders stay", template},
-}
-
 // apimPorts are the ports --shift-literals moves for API Manager.
 var apimPorts = wso2.Default.ShiftingPorts()
 
-// The options of the golden cases: none, set --shift-literals for API
-// Manager, and set --template.
-var (
-	none     = patcher.Options{}
-	shift    = patcher.Options{ShiftLiterals: apimPorts}
-	template = patcher.Options{Format: patcher.Template}
-)
+// goldenDir holds the golden cases, one txtar file each (see package
+// internal/golden for the format), for example:
+//
+//	reason: APIM 4.5 default: its gateway URLs' 9099, 8099, 9021, 8021 move by 2 too
+//	source: wso2/product-apim@v4.5.0 all-in-one-apim/modules/distribution/product/src/main/conf/deployment.toml
+//	args: 2 --shift-literals
+//	action: uncommented
+//	-- input.toml --
+//	...
+//	-- output.toml --
+//	...
+//	-- diff.patch --
+//	...
+//
+// The comment's keys:
+//
+//   - reason: what the case shows, and where its input comes from.
+//   - source: optional, the real file the input is a copy of, as
+//     repository@ref path (from shared/corpus/real); without it the input
+//     was written by hand.
+//   - args: the offset N, then the options, named as the flags of
+//     "apim-offset set": --shift-literals (API Manager's default ports),
+//     --template, --keep-placeholder, and --default-offset=M (the offset
+//     the server uses when the file sets none).
+//   - action: what Set must report doing: unchanged, replaced,
+//     uncommented, inserted or added-table.
+//
+// The sections: input.toml, written by hand or copied from a real file;
+// output.toml and diff.patch, what Set and the diff make of it. Write
+// a new case as its comment and input.toml, and let
+// "go test ./patcher -update" add the other two; -update rewrites only
+// those, in place.
+var goldenDir = filepath.Join("..", "fixtures", "golden")
+
+// goldenCase is one golden case, read from its file.
+type goldenCase struct {
+	name   string
+	reason string
+	n      int
+	opt    patcher.Options
+	action patcher.Action
+	input  []byte
+	arch   *golden.Archive
+}
+
+// set is the one call of the edit that the golden cases make.
+func set(in []byte, c goldenCase) (patcher.Result, error) {
+	return patcher.Set(in, c.n, &c.opt)
+}
+
+// readGoldens reads every golden case under goldenDir.
+func readGoldens(t testing.TB) []goldenCase {
+	t.Helper()
+	entries, err := os.ReadDir(goldenDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []goldenCase
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".txtar")
+		if !ok {
+			t.Errorf("%s: not a .txtar file; every file in %s is a golden case", e.Name(), goldenDir)
+			continue
+		}
+		c, err := readGolden(filepath.Join(goldenDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.name = name
+		cases = append(cases, c)
+	}
+	if len(cases) == 0 {
+		t.Fatalf("no golden cases in %s", goldenDir)
+	}
+	return cases
+}
+
+// readGolden reads and checks the golden case at path.
+func readGolden(path string) (goldenCase, error) {
+	a, err := golden.ReadArchive(path)
+	if err != nil {
+		return goldenCase{}, err
+	}
+	c := goldenCase{arch: a, reason: a.Fields["reason"], action: patcher.Action(a.Fields["action"])}
+	for key := range a.Fields {
+		switch key {
+		case "reason", "source", "args", "action":
+		default:
+			return c, fmt.Errorf("%s: unknown key %q (want reason, source, args, action)", path, key)
+		}
+	}
+	if c.reason == "" || c.action == "" {
+		return c, fmt.Errorf("%s: the comment needs a reason and an action", path)
+	}
+	if c.n, c.opt, err = parseArgs(a.Fields["args"]); err != nil {
+		return c, fmt.Errorf("%s: args: %w", path, err)
+	}
+	for i, s := range a.Sections {
+		switch {
+		case i == 0 && s.Name == "input.toml":
+			c.input = s.Data
+		case i > 0 && (s.Name == "output.toml" || s.Name == "diff.patch"):
+		default:
+			return c, fmt.Errorf("%s: section %q: want input.toml first, then output.toml and diff.patch", path, s.Name)
+		}
+	}
+	if len(a.Sections) == 0 {
+		return c, fmt.Errorf("%s: no input.toml section", path)
+	}
+	return c, nil
+}
+
+// parseArgs reads "N [--shift-literals] [--template] [--keep-placeholder]
+// [--default-offset=M]".
+func parseArgs(s string) (int, patcher.Options, error) {
+	var opt patcher.Options
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return 0, opt, fmt.Errorf("no offset")
+	}
+	n, err := strconv.Atoi(words[0])
+	if err != nil {
+		return 0, opt, fmt.Errorf("the offset %q is not a number", words[0])
+	}
+	fs := flag.NewFlagSet("args", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	shift := fs.Bool("shift-literals", false, "")
+	template := fs.Bool("template", false, "")
+	fs.BoolVar(&opt.KeepPlaceholder, "keep-placeholder", false, "")
+	fs.IntVar(&opt.DefaultOffset, "default-offset", 0, "")
+	if err := fs.Parse(words[1:]); err != nil {
+		return 0, opt, err
+	}
+	if fs.NArg() > 0 {
+		return 0, opt, fmt.Errorf("%q is not an option", fs.Arg(0))
+	}
+	if *shift {
+		opt.ShiftLiterals = apimPorts
+	}
+	if *template {
+		opt.Format = patcher.Template
+	}
+	return n, opt, nil
+}
 
 func TestGolden(t *testing.T) {
-	seen := map[string]bool{}
-	for _, g := range goldens {
-		seen[g.name] = true
-		t.Run(g.name, func(t *testing.T) {
-			dir := filepath.Join("..", "fixtures", g.name)
-			in := readFile(t, filepath.Join(dir, "input.toml"))
-			res, err := patcher.Set(in, g.n, &g.opt)
+	for _, c := range readGoldens(t) {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := set(c.input, c)
 			if err != nil {
-				t.Fatalf("Set(%d): %v (%s)", g.n, err, g.reason)
+				t.Fatalf("Set(%d): %v (%s)", c.n, err, c.reason)
 			}
-			if res.Action != g.action {
-				t.Errorf("action = %s, want %s (%s)", res.Action, g.action, g.reason)
+			if res.Action != c.action {
+				t.Errorf("action = %s, want %s (%s)", res.Action, c.action, c.reason)
 			}
-			diff := unidiff.Diff(diffName, in, res.Output)
-			golden.Check(t, filepath.Join(dir, "output.toml"), res.Output)
-			golden.Check(t, filepath.Join(dir, "diff.patch"), diff)
+			diff := unidiff.Diff(diffName, c.input, res.Output)
+			c.arch.Check(t, golden.Section{Name: "output.toml", Data: res.Output}, golden.Section{Name: "diff.patch", Data: diff})
 
 			if line := bytes.Split(res.Output, []byte("\n"))[res.Line-1]; !bytes.Contains(line, []byte("offset")) {
 				t.Errorf("Line = %d, which reads %q: no offset there", res.Line, line)
 			}
-			cur, err := patcher.Offset(res.Output, &g.opt)
-			if err != nil || cur.Offset != g.n || cur.Source != patcher.SourceSet {
-				t.Errorf("Get(output) = %+v, %v; want offset %d set", cur, err, g.n)
+			cur, err := patcher.Offset(res.Output, &c.opt)
+			if err != nil || cur.Offset != c.n || cur.Source != patcher.SourceSet {
+				t.Errorf("Get(output) = %+v, %v; want offset %d set", cur, err, c.n)
 			}
-			again, err := patcher.Set(res.Output, g.n, &g.opt)
+			again, err := set(res.Output, c)
 			if err != nil || again.Changed || !bytes.Equal(again.Output, res.Output) {
 				t.Errorf("second Set changed the output again (err %v)", err)
 			}
 		})
-	}
-	entries, err := os.ReadDir(filepath.Join("..", "fixtures"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join("..", "fixtures", e.Name(), "input.toml")); err == nil && !seen[e.Name()] {
-			t.Errorf("fixtures/%s has no case in goldens", e.Name())
-		}
 	}
 }
 
 // TestGoldenDiffsApply checks that each golden diff, applied to its input by
 // patch -p1 and by git apply, gives the golden output byte for byte.
 func TestGoldenDiffsApply(t *testing.T) {
-	for _, g := range goldens {
-		dir := filepath.Join("..", "fixtures", g.name)
-		in := readFile(t, filepath.Join(dir, "input.toml"))
-		want := readFile(t, filepath.Join(dir, "output.toml"))
-		diff := readFile(t, filepath.Join(dir, "diff.patch"))
+	for _, c := range readGoldens(t) {
+		want, ok1 := c.arch.Section("output.toml")
+		diff, ok2 := c.arch.Section("diff.patch")
+		if !ok1 || !ok2 {
+			t.Errorf("%s: no output.toml or diff.patch (run go test ./patcher -update)", c.arch.Path)
+			continue
+		}
 		if len(diff) == 0 {
 			continue
 		}
 		for _, tool := range patchtest.Tools {
-			t.Run(g.name+"/"+tool, func(t *testing.T) {
-				got := patchtest.Apply(t, tool, diffName, in, diff)
+			t.Run(c.name+"/"+tool, func(t *testing.T) {
+				got := patchtest.Apply(t, tool, diffName, c.input, diff)
 				if !bytes.Equal(got, want) {
 					t.Errorf("%s gave other bytes than Set (-want +got):\n%s", tool, cmp.Diff(string(want), string(got)))
 				}
 			})
 		}
 	}
-}
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -3,11 +3,11 @@ package patcher_test
 import (
 	"bytes"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/google/go-cmp/cmp"
 )
@@ -155,7 +155,7 @@ func TestGet(t *testing.T) {
 }
 
 func TestLiteralPorts(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "fixtures", "real-apim-4.5", "input.toml"))
+	src, err := golden.ReadSection(filepath.Join("..", "fixtures", "golden", "real-apim-4.5.txtar"), "input.toml")
 	if err != nil {
 		t.Fatal(err)
 	}

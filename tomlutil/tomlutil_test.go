@@ -3,7 +3,6 @@ package tomlutil_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -151,7 +150,7 @@ func TestLineEnding(t *testing.T) {
 // default file, one line per table, entry and comment, and compares the
 // listing with testdata/apim-4.5.layout (refreshed with -update).
 func TestLayoutGolden(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "fixtures", "real-apim-4.5", "input.toml"))
+	src, err := golden.ReadSection(filepath.Join("..", "fixtures", "golden", "real-apim-4.5.txtar"), "input.toml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/golden"
 )
 
 // makeHomes creates n API Manager homes holding the real 4.5 default file.
 func makeHomes(b *testing.B, n int) []string {
 	b.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "real-apim-4.5", "input.toml"))
+	src, err := golden.ReadSection(filepath.Join("..", "..", "fixtures", "golden", "real-apim-4.5.txtar"), "input.toml")
 	if err != nil {
 		b.Fatal(err)
 	}

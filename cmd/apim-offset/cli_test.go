@@ -132,23 +132,35 @@ func TestColorize(t *testing.T) {
 }
 
 // TestPortsGolden runs ports on every sample home under fixtures/homes and
-// compares the table with fixtures/homes/<home>.ports (-update rewrites).
+// compares the table with testdata/ports/<home>.txt (-update rewrites).
 func TestPortsGolden(t *testing.T) {
 	homes, err := filepath.Glob(filepath.Join("..", "..", "fixtures", "homes", "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	tested := map[string]bool{}
 	for _, home := range homes {
 		if fi, err := os.Stat(home); err != nil || !fi.IsDir() {
 			continue
 		}
+		want := filepath.Join("testdata", "ports", filepath.Base(home)+".txt")
+		tested[want] = true
 		t.Run(filepath.Base(home), func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "ports", "--home", home)
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			golden.Check(t, home+".ports", []byte(stdout+stderr))
+			golden.Check(t, want, []byte(stdout+stderr))
 		})
+	}
+	goldens, err := filepath.Glob(filepath.Join("testdata", "ports", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range goldens {
+		if !tested[g] {
+			t.Errorf("%s: no home under fixtures/homes for it", g)
+		}
 	}
 }
 

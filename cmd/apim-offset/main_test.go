@@ -17,13 +17,16 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs testdata/script/*.txtar: one terminal session per
-// behaviour. $FIXTURES is the repository's fixtures folder; -update rewrites
-// the scripts' golden sections.
+// behaviour. $FIXTURES is the repository's fixtures folder, $GOLDEN a
+// folder holding fixtures/golden/<case>.txtar unpacked as
+// $GOLDEN/<case>/input.toml, ...; -update rewrites the scripts' golden
+// sections.
 func TestScripts(t *testing.T) {
 	fixtures, err := filepath.Abs(filepath.Join("..", "..", "fixtures"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	goldenCases := golden.Unpack(t, filepath.Join(fixtures, "golden"))
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *golden.Update,
@@ -39,6 +42,7 @@ func TestScripts(t *testing.T) {
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIXTURES", fixtures)
+			env.Setenv("GOLDEN", goldenCases)
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("APIM_HOME", "")
 			return nil

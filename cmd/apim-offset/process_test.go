@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/patcher"
 	"golang.org/x/sys/unix"
 )
@@ -292,7 +293,7 @@ func runAtOnce(t *testing.T, bin string, count int, args func(i int) []string) [
 // to chain from the first offset to the last, and the file ends as one
 // run on it would leave it. Runs that set the same offset write once.
 func testConcurrent(t *testing.T, bin string) {
-	orig, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "real-apim-4.5", "input.toml"))
+	orig, err := golden.ReadSection(filepath.Join("..", "..", "fixtures", "golden", "real-apim-4.5.txtar"), "input.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +368,7 @@ func testKill(t *testing.T, bin string) {
 	if n, err := strconv.Atoi(os.Getenv("APIM_OFFSET_KILL_LOOP")); err == nil {
 		iterations = n
 	}
-	real, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "real-apim-4.5", "input.toml"))
+	real, err := golden.ReadSection(filepath.Join("..", "..", "fixtures", "golden", "real-apim-4.5.txtar"), "input.toml")
 	if err != nil {
 		t.Fatal(err)
 	}

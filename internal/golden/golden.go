@@ -1,5 +1,6 @@
 // Package golden compares test output with files kept in the repository,
-// and rewrites those files when the tests run with -update:
+// whole files (Check) or the sections of a txtar file that holds a whole
+// case (Archive), and rewrites them when the tests run with -update:
 //
 //	go test ./... -update
 package golden
