@@ -2,7 +2,7 @@
 // whole files (Check) or the sections of a txtar file that holds a whole
 // case (Archive), and rewrites them when the tests run with -update:
 //
-//	go test ./... -update
+//	go test ./patcher ./tomlutil ./internal/unidiff ./cmd/apim-offset -update
 package golden
 
 import (
@@ -32,7 +32,7 @@ func Check(t testing.TB, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./... -update to create it)", err)
+		t.Fatalf("%v (run go test with -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs (-want +got):\n%s", path, cmp.Diff(string(want), string(got)))
