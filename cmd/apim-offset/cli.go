@@ -71,8 +71,8 @@ func (a *app) stdinLines() *bufio.Reader {
 	return a.lines
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+// commands is the command tree: every command with its flags and help.
+func (a *app) commands() *cli.Command {
 	// fileFlags are every file-reading command's flags; withFileFlags adds
 	// a command's own to a copy.
 	fileFlags := []cli.Flag{
@@ -89,13 +89,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"}},
 		}}}
 	}
-	root := &cli.Command{
+	return &cli.Command{
 		Name:            "apim-offset",
 		Usage:           "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
 		Version:         version(),
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		Reader:          stdin,
+		Writer:          a.stdout,
+		ErrWriter:       a.stderr,
+		Reader:          a.stdin,
 		HideHelpCommand: true,
 		// "apim-offset completion bash|zsh|fish" prints a completion script.
 		EnableShellCompletion: true,
@@ -237,7 +237,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR' or 'apim-offset --help'"}
 		},
 	}
-	err := root.Run(context.Background(), args)
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	err := a.commands().Run(context.Background(), args)
 	var problems problemsFound
 	switch {
 	case err == nil:

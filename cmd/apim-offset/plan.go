@@ -42,6 +42,14 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return &usageError{msg: err.Error(), hint: "plan fewer homes together, or free the ports"}
 	}
+	if err := a.printPlan(plan); err != nil || !cmd.Bool("apply") {
+		return err
+	}
+	return a.applyPlan(cmd, ts, plan)
+}
+
+// printPlan prints the plan as a table.
+func (a *app) printPlan(plan []planner.Assignment) error {
 	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "HOME\tPRODUCT\tNOW\tPLAN\tPORTS\n")
 	for _, p := range plan {
@@ -51,12 +59,12 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", p.Name, p.Product.ID, now, p.New, p.Low, p.High)
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if !cmd.Bool("apply") {
-		return nil
-	}
+	return w.Flush()
+}
+
+// applyPlan sets the planned offsets that differ from the files', as set
+// does.
+func (a *app) applyPlan(cmd *cli.Command, ts []target, plan []planner.Assignment) error {
 	f := newSetFlags(cmd)
 	var changed []target
 	news := map[string]int{}

@@ -35,79 +35,105 @@ type Assignment struct {
 // Plan assigns an offset to each server, in the order given. inUse, when
 // not nil, tells whether a port is taken on this machine; such ports count
 // as needed. It returns an error when a server cannot be placed.
+//
+// Servers whose file sets an offset keep it first, while it collides with
+// none kept before; then the others are placed in order.
 func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
-	var taken [65536]bool
-	needed := map[string][]int{} // by product ID
-	for _, s := range servers {
-		if _, ok := needed[s.Product.ID]; !ok {
-			needed[s.Product.ID] = needs(s.Product)
-		}
-	}
-	// probed remembers inUse's answers: 1 free, 2 in use. Probing binds a
-	// socket, so it comes last and once a port.
-	var probed [65536]uint8
-	free := func(ports []int, offset int) bool {
-		for _, port := range ports {
-			if q := port + offset; q > 65535 || taken[q] {
-				return false
-			}
-		}
-		if inUse == nil {
-			return true
-		}
-		for _, port := range ports {
-			q := port + offset
-			if probed[q] == 0 {
-				probed[q] = 1
-				if inUse(q) {
-					probed[q] = 2
-				}
-			}
-			if probed[q] == 2 {
-				return false
-			}
-		}
-		return true
-	}
-	take := func(ports []int, offset int) {
-		for _, port := range ports {
-			taken[port+offset] = true
-		}
-	}
+	b := &board{inUse: inUse, needed: map[string][]int{}}
 	out := make([]Assignment, len(servers))
 	placed := make([]bool, len(servers))
-	// Servers whose file sets an offset keep it while it does not collide.
 	for i, s := range servers {
 		out[i].Server = s
-		if ports := needed[s.Product.ID]; s.Set && s.Offset >= 0 && free(ports, s.Offset) {
+		if ports := b.needs(s.Product); s.Set && s.Offset >= 0 && b.free(ports, s.Offset) {
 			out[i].New, placed[i] = s.Offset, true
-			take(ports, s.Offset)
+			b.take(ports, s.Offset)
 		}
 	}
 	for i, s := range servers {
 		if placed[i] {
 			continue
 		}
-		ports, limit := needed[s.Product.ID], s.Product.MaxOffset()
-		o := 0
-		for o <= limit && !free(ports, o) {
-			o++
-		}
-		if o > limit {
-			return nil, fmt.Errorf("%s: no offset up to %d leaves all of its ports free", s.Name, limit)
+		o, err := b.place(s)
+		if err != nil {
+			return nil, err
 		}
 		out[i].New = o
-		take(ports, o)
 	}
 	for i := range out {
 		a := &out[i]
 		a.Changed = a.New != a.Offset || !a.Set
 		a.Low, a.High = 65536, -1
-		for _, port := range needed[a.Product.ID] {
+		for _, port := range b.needs(a.Product) {
 			a.Low, a.High = min(a.Low, port+a.New), max(a.High, port+a.New)
 		}
 	}
 	return out, nil
+}
+
+// board is the machine's ports as the plan takes them.
+type board struct {
+	taken  [65536]bool
+	needed map[string][]int // by product ID
+	inUse  func(port int) bool
+	// probed remembers inUse's answers: 1 free, 2 in use. Probing binds a
+	// socket, so it comes last and once a port.
+	probed [65536]uint8
+}
+
+// needs lists, once for each product, the ports it needs.
+func (b *board) needs(p wso2.Product) []int {
+	if ports, ok := b.needed[p.ID]; ok {
+		return ports
+	}
+	ports := needs(p)
+	b.needed[p.ID] = ports
+	return ports
+}
+
+// place gives s the smallest offset whose ports are free, and takes them.
+func (b *board) place(s Server) (int, error) {
+	ports, limit := b.needs(s.Product), s.Product.MaxOffset()
+	o := 0
+	for o <= limit && !b.free(ports, o) {
+		o++
+	}
+	if o > limit {
+		return 0, fmt.Errorf("%s: no offset up to %d leaves all of its ports free", s.Name, limit)
+	}
+	b.take(ports, o)
+	return o, nil
+}
+
+// free tells whether ports, moved by offset, are all within 65535, not
+// taken by the plan and, with inUse, not in use on the machine.
+func (b *board) free(ports []int, offset int) bool {
+	for _, port := range ports {
+		if q := port + offset; q > 65535 || b.taken[q] {
+			return false
+		}
+	}
+	if b.inUse == nil {
+		return true
+	}
+	for _, port := range ports {
+		q := port + offset
+		if b.probed[q] == 0 {
+			b.probed[q] = 1
+			if b.inUse(q) {
+				b.probed[q] = 2
+			}
+		}
+		if b.probed[q] == 2 {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *board) take(ports []int, offset int) {
+	for _, port := range ports {
+		b.taken[port+offset] = true
+	}
 }
 
 // needs lists the ports a product needs: on by default and moving with the
