@@ -28,6 +28,15 @@ func readCorpus(t testing.TB) []corpusFile {
 	return files
 }
 
+// defaultOffset is the offset the file's server uses when it sets none:
+// 10 for Micro Integrator, 0 for the others.
+func (cf corpusFile) defaultOffset() int {
+	if strings.HasPrefix(cf.Product, "MI ") {
+		return 10
+	}
+	return 0
+}
+
 // wantAction is the rule the manifest's description of the file calls for.
 func (cf corpusFile) wantAction(from, n int) patcher.Action {
 	switch a := cf.Appearance; {
@@ -36,6 +45,8 @@ func (cf corpusFile) wantAction(from, n int) patcher.Action {
 			return patcher.Unchanged
 		}
 		return patcher.Replaced
+	case n == cf.defaultOffset():
+		return patcher.Unchanged // no offset set, and n is the default
 	case strings.HasPrefix(a, "commented under [server]"):
 		return patcher.Uncommented
 	case strings.HasPrefix(a, "absent ([server] present"):
@@ -139,7 +150,7 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 
 func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	t.Helper()
-	res, err := patcher.Set(cf.Data, n, nil)
+	res, err := patcher.Set(cf.Data, n, &patcher.Options{DefaultOffset: cf.defaultOffset()})
 	if err != nil {
 		t.Fatalf("Set(%d): %v", n, err)
 	}

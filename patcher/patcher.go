@@ -131,7 +131,7 @@ type Current struct {
 type Action string
 
 const (
-	Unchanged   Action = "unchanged"   // the file already had offset N
+	Unchanged   Action = "unchanged"   // the server already runs at N: the file sets it (in any spelling), or sets none and N is the default
 	Replaced    Action = "replaced"    // rule 1: the value was replaced
 	Uncommented Action = "uncommented" // rule 2: a commented-out assignment was uncommented
 	Inserted    Action = "inserted"    // rule 3: a key/value was added to the server table
@@ -168,8 +168,9 @@ type Options struct {
 	ShiftLiterals []int
 
 	// DefaultOffset is the offset the server uses when the file sets none
-	// (Micro Integrator's is 10): the offset literal ports are taken to be
-	// at then.
+	// (Micro Integrator's is 10): setting it to a file that sets none, or
+	// only in a comment, changes nothing, and literal ports are taken to be
+	// at it then.
 	DefaultOffset int
 }
 
@@ -234,9 +235,12 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 	if valueErr != nil && !placeholder {
 		return Result{}, valueErr
 	}
-	e, err := plan(in.doc, n, in.inBlock)
-	if err != nil {
-		return Result{}, in.located(err)
+	e := edit{action: Unchanged} // no bytes: the server already runs at n
+	if !already(from, n, o.DefaultOffset) {
+		var err error
+		if e, err = plan(in.doc, n, in.inBlock); err != nil {
+			return Result{}, in.located(err)
+		}
 	}
 	res := Result{Action: e.action, From: from, To: n}
 	if in.placeholderPolicy(&e, &res, n, o.KeepPlaceholder) {
@@ -248,8 +252,11 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 	if bytes.Equal(body[e.at.Start:e.at.End], e.text) {
 		res.Action = Unchanged
 	}
-	res.Line, _ = tomlutil.Position(body, e.at.Start)
-	res.Line += bytes.Count(e.text[:e.valueAt], []byte{'\n'})
+	res.Line = from.Line
+	if e.text != nil {
+		res.Line, _ = tomlutil.Position(body, e.at.Start)
+		res.Line += bytes.Count(e.text[:e.valueAt], []byte{'\n'})
+	}
 	old := o.DefaultOffset
 	if from.Source == SourceSet && !placeholder {
 		old = from.Offset
@@ -267,6 +274,19 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 		return Result{}, &Error{Msg: err.Error(), Err: ErrVerify}
 	}
 	return res, nil
+}
+
+// already tells whether the file gives the server offset n: a value that
+// reads as n in any spelling (0x7, "07", +7), or no value and n is the
+// default.
+func already(from Current, n, defaultOffset int) bool {
+	switch from.Source {
+	case SourceSet:
+		return from.Offset == n
+	case SourceCommented, SourceAbsent:
+		return n == defaultOffset
+	}
+	return false
 }
 
 func options(opt *Options) Options {

@@ -184,9 +184,9 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	for _, s := range file.Removed {
 		fmt.Fprintf(a.stderr, "apim-offset: %s: removed %s, left by an interrupted run\n", t.path, s)
 	}
-	opt := &patcher.Options{Format: f.format, KeepPlaceholder: f.keepPlaceholder}
+	opt := &patcher.Options{Format: f.format, KeepPlaceholder: f.keepPlaceholder, DefaultOffset: t.product.DefaultOffset}
 	if f.shiftLiterals {
-		opt.ShiftLiterals, opt.DefaultOffset = t.product.ShiftingPorts(), t.product.DefaultOffset
+		opt.ShiftLiterals = t.product.ShiftingPorts()
 	}
 	res, err := patcher.Set(file.Data, n, opt)
 	a.noteTemplate(f.format, t, res.From.Template || readAsTemplate(err))

@@ -27,7 +27,7 @@ type Server struct {
 type Assignment struct {
 	Server
 	New     int  // the offset planned
-	Changed bool // New differs from Offset, or the file sets none
+	Changed bool // New differs from Offset, the offset the server runs at now
 	Low     int  // the lowest port it needs at New
 	High    int  // the highest
 }
@@ -61,7 +61,7 @@ func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
 	}
 	for i := range out {
 		a := &out[i]
-		a.Changed = a.New != a.Offset || !a.Set
+		a.Changed = a.New != a.Offset
 		a.Low, a.High = 65536, -1
 		for _, port := range b.needs(a.Product) {
 			a.Low, a.High = min(a.Low, port+a.New), max(a.High, port+a.New)
