@@ -45,12 +45,11 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
-	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// MaxSize is the largest input accepted, in bytes. Real deployment.toml files
-// are under 64 KiB.
-const MaxSize = 16 << 20
+// MaxSize is the largest input accepted, in bytes: 1 MiB. The largest real
+// deployment.toml known is 56 KB.
+const MaxSize = 1 << 20
 
 // MaxOffset is the largest offset Set accepts: no port can go past 65535.
 // Product limits are smaller; they are the caller's to check.
@@ -177,7 +176,7 @@ func Get(src []byte) (Current, error) { return GetWith(src, Options{}) }
 
 // GetWith is Get with options: Template reads a template.
 func GetWith(src []byte, opt Options) (Current, error) {
-	in, err := load(src, opt.Template, false)
+	in, err := load(src, opt.Template)
 	if err != nil {
 		return Current{}, err
 	}
@@ -193,8 +192,7 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 	if n < 0 || n > MaxOffset {
 		return nil, &Error{Msg: fmt.Sprintf("offset %d is out of range 0..%d", n, MaxOffset), Err: ErrRange}
 	}
-	// Literal ports can be anywhere; a template's blocks are read whole.
-	in, err := load(src, opt.Template, opt.Template || len(opt.ShiftLiterals) > 0)
+	in, err := load(src, opt.Template)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +269,7 @@ func SetWith(src []byte, n int, opt Options) (*Result, error) {
 	}
 	res.Output, res.changed = out, true
 	keep := res.Placeholder != "" && opt.KeepPlaceholder // only literal ports moved
-	if err := verify(doc.Src, masked, n, keep, shift); err != nil {
+	if err := verify(doc.Values, masked, n, keep, shift); err != nil {
 		return nil, &Error{Msg: err.Error(), Err: ErrVerify,
 			Hint: "this is a bug in apim-offset; nothing was written: please report it with the file"}
 	}
@@ -304,10 +302,8 @@ type input struct {
 }
 
 // load checks src and parses what follows its byte order mark, masking a
-// template's placeholders first when template is set. It reads the whole
-// layout when whole is set, and otherwise only what concerns [server]
-// (tomlutil.ParseOnly): all a plain offset edit needs.
-func load(src []byte, template, whole bool) (*input, error) {
+// template's placeholders first when template is set.
+func load(src []byte, template bool) (*input, error) {
 	if len(src) > MaxSize {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20),
 			Hint: "a deployment.toml is normally under 64 KiB: check that this is the right file", Err: ErrTooLarge}
@@ -333,11 +329,7 @@ func load(src []byte, template, whole bool) (*input, error) {
 		}
 		in.tmpl, body = m, m.Text
 	}
-	parse := tomlutil.Parse
-	if !whole {
-		parse = func(src []byte) (*tomlutil.Document, error) { return tomlutil.ParseOnly(src, "server") }
-	}
-	doc, err := parse(body)
+	doc, err := tomlutil.Parse(body)
 	var se *tomlutil.SyntaxError
 	if errors.As(err, &se) {
 		e := &Error{Line: se.Line, Column: se.Column, Msg: se.Msg, Err: ErrSyntax}
@@ -609,7 +601,7 @@ func plan(doc *tomlutil.Document, n int, inBlock func(off int) bool) (edit, erro
 		e := doc.Entries[i]
 		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), "offset", doc.Separator(e), num), nil
 	}
-	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == unstable.InlineTable {
+	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == tomlutil.InlineTable {
 		return outside(addToInline(doc, i, num))
 	}
 	if i := last(func(e tomlutil.Entry) bool { return e.Table < 0 && len(e.Key) > 1 && e.Key[0] == "server" }); i >= 0 {
@@ -708,12 +700,12 @@ func addTable(doc *tomlutil.Document, num string) edit {
 // formatLike writes n in the form of the value old: a string keeps its
 // quotes, a hex, octal or binary integer its base; anything else becomes a
 // decimal integer.
-func formatLike(old []byte, kind unstable.Kind, n int) []byte {
+func formatLike(old []byte, kind tomlutil.Kind, n int) []byte {
 	switch kind {
-	case unstable.String:
+	case tomlutil.String:
 		q := old[0]
 		return []byte(string(q) + strconv.Itoa(n) + string(q))
-	case unstable.Integer:
+	case tomlutil.Integer:
 		if len(old) > 2 && old[0] == '0' {
 			base := map[byte]int{'x': 16, 'o': 8, 'b': 2}[old[1]]
 			if base != 0 {
