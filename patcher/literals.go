@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/tomlutil"
-	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // LiteralPort is a port written as a number in a URL to this server, such as
@@ -61,7 +60,7 @@ func newMatcher(doc *tomlutil.Document, defaults []int, offset int) matcher {
 func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 	var out []LiteralPort
 	for _, e := range doc.Entries {
-		if e.Kind != unstable.String && e.Kind != unstable.Array {
+		if e.Kind != tomlutil.String && e.Kind != tomlutil.Array {
 			continue
 		}
 		value := doc.Src[e.Value.Start:e.Value.End]

@@ -52,9 +52,9 @@ import (
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
-// MaxSize is the largest input accepted, in bytes. Real deployment.toml files
-// are under 64 KiB.
-const MaxSize = 16 << 20
+// MaxSize is the largest input accepted, in bytes: 1 MiB. The largest real
+// deployment.toml known is 56 KB.
+const MaxSize = 1 << 20
 
 // MaxOffset is the largest offset Set accepts: no port can go past 65535.
 // Product limits are smaller; they are the caller's to check.
@@ -270,7 +270,7 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 	}
 	res.Output, res.Changed = out, true
 	keep := res.Placeholder != "" && o.KeepPlaceholder // only literal ports moved
-	if err := verify(body, masked, n, keep, shift); err != nil {
+	if err := verify(in.doc.Values, masked, n, keep, shift); err != nil {
 		return Result{}, &Error{Msg: err.Error(), Err: ErrVerify}
 	}
 	return res, nil

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/tomlutil"
-	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // edit is one splice: replace doc.Src[at] with text.
@@ -71,7 +70,7 @@ func plan(doc *tomlutil.Document, n int, inBlock func(off int) bool) (edit, erro
 		e := doc.Entries[i]
 		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), "offset", doc.Separator(e), num), nil
 	}
-	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == unstable.InlineTable {
+	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == tomlutil.InlineTable {
 		return outside(addToInline(doc, i, num))
 	}
 	if i := last(func(e tomlutil.Entry) bool { return e.Table < 0 && len(e.Key) > 1 && e.Key[0] == "server" }); i >= 0 {
@@ -170,12 +169,12 @@ func addTable(doc *tomlutil.Document, num string) edit {
 // formatLike writes n in the form of the value old: a string keeps its
 // quotes, a hex, octal or binary integer its base; anything else becomes a
 // decimal integer.
-func formatLike(old []byte, kind unstable.Kind, n int) []byte {
+func formatLike(old []byte, kind tomlutil.Kind, n int) []byte {
 	switch kind {
-	case unstable.String:
+	case tomlutil.String:
 		q := old[0]
 		return []byte(string(q) + strconv.Itoa(n) + string(q))
-	case unstable.Integer:
+	case tomlutil.Integer:
 		if len(old) > 2 && old[0] == '0' {
 			base := map[byte]int{'x': 16, 'o': 8, 'b': 2}[old[1]]
 			if base != 0 {

@@ -3,6 +3,8 @@ package patcher
 import (
 	"strings"
 	"testing"
+
+	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
 // TestVerify: the check of a result refuses every change but the offset's,
@@ -22,8 +24,12 @@ func TestVerify(t *testing.T) {
 		{"a duplicate key", strings.Replace(strings.Replace(before, "#offset=0", "offset=2", 1), "x = 1", "x = 1\nx = 1", 1), "does not parse"},
 		{"not TOML", strings.Replace(before, "#offset=0", "offset=2 =", 1), "does not parse"},
 	}
+	values, err := tomlutil.Decode([]byte(before))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
-		err := verify([]byte(before), []byte(tt.out), 2, false, nil)
+		err := verify(values, []byte(tt.out), 2, false, nil)
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%s: refused: %v", tt.name, err)

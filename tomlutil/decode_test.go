@@ -1,197 +1,172 @@
-package tomlutil
+package tomlutil_test
 
 import (
 	"bytes"
 	"fmt"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// agree checks that decoding src in parts gives what decoding it whole
-// gives: the same values, or the same error at the same place.
-func agree(t *testing.T, src []byte) {
-	t.Helper()
-	want, werr := decodeWhole(src)
-	got, gerr := decodeParts(src, nil)
-	if diff := cmp.Diff(werr, gerr); diff != "" {
-		t.Fatalf("errors differ (-whole +parts):\n%s\ninput:\n%s", diff, src)
-	}
-	if diff := cmp.Diff(want, got, cmpopts.EquateNaNs()); diff != "" {
-		t.Fatalf("values differ (-whole +parts):\n%s\ninput:\n%s", diff, src)
+// decodeTests are documents go-toml's decoder refuses or accepts for
+// reasons that are easy to get wrong: keys that clash across tables, and
+// errors whose place must be the one in the file.
+var decodeTests = []struct {
+	name, src string
+	want      *tomlutil.SyntaxError // nil: accepted
+}{
+	{"a root key, then a table of the same name", "a = 1\nb.c = 2\n[a]\n",
+		&tomlutil.SyntaxError{Line: 3, Column: 2, Msg: "key a should be a table, not a value"}},
+	{"a table defined twice, with another between", "[b]\nx = 1\n[a]\ny = 2\n[b]\nz = 3\n",
+		&tomlutil.SyntaxError{Line: 5, Column: 2, Msg: "table b already exists"}},
+	{"an inline table extended by a header", "x = { y = 1 }\n[x.z]\n",
+		&tomlutil.SyntaxError{Line: 2, Column: 2, Msg: "key x already exists as a value"}},
+	{"array tables and a sub-table", "[[s]]\na = 1\n[[s]]\na = 2\n[s.t]\nb = 3\n", nil},
+	{"two errors: the earlier is reported", "[a]\nk = 1\n[b]\nk = 1\nk = 2\n[a]\n",
+		&tomlutil.SyntaxError{Line: 5, Column: 1, Msg: "key k is already defined"}},
+	{"a duplicate before a syntax error: the duplicate", "[a]\nk = 1\nk = 2\n[b]\nk = = 3\n",
+		&tomlutil.SyntaxError{Line: 3, Column: 1, Msg: "key k is already defined"}},
+	{"a multi-line string holding a header, no final newline", "[a]\nk = 1\n[b]\nk = \"\"\"\nx\n\"\"\"\n[b.c]\n[a.d]\nv = 1", nil},
+	{"only a comment", "# only a comment\n", nil},
+	{"CRLF: columns count bytes on the line", "[a]\r\nk = 1\r\n[b]\r\nk = 2\r\n[a]\r\n",
+		&tomlutil.SyntaxError{Line: 5, Column: 2, Msg: "table a already exists"}},
+	{"an unterminated multi-line string at the end (found by fuzzing)", "[0]\n0=\"\"\"\n0",
+		&tomlutil.SyntaxError{Line: 3, Column: 1, Msg: "multiline basic string not terminated by \"\"\""}},
+}
+
+// TestDecodeErrors: Decode and Parse refuse the same documents, with the
+// same error at the same place.
+func TestDecodeErrors(t *testing.T) {
+	for _, tt := range decodeTests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want error // a nil *SyntaxError is not a nil error
+			if tt.want != nil {
+				want = tt.want
+			}
+			_, err := tomlutil.Decode([]byte(tt.src))
+			if diff := cmp.Diff(want, err); diff != "" {
+				t.Errorf("Decode error (-want +got):\n%s", diff)
+			}
+			_, err = tomlutil.Parse([]byte(tt.src))
+			if diff := cmp.Diff(want, err); diff != "" {
+				t.Errorf("Parse error (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
-var partsSeeds = []string{
-	"a = 1\nb.c = 2\n[a]\n",                                       // a root key, then a table of the same name
-	"[b]\nx = 1\n[a]\ny = 2\n[b]\nz = 3\n",                        // a table defined twice, with another between
-	"x = { y = 1 }\n[x.z]\n",                                      // an inline table extended by a header
-	"[[s]]\na = 1\n[[s]]\na = 2\n[s.t]\nb = 3\n",                  // array tables and a sub-table
-	"[a]\nk = 1\n[b]\nk = 1\nk = 2\n[a]\n",                        // two errors: the earlier is reported
-	"[a]\nk = 1\nk = 2\n[b]\nk = = 3\n",                           // a duplicate before a syntax error
-	"[a]\nk = 1\n[b]\nk = \"\"\"\nx\n\"\"\"\n[b.c]\n[a.d]\nv = 1", // multi-line string, no final newline
-	"# only a comment\n",
-	"[a]\r\nk = 1\r\n[b]\r\nk = 2\r\n[a]\r\n", // CRLF
-}
-
-func TestDecodePartsAgrees(t *testing.T) {
-	for _, s := range partsSeeds {
-		agree(t, []byte(s))
-	}
-	files := corpus.Read(t)
-	for _, cf := range files {
-		agree(t, cf.Data)
-	}
-	t.Logf("%d seeds and %d corpus files decode the same in parts", len(partsSeeds), len(files))
-}
-
-// TestDecodeLarge: a document past partsFrom goes through decodeParts, and
-// an error in it is placed in the whole document.
+// TestDecodeLarge: in a document of five thousand tables,
+// a duplicate table at the end is found and placed on its line.
 func TestDecodeLarge(t *testing.T) {
 	var b bytes.Buffer
-	for i := 0; b.Len() < 2*partsFrom; i++ {
+	for i := 0; b.Len() < 64<<10; i++ {
 		fmt.Fprintf(&b, "[t%d]\nk = %d\n\n", i, i)
 	}
 	b.WriteString("[t7]\n")
-	_, err := Decode(b.Bytes())
+	_, err := tomlutil.Decode(b.Bytes())
 	line := bytes.Count(b.Bytes(), []byte{'\n'})
-	want := &SyntaxError{Line: line, Column: 2, Msg: "table t7 already exists"}
+	want := &tomlutil.SyntaxError{Line: line, Column: 2, Msg: "table t7 already exists"}
 	if diff := cmp.Diff(want, err); diff != "" {
 		t.Errorf("Decode (-want +got):\n%s", diff)
 	}
 }
 
-func FuzzDecodeParts(f *testing.F) {
-	for _, s := range partsSeeds {
-		f.Add([]byte(s))
+// FuzzParse: Parse never panics, refuses exactly what Decode refuses with
+// the same error, and every span it gives lies within the source, in
+// order: tables one after the other covering the rest of the file, entries
+// and comments in the order they are written, each key before its value.
+func FuzzParse(f *testing.F) {
+	for _, tt := range decodeTests {
+		f.Add([]byte(tt.src))
 	}
+	f.Add([]byte("# top\nname = \"apim\"\n[ \"server\" ] # hdr\n  hostname = \"x\" # c\n#offset=0\n[[ports]]\nhttp = { port = 9763, tls = { on = false } }\n"))
+	f.Add([]byte("server = {\n  # the node\n  hostname = \"x\",\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		agree(t, src)
+		doc, err := tomlutil.Parse(src)
+		_, derr := tomlutil.Decode(src)
+		if diff := cmp.Diff(derr, err); diff != "" {
+			t.Fatalf("Parse and Decode disagree (-Decode +Parse):\n%s", diff)
+		}
+		if err != nil {
+			return
+		}
+		checkSpans(t, doc)
 	})
 }
 
-// TestParseOnly: over the corpus, ParseOnly(src, "server") holds exactly
-// what Parse holds of server, the first table and the comments before it,
-// at the same places.
-func TestParseOnly(t *testing.T) {
-	n := 0
-	for _, cf := range corpus.Read(t) {
-		full, err := Parse(cf.Data)
-		if err != nil {
-			continue
-		}
-		only, err := ParseOnly(cf.Data, "server")
-		if err != nil {
-			t.Fatalf("%s: %v", cf.Name, err)
-		}
-		n++
-		var tables []Table
-		keptTable := map[int]int{} // index in full to index in only
-		for i, tb := range full.Tables {
-			if i == 0 || tb.Key[0] == "server" {
-				keptTable[i] = len(tables)
-				tables = append(tables, tb)
-			}
-		}
-		var entries []Entry
-		keptEntry := map[int]int{}
-		for i, e := range full.Entries {
-			j, ok := keptTable[e.Table]
-			if e.Table < 0 {
-				ok = e.Path[0] == "server"
-				j = -1
-			}
-			if !ok {
-				continue
-			}
-			e.Table = j
-			if e.Parent >= 0 {
-				e.Parent = keptEntry[e.Parent]
-			}
-			keptEntry[i] = len(entries)
-			entries = append(entries, e)
-		}
-		var comments []Comment
-		for _, c := range full.Comments {
-			if j, ok := keptTable[c.Table]; ok || c.Table < 0 {
-				if c.Table >= 0 {
-					c.Table = j
-				}
-				comments = append(comments, c)
-			}
-		}
-		if diff := cmp.Diff(tables, only.Tables); diff != "" {
-			t.Errorf("%s: tables (-Parse +ParseOnly):\n%s", cf.Name, diff)
-		}
-		if diff := cmp.Diff(entries, only.Entries); diff != "" {
-			t.Errorf("%s: entries (-Parse +ParseOnly):\n%s", cf.Name, diff)
-		}
-		if diff := cmp.Diff(comments, only.Comments); diff != "" {
-			t.Errorf("%s: comments (-Parse +ParseOnly):\n%s", cf.Name, diff)
-		}
-		if diff := cmp.Diff(map[string]any{"server": full.Values["server"]}, only.Values, cmpopts.EquateNaNs()); full.Values["server"] != nil && diff != "" {
-			t.Errorf("%s: values (-Parse +ParseOnly):\n%s", cf.Name, diff)
+// checkSpans fails t when a span of doc is outside doc.Src or out of order.
+func checkSpans(t *testing.T, doc *tomlutil.Document) {
+	t.Helper()
+	src := doc.Src
+	in := func(what string, s tomlutil.Span, lo, hi int) {
+		t.Helper()
+		if s.Start < lo || s.End < s.Start || s.End > hi {
+			t.Fatalf("%s %v is not within [%d, %d]\nsource: %q", what, s, lo, hi, src)
 		}
 	}
-	t.Logf("%d corpus files: ParseOnly agrees with Parse", n)
-}
-
-// changedNaive is Parts.Changed the slow way: split both, compare texts.
-func changedNaive(a, b []byte) ([]string, error) {
-	pa, err := Split(a)
-	if err != nil {
-		return nil, err
-	}
-	pb, err := Split(b)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, n := range pa.Names() {
-		if !bytes.Equal(pa.Text(n), pb.Text(n)) {
-			names = append(names, n)
+	for i, tb := range doc.Tables {
+		in(fmt.Sprintf("table %d line", i), tb.Line, 0, len(src))
+		in(fmt.Sprintf("table %d header", i), tb.Header, tb.Line.Start, tb.Line.End)
+		in(fmt.Sprintf("table %d body", i), tb.Body, tb.Line.End, len(src))
+		if src[tb.Header.Start] != '[' || src[tb.Header.End-1] != ']' {
+			t.Fatalf("table %d header %q is not in brackets", i, src[tb.Header.Start:tb.Header.End])
+		}
+		next := len(src)
+		if i+1 < len(doc.Tables) {
+			next = doc.Tables[i+1].Line.Start
+		}
+		if tb.Body.Start != tb.Line.End || tb.Body.End != next {
+			t.Fatalf("table %d body %v, want [%d, %d)", i, tb.Body, tb.Line.End, next)
 		}
 	}
-	for _, n := range pb.Names() {
-		if !pa.Has(n) {
-			names = append(names, n)
+	prev := 0 // where the previous entry's key starts
+	for i, e := range doc.Entries {
+		if len(e.KeyRaw) == 0 || len(e.KeyRaw) != len(e.Key) {
+			t.Fatalf("entry %d: %d key parts, %d spans", i, len(e.Key), len(e.KeyRaw))
 		}
-	}
-	return names, nil
-}
-
-// FuzzChanged: Changed finds the names whose text differs, as splitting
-// both and comparing does, and gives their text in the changed document.
-func FuzzChanged(f *testing.F) {
-	for _, s := range partsSeeds {
-		f.Add([]byte(s), 3, []byte("x = 1\n"))
-	}
-	f.Add([]byte("[a]\nk = 1\n[b]\nk = 2\n[a.c]\nv = 3\n"), 20, []byte("[d]\n"))
-	f.Fuzz(func(t *testing.T, a []byte, at int, insert []byte) {
-		if _, err := Split(a); err != nil || len(a) == 0 {
-			return
+		if e.KeyRaw[0].Start < prev {
+			t.Fatalf("entry %d starts at %d, before the previous one at %d", i, e.KeyRaw[0].Start, prev)
 		}
-		at = min(max(at, 0), len(a))
-		b := append(append(append([]byte{}, a[:at]...), insert...), a[at:]...)
-		want, werr := changedNaive(a, b)
-		pa, _ := Split(a)
-		got, changed, gerr := pa.Changed(b)
-		if (werr == nil) != (gerr == nil) {
-			t.Fatalf("errors differ: naive %v, Changed %v", werr, gerr)
-		}
-		if werr != nil {
-			return
-		}
-		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-			t.Fatalf("names (-naive +Changed):\n%s\na: %q\nb: %q", diff, a, b)
-		}
-		pb, _ := Split(b)
-		for _, n := range got {
-			if !bytes.Equal(pb.Text(n), changed.Text(n)) {
-				t.Fatalf("%s: text %q, want %q", n, changed.Text(n), pb.Text(n))
+		prev = e.KeyRaw[0].Start
+		lo, hi := 0, len(src)
+		switch {
+		case e.Parent >= 0:
+			if e.Parent >= i || doc.Entries[e.Parent].Kind != tomlutil.InlineTable {
+				t.Fatalf("entry %d: parent %d is not an earlier inline table", i, e.Parent)
 			}
+			lo, hi = doc.Entries[e.Parent].Value.Start, doc.Entries[e.Parent].Value.End
+		case e.Table >= 0:
+			lo, hi = doc.Tables[e.Table].Body.Start, doc.Tables[e.Table].Body.End
+			in(fmt.Sprintf("entry %d lines", i), e.Lines, lo, hi)
+			lo, hi = e.Lines.Start, e.Lines.End
+		default:
+			if len(doc.Tables) > 0 {
+				hi = doc.Tables[0].Line.Start
+			}
+			in(fmt.Sprintf("entry %d lines", i), e.Lines, lo, hi)
+			lo, hi = e.Lines.Start, e.Lines.End
 		}
-	})
+		for j, k := range e.KeyRaw {
+			in(fmt.Sprintf("entry %d key part %d", i, j), k, lo, hi)
+			lo = k.End
+		}
+		in(fmt.Sprintf("entry %d value", i), e.Value, lo, hi)
+		if e.Value.Len() == 0 || e.Kind == 0 {
+			t.Fatalf("entry %d: value %v of kind %v", i, e.Value, e.Kind)
+		}
+	}
+	prev = 0
+	for i, c := range doc.Comments {
+		in(fmt.Sprintf("comment %d line", i), c.Line, prev, len(src))
+		in(fmt.Sprintf("comment %d text", i), c.Text, c.Line.Start, c.Line.End)
+		if c.Text.Len() == 0 || src[c.Text.Start] != '#' {
+			t.Fatalf("comment %d text %q does not start with '#'", i, src[c.Text.Start:c.Text.End])
+		}
+		prev = c.Line.End
+		if ce, ok := doc.Commented(c); ok {
+			in(fmt.Sprintf("comment %d body", i), ce.Body, c.Text.Start+1, c.Text.End)
+			in(fmt.Sprintf("comment %d value", i), ce.Value, ce.KeyEnd, ce.Body.End)
+		}
+	}
 }

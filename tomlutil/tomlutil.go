@@ -11,7 +11,7 @@
 //
 // [Parse] accepts a document only when go-toml's decoder accepts it, so a
 // duplicate key or table is a [SyntaxError] here, as it would stop a WSO2
-// server at start-up. The byte ranges come from go-toml's unstable parser,
+// server at start-up. The byte ranges come from go-toml's lower-level parser,
 // which sees the same text but does not check duplicates.
 //
 // # Byte order mark
@@ -54,8 +54,68 @@ type Entry struct {
 	Key    []string // the decoded key parts as written here (several for a dotted key)
 	KeyRaw []Span   // the spans of those key parts, quotes included
 	Value  Span     // the value as written, quotes or brackets included
-	Kind   unstable.Kind
-	Lines  Span // top level only: the whole lines the pair covers, trailing comment and line ending included
+	Kind   Kind     // the value's type
+	Lines  Span     // top level only: the whole lines the pair covers, trailing comment and line ending included
+}
+
+// Kind is the type of a value as written: a string in any of its four
+// quotings, an integer in any base, and so on.
+type Kind int
+
+// The kinds of value. The zero Kind is none of them.
+const (
+	String        Kind = iota + 1 // "basic", 'literal', or either multi-line
+	Integer                       // 42, 0x2A, 0o52, 0b101010, 1_000
+	Float                         // 3.14, 1e6, inf, nan
+	Bool                          // true or false
+	DateTime                      // an offset date-time: 1979-05-27T07:32:00Z
+	LocalDateTime                 // 1979-05-27T07:32:00
+	LocalDate                     // 1979-05-27
+	LocalTime                     // 07:32:00
+	Array                         // [ ... ]
+	InlineTable                   // { ... }
+)
+
+var kindNames = [...]string{
+	String: "String", Integer: "Integer", Float: "Float", Bool: "Bool",
+	DateTime: "DateTime", LocalDateTime: "LocalDateTime", LocalDate: "LocalDate", LocalTime: "LocalTime",
+	Array: "Array", InlineTable: "InlineTable",
+}
+
+// String returns the kind's name: "String", "InlineTable"; "Kind(0)" for
+// the zero Kind.
+func (k Kind) String() string {
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// kindOf converts the go-toml parser's kind of a value node.
+func kindOf(k unstable.Kind) Kind {
+	switch k {
+	case unstable.String:
+		return String
+	case unstable.Integer:
+		return Integer
+	case unstable.Float:
+		return Float
+	case unstable.Bool:
+		return Bool
+	case unstable.DateTime:
+		return DateTime
+	case unstable.LocalDateTime:
+		return LocalDateTime
+	case unstable.LocalDate:
+		return LocalDate
+	case unstable.LocalTime:
+		return LocalTime
+	case unstable.Array:
+		return Array
+	case unstable.InlineTable:
+		return InlineTable
+	}
+	return 0
 }
 
 // Comment is a comment that stands alone on its line.
@@ -71,7 +131,7 @@ type Document struct {
 	Tables   []Table
 	Entries  []Entry
 	Comments []Comment
-	Values   map[string]any // the decoded document (with ParseOnly, its kept names only)
+	Values   map[string]any // the decoded document
 }
 
 // SyntaxError is a document that is not valid TOML, with the place where the
@@ -83,66 +143,30 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
 
-// Parse validates src as TOML and returns its layout. src must not start with
-// a byte order mark (see SplitBOM).
-func Parse(src []byte) (*Document, error) { return parse(src, nil) }
-
-// ParseOnly is Parse for a caller that needs the layout of a few top-level
-// names only: Tables holds their tables and the document's first table,
-// Entries the key/value pairs under those tables and the root ones whose
-// key starts with a name, Comments the comments under those tables and
-// before the first table, and Values their values. The whole document is
-// checked all the same. On a large file it takes a fraction of Parse's
-// memory.
-func ParseOnly(src []byte, names ...string) (*Document, error) {
-	return parse(src, func(name string) bool { return slices.Contains(names, name) })
-}
-
-// parse is Parse keeping what keep accepts, everything when keep is nil.
-func parse(src []byte, keep func(string) bool) (*Document, error) {
-	values, err := decode(src, keep)
+// Parse validates src as TOML and returns its layout and its values. src
+// must not start with a byte order mark (see SplitBOM).
+func Parse(src []byte) (*Document, error) {
+	values, err := Decode(src)
 	if err != nil {
 		return nil, err
 	}
 	doc := &Document{Src: src, Values: values}
-	kept := func(name string) bool { return keep == nil || keep(name) }
 	p := unstable.Parser{KeepComments: true}
 	p.Reset(src)
-	table := -1   // the index in doc.Tables of the table being read; -1 at the root
-	skip := false // the table being read is not kept
-	open := -1    // a kept table whose Body is still open, or -1
+	table := -1 // the index in doc.Tables of the table being read; -1 at the root
 	for p.NextExpression() {
 		n := p.Expression()
 		switch n.Kind {
 		case unstable.Table, unstable.ArrayTable:
-			it := n.Key()
-			it.Next()
-			start := LineAt(src, int(it.Node().Raw.Offset)).Start
-			if open >= 0 {
-				doc.Tables[open].Body.End = start
-				open = -1
-			}
-			if skip = !kept(string(it.Node().Data)) && len(doc.Tables) > 0; skip {
-				continue
-			}
 			doc.addTable(n, n.Kind == unstable.ArrayTable)
 			table = len(doc.Tables) - 1
-			open = table
 		case unstable.KeyValue:
-			if skip {
-				continue
-			}
 			var prefix []string
 			if table >= 0 {
 				prefix = doc.Tables[table].Key
-			} else if it := n.Key(); it.Next() && !kept(string(it.Node().Data)) {
-				continue
 			}
 			doc.addEntry(n, table, -1, prefix)
 		case unstable.Comment:
-			if skip {
-				continue
-			}
 			start := int(n.Raw.Offset)
 			line := LineAt(src, start)
 			if isBlank(src[line.Start:start]) {
@@ -155,53 +179,19 @@ func parse(src []byte, keep func(string) bool) (*Document, error) {
 		// disagreeing: report it rather than work on a partial layout.
 		return nil, fmt.Errorf("tomlutil: layout parser rejected a document the decoder accepted: %w", err)
 	}
-	if open >= 0 {
-		doc.Tables[open].Body.End = len(src)
-	}
 	for i := range doc.Tables {
-		doc.Tables[i].Body.Start = doc.Tables[i].Line.End
+		end := len(src)
+		if i+1 < len(doc.Tables) {
+			end = doc.Tables[i+1].Line.Start
+		}
+		doc.Tables[i].Body = Span{doc.Tables[i].Line.End, end}
 	}
 	return doc, nil
 }
 
 // Decode returns the values of src, or a *SyntaxError when it is not valid
 // TOML, duplicate keys and tables included.
-//
-// go-toml's decoder checks duplicates by scanning every key it has seen
-// under the same parent, which is quadratic in the number of tables. A large
-// document is therefore decoded in parts, one for each top-level name (see
-// Split): the keys under one top-level name can never clash with those
-// under another, so each part is checked alone, in linear time overall. The
-// result, error included, is the same as decoding the whole
-// (FuzzDecodeParts checks this).
-func Decode(src []byte) (map[string]any, error) { return decode(src, nil) }
-
-// decode is Decode keeping the values of the top-level names keep accepts
-// (all when keep is nil); the rest is checked all the same.
-func decode(src []byte, keep func(string) bool) (map[string]any, error) {
-	var v map[string]any
-	var err error
-	if len(src) < partsFrom {
-		v, err = decodeWhole(src)
-	} else {
-		v, err = decodeParts(src, keep)
-	}
-	if err != nil || keep == nil {
-		return v, err
-	}
-	for k := range v {
-		if !keep(k) {
-			delete(v, k)
-		}
-	}
-	return v, nil
-}
-
-// partsFrom is the size from which Decode decodes a document in parts.
-const partsFrom = 64 << 10
-
-// decodeWhole decodes src with one call of go-toml's decoder.
-func decodeWhole(src []byte) (map[string]any, error) {
+func Decode(src []byte) (map[string]any, error) {
 	v := map[string]any{}
 	err := toml.Unmarshal(src, &v)
 	if err == nil {
@@ -213,294 +203,6 @@ func decodeWhole(src []byte) (map[string]any, error) {
 		return nil, &SyntaxError{Line: line, Column: col, Msg: strings.TrimPrefix(de.Error(), "toml: ")}
 	}
 	return nil, &SyntaxError{Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
-}
-
-// Parts is a document split by top-level name: for each name, its root
-// key/value lines, then its tables, each a run of whole lines of the
-// document. Keys under different names cannot clash, so each part can be
-// decoded, and compared, on its own.
-type Parts struct {
-	src   []byte
-	parts map[string]*part
-	names []string // in the order they first appear
-}
-
-type part struct {
-	spans []Span
-	one   [1]Span // spans' first backing array: most names have one run of lines
-	size  int
-}
-
-// Split splits src by top-level name. It reports a syntax error (as a
-// *SyntaxError placed in src), not a duplicate key: decode the parts for
-// that.
-func Split(src []byte) (*Parts, error) {
-	ps, read, perr := split(src)
-	if perr != nil {
-		return nil, syntaxError(src, perr, read)
-	}
-	return ps, nil
-}
-
-// split splits src, and on a syntax error returns the parts read before it,
-// the end of the last expression read, and the parser's error.
-func split(src []byte) (ps *Parts, read int, perr *syntaxAt) {
-	ps = newParts(src)
-	read, perr = scan(src, func(name []byte, s Span) { ps.add(string(name), s) })
-	return ps, read, perr
-}
-
-func newParts(src []byte) *Parts { return &Parts{src: src, parts: map[string]*part{}} }
-
-// add adds a run of lines to name's part.
-func (ps *Parts) add(name string, s Span) {
-	p := ps.parts[name]
-	if p == nil {
-		p = &part{}
-		p.spans = p.one[:0]
-		ps.parts[name] = p
-		ps.names = append(ps.names, name)
-	}
-	p.spans = append(p.spans, s)
-	p.size += s.Len()
-}
-
-// scan calls emit with the top-level name of each root key/value's lines
-// and each table's run of lines, in the order they come. On a syntax error
-// it returns the end of the last expression read and the parser's error.
-func scan(src []byte, emit func(name []byte, s Span)) (read int, perr *syntaxAt) {
-	var p unstable.Parser
-	p.Reset(src)
-	var tableName []byte // the top-level name of the table being read
-	tableStart := -1     // where that table's lines start; -1 before the first
-	endTable := func(end int) {
-		if tableStart >= 0 {
-			emit(tableName, Span{tableStart, end})
-		}
-	}
-	for p.NextExpression() {
-		n := p.Expression()
-		switch n.Kind {
-		case unstable.Table, unstable.ArrayTable:
-			it := n.Key()
-			it.Next()
-			first := it.Node()
-			last := first
-			for it.Next() {
-				last = it.Node()
-			}
-			start := LineAt(src, int(first.Raw.Offset)).Start
-			endTable(start)
-			tableName, tableStart = append(tableName[:0], first.Data...), start
-			read = headerEnd(src, int(last.Raw.Offset+last.Raw.Length), n.Kind == unstable.ArrayTable)
-		case unstable.KeyValue:
-			raw := span(n.Raw)
-			read = raw.End
-			if tableStart >= 0 {
-				continue // inside the table's run of lines
-			}
-			it := n.Key()
-			it.Next()
-			emit(it.Node().Data, Span{LineAt(src, raw.Start).Start, LineAt(src, raw.End).End})
-		}
-	}
-	if err := p.Error(); err != nil {
-		off := len(src)
-		var pe *unstable.ParserError
-		if errors.As(err, &pe) && pe.Highlight != nil {
-			off = int(p.Range(pe.Highlight).Offset)
-		}
-		return read, &syntaxAt{off: off, msg: err.Error()}
-	}
-	endTable(len(src))
-	return read, nil
-}
-
-// Changed splits other, the same document changed, and compares it with ps
-// as it goes, without keeping other's parts: it returns the names whose
-// text differs between the two, those only one has included, and the parts
-// of other for those names. A syntax error in other is returned as Split
-// returns it.
-func (ps *Parts) Changed(other []byte) (names []string, changed *Parts, err error) {
-	seen := make(map[string]int, len(ps.names)) // bytes of each name's text matched so far
-	differs := map[string]bool{}
-	read, perr := scan(other, func(name []byte, s Span) {
-		k := string(name)
-		if differs[k] {
-			return
-		}
-		done := seen[k]
-		p := ps.parts[k]
-		if p == nil || !p.matches(ps.src, done, other[s.Start:s.End]) {
-			differs[k] = true
-			return
-		}
-		seen[k] = done + s.Len()
-	})
-	if perr != nil {
-		return nil, nil, syntaxError(other, perr, read)
-	}
-	for _, name := range ps.names {
-		if !differs[name] && seen[name] != ps.parts[name].size {
-			differs[name] = true // other has less of it
-		}
-	}
-	changed = newParts(other)
-	scan(other, func(name []byte, s Span) {
-		if differs[string(name)] {
-			changed.add(string(name), s)
-		}
-	})
-	for _, name := range ps.names {
-		if differs[name] {
-			names = append(names, name)
-		}
-	}
-	for _, name := range changed.names {
-		if ps.parts[name] == nil {
-			names = append(names, name)
-		}
-	}
-	return names, changed, nil
-}
-
-// matches reports whether b is the part's text from byte from on.
-func (p *part) matches(src []byte, from int, b []byte) bool {
-	if from+len(b) > p.size {
-		return false
-	}
-	for _, s := range p.spans {
-		if from >= s.Len() {
-			from -= s.Len()
-			continue
-		}
-		n := min(s.Len()-from, len(b))
-		if !bytes.Equal(src[s.Start+from:s.Start+from+n], b[:n]) {
-			return false
-		}
-		b, from = b[n:], 0
-		if len(b) == 0 {
-			return true
-		}
-	}
-	return len(b) == 0
-}
-
-// syntaxAt is the unstable parser's error at byte off.
-type syntaxAt struct {
-	off int
-	msg string
-}
-
-// syntaxError is the error decoding src whole gives when the parser stops
-// at s: an earlier error in what was read before it (up to read), if any,
-// or s.
-func syntaxError(src []byte, s *syntaxAt, read int) error {
-	if _, err := decodeParts(src[:read], nil); err != nil {
-		return err
-	}
-	line, col := Position(src, s.off)
-	return &SyntaxError{Line: line, Column: col, Msg: s.msg}
-}
-
-// Has reports whether there is a part for name.
-func (ps *Parts) Has(name string) bool { return ps.parts[name] != nil }
-
-// Names returns the top-level names in the order they first appear.
-func (ps *Parts) Names() []string { return ps.names }
-
-// Text returns the text of name's part, or nil when there is none.
-func (ps *Parts) Text(name string) []byte {
-	p := ps.parts[name]
-	if p == nil {
-		return nil
-	}
-	text := make([]byte, 0, p.size)
-	for _, s := range p.spans {
-		text = append(text, ps.src[s.Start:s.End]...)
-	}
-	return text
-}
-
-// Decode decodes name's part alone: its value, or the error in it, placed
-// in the whole document.
-func (ps *Parts) Decode(name string) (any, error) {
-	p := ps.parts[name]
-	if p == nil {
-		return nil, nil
-	}
-	text := ps.Text(name)
-	v, err := decodeWhole(text)
-	if err != nil {
-		se := err.(*SyntaxError)
-		line, col := Position(ps.src, p.original(text, se.Line, se.Column))
-		return nil, &SyntaxError{Line: line, Column: col, Msg: se.Msg}
-	}
-	return v[name], nil
-}
-
-// decodeParts decodes src one top-level name at a time, keeping the values
-// of the names keep accepts (all when keep is nil). Of the parts that
-// fail, the error earliest in src is the one decoding the whole would give.
-func decodeParts(src []byte, keep func(string) bool) (map[string]any, error) {
-	ps, read, perr := split(src)
-	if perr != nil {
-		return nil, syntaxError(src, perr, read)
-	}
-	values := map[string]any{}
-	var first *SyntaxError
-	for _, name := range ps.names {
-		v, err := ps.Decode(name)
-		if err != nil {
-			se := err.(*SyntaxError)
-			if first == nil || se.Line < first.Line || se.Line == first.Line && se.Column < first.Column {
-				first = se
-			}
-			continue
-		}
-		if keep == nil || keep(name) {
-			values[name] = v
-		}
-	}
-	if first != nil {
-		return nil, first
-	}
-	return values, nil
-}
-
-// headerEnd returns the end of a table header whose last key ends at off:
-// past its ']' (or ']]').
-func headerEnd(src []byte, off int, array bool) int {
-	i := bytes.IndexByte(src[off:], ']')
-	if i < 0 {
-		return len(src)
-	}
-	off += i + 1
-	if array && off < len(src) && src[off] == ']' {
-		off++
-	}
-	return off
-}
-
-// original returns the offset in src of line:col of the part's text.
-func (pt *part) original(text []byte, line, col int) int {
-	off := 0
-	for i := 1; i < line && off < len(text); i++ {
-		nl := bytes.IndexByte(text[off:], '\n')
-		if nl < 0 {
-			off = len(text)
-			break
-		}
-		off += nl + 1
-	}
-	off = min(off+col-1, len(text))
-	for _, s := range pt.spans {
-		if off < s.Len() || s == pt.spans[len(pt.spans)-1] {
-			return s.Start + off
-		}
-		off -= s.Len()
-	}
-	return 0
 }
 
 func span(r unstable.Range) Span {
@@ -554,13 +256,13 @@ func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string
 	e.Path = append(append([]string{}, prefix...), e.Key...)
 	raw := span(n.Raw)
 	e.Value = valueSpan(d.Src, e.KeyRaw[len(e.KeyRaw)-1].End, raw.End)
-	e.Kind = n.Value().Kind
+	e.Kind = kindOf(n.Value().Kind)
 	if parent < 0 {
 		e.Lines = Span{LineAt(d.Src, raw.Start).Start, LineAt(d.Src, raw.End).End}
 	}
 	d.Entries = append(d.Entries, e)
 	self := len(d.Entries) - 1
-	if e.Kind == unstable.InlineTable {
+	if e.Kind == InlineTable {
 		ch := n.Value().Children()
 		for ch.Next() {
 			// TOML 1.1 allows comments in a multi-line inline table.
@@ -693,7 +395,7 @@ type CommentedEntry struct {
 	Body    Span     // from the first byte after '#' and the blanks after it to the end of the text
 	KeyEnd  int      // the end of the last key part
 	Value   Span     // the value as written
-	Kind    unstable.Kind
+	Kind    Kind     // the value's type
 }
 
 // Commented reads c as a commented-out key/value pair: the text after '#'
@@ -714,7 +416,7 @@ func (d *Document) Commented(c Comment) (CommentedEntry, bool) {
 	if n.Kind != unstable.KeyValue {
 		return CommentedEntry{}, false
 	}
-	ce := CommentedEntry{Comment: c, Body: Span{start, c.Text.End}, Kind: n.Value().Kind}
+	ce := CommentedEntry{Comment: c, Body: Span{start, c.Text.End}, Kind: kindOf(n.Value().Kind)}
 	it := n.Key()
 	for it.Next() {
 		k := it.Node()

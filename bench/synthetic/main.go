@@ -1,4 +1,4 @@
-// Command synthetic writes a synthetic deployment.toml of at least the given
+// Command synthetic writes a synthetic deployment.toml of at most the given
 // size for the bench script: go run ./bench/synthetic 1048576 > big.toml.
 package main
 

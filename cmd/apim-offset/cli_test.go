@@ -45,7 +45,7 @@ func TestRefusalsLeaveFileAlone(t *testing.T) {
 		{"NUL byte", "[server]\nhost\x00 = 1\n", "deployment.toml:2:5: NUL byte"},
 		{"Latin-1", "[server]\n# caf\xe9\n", "deployment.toml:2:6: invalid UTF-8 byte 0xe9"},
 		{"duplicate after BOM", "\ufeff[server]\noffset = 1\noffset = 2\n", "deployment.toml:3:1: key offset is already defined"},
-		{"too large", strings.Repeat("# padding line\n", patcher.MaxSize/15+1), "deployment.toml: file is larger than 16 MiB, the most this tool reads"},
+		{"too large", strings.Repeat("# padding line\n", patcher.MaxSize/15+1), "deployment.toml: file is larger than 1 MiB, the most this tool reads"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

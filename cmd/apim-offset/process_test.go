@@ -372,8 +372,9 @@ func testKill(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 MiB, so that writing takes long enough to be interrupted.
-	orig := append(bytes.Repeat([]byte("# padding so that the write takes a while\n"), 2<<20/43), real...)
+	// As large as the tool takes, so that writing takes long enough to be
+	// interrupted.
+	orig := append(bytes.Repeat([]byte("# padding so that the write takes a while\n"), (patcher.MaxSize-len(real))/43), real...)
 	res, err := patcher.Set(orig, 3, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"github.com/apim-offset/apim-offset/internal/corpus"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
-	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 func TestLines(t *testing.T) {
@@ -60,9 +59,9 @@ func TestCorpus(t *testing.T) {
 		files++
 		masked := Lines(cf.Data)
 		secretLines := map[int]bool{}
-		check := func(key []string, path []string, kind unstable.Kind, value tomlutil.Span) {
+		check := func(key []string, path []string, kind tomlutil.Kind, value tomlutil.Span) {
 			raw := string(cf.Data[value.Start:value.End])
-			if !(isSecretKey(key[len(key)-1]) || len(path) > 0 && path[0] == "secrets") || kind != unstable.String || !isMaskable(raw) {
+			if !(isSecretKey(key[len(key)-1]) || len(path) > 0 && path[0] == "secrets") || kind != tomlutil.String || !isMaskable(raw) {
 				return
 			}
 			values++
