@@ -16,11 +16,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
@@ -138,7 +138,7 @@ func (c *checker) readOffset() {
 	}
 }
 
-var placeholderRE = lazyRegexp(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
+var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
 
 // placeholder reports an offset written as $env{X}, $sys{X} or ${X}.
 func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
@@ -170,10 +170,10 @@ func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
 }
 
 var (
-	portOffsetRE   = lazyRegexp(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
-	avoidConfigRE  = lazyRegexp(`-DavoidConfigUpdate=(?i:true)\b`)
-	profileRE      = lazyRegexp(`-Dprofile=(\S+)`)
-	scriptComments = lazyRegexp(`^\s*(#|(?i:rem)\b|::)`)
+	portOffsetRE   = lazyregexp.New(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
+	avoidConfigRE  = lazyregexp.New(`-DavoidConfigUpdate=(?i:true)\b`)
+	profileRE      = lazyregexp.New(`-Dprofile=(\S+)`)
+	scriptComments = lazyregexp.New(`^\s*(#|(?i:rem)\b|::)`)
 )
 
 // overrides finds -DportOffset and -DavoidConfigUpdate=true in the start
@@ -409,10 +409,4 @@ func Worst(findings []Finding) Severity {
 		}
 	}
 	return worst
-}
-
-// lazyRegexp compiles expr the first time it is used, not when the program
-// starts: most runs never need it.
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
