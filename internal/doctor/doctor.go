@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
-
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -397,16 +396,4 @@ func homeProcesses(home string, procs []Process) []Process {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// Worst returns the highest severity among findings, or "" when none.
-func Worst(findings []Finding) Severity {
-	worst := Severity("")
-	rank := map[Severity]int{"": 0, Info: 1, Warning: 2, Error: 3}
-	for _, f := range findings {
-		if rank[f.Severity] > rank[worst] {
-			worst = f.Severity
-		}
-	}
-	return worst
 }
