@@ -3,7 +3,8 @@
 // wins over the file, settings that make the server ignore or replace the
 // file, a running server that needs a restart, URLs that keep literal
 // default ports, ports already taken on this machine, and homes whose ports
-// collide. The facts behind each check are in shared/WSO2.md.
+// collide. Each check names the public WSO2 source of the facts it relies
+// on: code in the github.com/wso2 repositories, or a product issue.
 //
 // Check reads the homes' files itself and the rest of the machine through a
 // [System], so that tests can stand in for processes and the environment.
@@ -181,7 +182,9 @@ func (c *checker) readOffset() {
 
 var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
 
-// placeholder reports an offset written as $env{X}, $sys{X} or ${X}.
+// placeholder reports an offset written as $env{X}, $sys{X} or ${X}, which
+// wso2/config-mapper resolves at start-up from the environment or a -D
+// system property.
 func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
 	f := Finding{Check: "offset-placeholder", File: c.home.File, Line: pe.Line, Column: pe.Column}
 	m := placeholderRE().FindStringSubmatch(cur.Raw)
@@ -222,6 +225,12 @@ var (
 
 // overrides finds -DportOffset and -DavoidConfigUpdate=true in the start
 // scripts, JAVA_OPTS and JVM_OPTS, and the running server's command line.
+// Every reader of the offset takes System.getProperty("portOffset") before
+// carbon.xml's Ports.Offset, which deployment.toml renders (wso2/carbon-kernel
+// CarbonUtils.getPortFromServerConfig; the start scripts put JAVA_OPTS on the
+// java command line, wso2/product-apim startup-scripts/api-manager.sh); and
+// with avoidConfigUpdate=true, wso2/config-mapper's ConfigParser.parse
+// returns before it reads deployment.toml.
 func (c *checker) overrides() {
 	bin := filepath.Join(c.home.Dir, "bin")
 	entries, _ := os.ReadDir(bin)
@@ -288,7 +297,9 @@ func (c *checker) overridesIn(text string, where Finding, fix string) {
 
 // profile warns about API Manager 4.0-4.4's profile optimisation, which
 // replaces deployment.toml with a profile template unless
-// --skipConfigOptimization is given.
+// --skipConfigOptimization is given (wso2/product-apim v4.2.0,
+// startup-scripts/api-manager.sh, the --optimize branch that runs
+// profileSetup.sh, which keeps the old file as deployment.toml.backup).
 func (c *checker) profile() {
 	if !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.sh")) && !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.bat")) {
 		return
@@ -313,7 +324,9 @@ func (c *checker) profile() {
 		Fix:     "add --skipConfigOptimization when you start with a profile"})
 }
 
-// running reports a live server: the new offset needs a restart.
+// running reports a live server: the offset is read at start-up only, so a
+// new one needs a restart. A Carbon server writes <home>/wso2carbon.pid and
+// leaves it behind after a crash: the process must be alive.
 func (c *checker) running() {
 	path := filepath.Join(c.home.Dir, "wso2carbon.pid")
 	data, err := os.ReadFile(path)
@@ -340,7 +353,9 @@ func (c *checker) running() {
 		Fix:     "restart the server for a new offset to take effect"})
 }
 
-// literals reports URLs to this server that keep a literal port.
+// literals reports URLs to this server that keep a literal port: a port
+// written in a URL does not move with the offset (wso2/product-apim#8083,
+// #9642; wso2/docs-apim#5403).
 func (c *checker) literals() {
 	lits, err := patcher.LiteralPorts(c.home.Src, c.home.Product.ShiftingPorts(), c.fileOffset, patcher.Options{Template: c.home.Template})
 	if err != nil {
