@@ -61,11 +61,10 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 		report.Homes = append(report.Homes, doctorHome{Home: t.home, Product: t.product.ID, File: t.path})
 	}
 	report.Findings = doctor.Check(homes, doctor.Local{})
-	for i, f := range report.Findings {
-		var pe *patcher.Error
-		if f.Fix == "" && errors.As(f.Err, &pe) {
-			report.Findings[i].Fix = patcherHint(pe)
-		}
+	for i := range report.Findings {
+		report.Findings[i].Fix = fixWithCommand(report.Findings[i])
+	}
+	for _, f := range report.Findings {
 		switch f.Severity {
 		case doctor.Error:
 			report.Errors++
@@ -110,6 +109,26 @@ func (a *app) printDoctor(homes []doctor.Home, r doctorReport) {
 		return
 	}
 	fmt.Fprintf(a.stdout, "%s, %s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"), plural(notes, "note"))
+}
+
+// fixWithCommand adds to a finding's fix the apim-offset command that does
+// it too, for the kinds of finding that one fixes.
+func fixWithCommand(f doctor.Finding) string {
+	var pe *patcher.Error
+	if f.Fix == "" && errors.As(f.Err, &pe) {
+		return patcherHint(pe)
+	}
+	switch f.Code {
+	case doctor.PlaceholderEnvUnset, doctor.PlaceholderSys:
+		return f.Fix + ", or set a number with 'apim-offset set N' (it replaces the placeholder)"
+	case doctor.LiteralPortStale:
+		return fmt.Sprintf("%s, or run 'apim-offset set %d --shift-literals'", f.Fix, f.Offset)
+	case doctor.LiteralPort:
+		return "change the offset with 'apim-offset set N --shift-literals' to move it too"
+	case doctor.HomeCollision:
+		return f.Fix + " ('apim-offset ports --offset N' shows the ports at N)"
+	}
+	return f.Fix
 }
 
 // where names a finding's place: file:line:col relative to its home, or its

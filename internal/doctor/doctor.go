@@ -3,7 +3,8 @@
 // wins over the file, settings that make the server ignore or replace the
 // file, a running server that needs a restart, URLs that keep literal
 // default ports, ports already taken on this machine, and homes whose ports
-// collide. The facts behind each check are in shared/WSO2.md.
+// collide. Each check names the public WSO2 source of the facts it relies
+// on: code in the github.com/wso2 repositories, or a product issue.
 //
 // Check reads the homes' files itself and the rest of the machine through a
 // [System], so that tests can stand in for processes and the environment.
@@ -16,12 +17,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -40,17 +40,59 @@ const (
 type Finding struct {
 	Severity Severity `json:"severity"`
 	Check    string   `json:"check"` // a stable name, such as "port-offset-override"
+	Code     Code     `json:"code"`  // what the check found, such as "override-differs"
 	Home     string   `json:"home,omitempty"`
 	File     string   `json:"file,omitempty"` // where it comes from, when a file
 	Line     int      `json:"line,omitempty"`
 	Column   int      `json:"column,omitempty"`
 	Source   string   `json:"source,omitempty"` // where it comes from, when not a file: "JAVA_OPTS", "pid 1234"
 	Message  string   `json:"message"`
-	Fix      string   `json:"fix,omitempty"`
+	Fix      string   `json:"fix,omitempty"` // what to do, in terms of WSO2 and the file
+	// Offset is the file's offset on a literal-port finding, for a caller
+	// that adds a fix of its own naming it; its message says it already.
+	Offset int `json:"-"`
 	// Err is the file's error, for a finding that is one: the caller
 	// words its fix.
 	Err error `json:"-"`
 }
+
+// Code names what a check found, one code for each kind of finding, so
+// that a caller can tell them apart without reading messages: a command
+// line tool adds its own commands to the fixes by code.
+type Code string
+
+const (
+	FileUnreadable Code = "file-unreadable" // check "file": the offset cannot be read
+
+	PlaceholderInvalid     Code = "placeholder-invalid"      // check "offset-placeholder": not a form WSO2 resolves
+	PlaceholderEnvUnset    Code = "placeholder-env-unset"    // $env{X} with X unset here
+	PlaceholderEnvInvalid  Code = "placeholder-env-invalid"  // $env{X} with X not a whole number
+	PlaceholderEnvResolved Code = "placeholder-env-resolved" // $env{X} resolved from this environment
+	PlaceholderSys         Code = "placeholder-sys"          // $sys{X} or ${X}, resolved at start-up
+
+	OverrideUnknown Code = "override-unknown" // check "port-offset-override": a value set at start-up
+	OverrideDiffers Code = "override-differs" // the server runs at another offset than the file's
+	OverrideSame    Code = "override-same"    // the same offset as the file's, for now
+
+	AvoidConfigUpdate Code = "avoid-config-update" // check "avoid-config-update"
+
+	ProfileStarted   Code = "profile-started"   // check "profile-optimisation": a running server started with -Dprofile
+	ProfileBackup    Code = "profile-backup"    // an optimisation replaced the file before
+	ProfileAvailable Code = "profile-available" // this version has the optimisation
+
+	PIDFileEmpty  Code = "pid-file-empty" // check "running": the pid file holds no pid
+	PIDFileStale  Code = "pid-file-stale" // its process is gone
+	ServerRunning Code = "server-running" // its process runs
+
+	LiteralPortStale Code = "literal-port-stale" // check "literal-port": a default port kept at another offset
+	LiteralPort      Code = "literal-port"       // a port that is right now but will not move
+
+	PortHeldBy       Code = "port-held-by"        // check "port-in-use": held by a process doctor names
+	PortHeldByServer Code = "port-held-by-server" // held, perhaps by this home's running server
+	PortHeld         Code = "port-held"           // held by a process doctor cannot see
+
+	HomeCollision Code = "home-collision" // check "home-collision": two homes need the same port
+)
 
 // Home is a server to check.
 type Home struct {
@@ -133,7 +175,7 @@ func (c *checker) readOffset() {
 	case errors.As(err, &pe) && errors.Is(err, patcher.ErrValue):
 		c.placeholder(cur, pe)
 	case err != nil:
-		f := Finding{Severity: Error, Check: "file", File: c.home.File, Message: err.Error()}
+		f := Finding{Severity: Error, Check: "file", Code: FileUnreadable, File: c.home.File, Message: err.Error()}
 		if pe != nil {
 			f.Line, f.Column, f.Message, f.Err = pe.Line, pe.Column, pe.Msg, err
 		}
@@ -141,46 +183,57 @@ func (c *checker) readOffset() {
 	}
 }
 
-var placeholderRE = lazyRegexp(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
+var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
 
-// placeholder reports an offset written as $env{X}, $sys{X} or ${X}.
+// placeholder reports an offset written as $env{X}, $sys{X} or ${X}, which
+// wso2/config-mapper resolves at start-up from the environment or a -D
+// system property.
 func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
 	f := Finding{Check: "offset-placeholder", File: c.home.File, Line: pe.Line, Column: pe.Column}
 	m := placeholderRE().FindStringSubmatch(cur.Raw)
 	switch {
 	case m == nil:
-		f.Severity, f.Message, f.Err = Error, pe.Msg, pe
+		f.Severity, f.Code, f.Message, f.Err = Error, PlaceholderInvalid, pe.Msg, pe
 	case m[1] == "env":
 		v := c.sys.Getenv(m[2])
 		n, err := strconv.Atoi(v)
 		switch {
 		case v == "":
-			f.Severity, f.Message = Warning, fmt.Sprintf("server.offset is %s, and %s is not set in this environment", cur.Raw, m[2])
-			f.Fix = fmt.Sprintf("export %s=N where the server starts, or set a number with 'apim-offset set N' (it replaces the placeholder)", m[2])
+			f.Severity, f.Code = Warning, PlaceholderEnvUnset
+			f.Message = fmt.Sprintf("server.offset is %s, and %s is not set in this environment", cur.Raw, m[2])
+			f.Fix = fmt.Sprintf("export %s=N where the server starts", m[2])
 		case err != nil:
-			f.Severity, f.Message = Error, fmt.Sprintf("server.offset is %s, and %s=%q here is not a whole number", cur.Raw, m[2], v)
+			f.Severity, f.Code = Error, PlaceholderEnvInvalid
+			f.Message = fmt.Sprintf("server.offset is %s, and %s=%q here is not a whole number", cur.Raw, m[2], v)
 			f.Fix = fmt.Sprintf("export %s as a whole number", m[2])
 		default:
-			f.Severity, f.Message = Info, fmt.Sprintf("server.offset is %s: %s=%d in this environment", cur.Raw, m[2], n)
+			f.Severity, f.Code = Info, PlaceholderEnvResolved
+			f.Message = fmt.Sprintf("server.offset is %s: %s=%d in this environment", cur.Raw, m[2], n)
 			c.fileOffset, c.offsetSet = n, true
 		}
 	default:
-		f.Severity = Warning
+		f.Severity, f.Code = Warning, PlaceholderSys
 		f.Message = fmt.Sprintf("server.offset is %s, a system property resolved at start-up: apim-offset cannot see its value", cur.Raw)
-		f.Fix = fmt.Sprintf("check -D%s in the start command, or set a number with 'apim-offset set N' (it replaces the placeholder)", m[2])
+		f.Fix = fmt.Sprintf("check -D%s in the start command", m[2])
 	}
 	c.add(f)
 }
 
 var (
-	portOffsetRE   = lazyRegexp(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
-	avoidConfigRE  = lazyRegexp(`-DavoidConfigUpdate=(?i:true)\b`)
-	profileRE      = lazyRegexp(`-Dprofile=(\S+)`)
-	scriptComments = lazyRegexp(`^\s*(#|(?i:rem)\b|::)`)
+	portOffsetRE   = lazyregexp.New(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
+	avoidConfigRE  = lazyregexp.New(`-DavoidConfigUpdate=(?i:true)\b`)
+	profileRE      = lazyregexp.New(`-Dprofile=(\S+)`)
+	scriptComments = lazyregexp.New(`^\s*(#|(?i:rem)\b|::)`)
 )
 
 // overrides finds -DportOffset and -DavoidConfigUpdate=true in the start
 // scripts, JAVA_OPTS and JVM_OPTS, and the running server's command line.
+// Every reader of the offset takes System.getProperty("portOffset") before
+// carbon.xml's Ports.Offset, which deployment.toml renders (wso2/carbon-kernel
+// CarbonUtils.getPortFromServerConfig; the start scripts put JAVA_OPTS on the
+// java command line, wso2/product-apim startup-scripts/api-manager.sh); and
+// with avoidConfigUpdate=true, wso2/config-mapper's ConfigParser.parse
+// returns before it reads deployment.toml.
 func (c *checker) overrides() {
 	bin := filepath.Join(c.home.Dir, "bin")
 	entries, _ := os.ReadDir(bin)
@@ -223,14 +276,14 @@ func (c *checker) overridesIn(text string, where Finding, fix string) {
 		n, err := strconv.Atoi(value)
 		switch {
 		case err != nil:
-			f.Severity = Warning
+			f.Severity, f.Code = Warning, OverrideUnknown
 			f.Message = fmt.Sprintf("%s overrides the file's offset %d with a value set at start-up", m[0], c.fileOffset)
 		case n != c.fileOffset:
-			f.Severity = Error
+			f.Severity, f.Code = Error, OverrideDiffers
 			f.Message = fmt.Sprintf("%s overrides the file's offset %d: the server runs at offset %d", m[0], c.fileOffset, n)
 			c.runOffset = n
 		default:
-			f.Severity = Warning
+			f.Severity, f.Code = Warning, OverrideSame
 			f.Message = fmt.Sprintf("%s overrides the file's offset (the same %d now): a later change to the file will not take effect", m[0], n)
 		}
 		f.Fix = fix + ": a -DportOffset system property wins over deployment.toml"
@@ -238,7 +291,7 @@ func (c *checker) overridesIn(text string, where Finding, fix string) {
 	}
 	if avoidConfigRE().MatchString(text) {
 		f := where
-		f.Severity, f.Check = Error, "avoid-config-update"
+		f.Severity, f.Check, f.Code = Error, "avoid-config-update", AvoidConfigUpdate
 		f.Message = "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them"
 		f.Fix = fix
 		c.add(f)
@@ -247,7 +300,9 @@ func (c *checker) overridesIn(text string, where Finding, fix string) {
 
 // profile warns about API Manager 4.0-4.4's profile optimisation, which
 // replaces deployment.toml with a profile template unless
-// --skipConfigOptimization is given.
+// --skipConfigOptimization is given (wso2/product-apim v4.2.0,
+// startup-scripts/api-manager.sh, the --optimize branch that runs
+// profileSetup.sh, which keeps the old file as deployment.toml.backup).
 func (c *checker) profile() {
 	if !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.sh")) && !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.bat")) {
 		return
@@ -255,24 +310,26 @@ func (c *checker) profile() {
 	for _, p := range c.procs {
 		args := strings.Join(p.Args, " ")
 		if m := profileRE().FindStringSubmatch(args); m != nil && !strings.Contains(args, "skipConfigOptimization") {
-			c.add(Finding{Severity: Error, Check: "profile-optimisation", Source: fmt.Sprintf("pid %d", p.PID),
+			c.add(Finding{Severity: Error, Check: "profile-optimisation", Code: ProfileStarted, Source: fmt.Sprintf("pid %d", p.PID),
 				Message: fmt.Sprintf("the server was started with %s and without --skipConfigOptimization: each such start replaces deployment.toml with the %s profile template, and the offset with it", m[0], m[1]),
 				Fix:     "add --skipConfigOptimization to the start command"})
 		}
 	}
 	backup := filepath.Join(filepath.Dir(c.home.File), "deployment.toml.backup")
 	if exists(backup) {
-		c.add(Finding{Severity: Warning, Check: "profile-optimisation", File: backup,
+		c.add(Finding{Severity: Warning, Check: "profile-optimisation", Code: ProfileBackup, File: backup,
 			Message: "a profile optimisation replaced deployment.toml before (this is the old file): starting with -Dprofile or --optimize again replaces it, and the offset with it",
 			Fix:     "start with --skipConfigOptimization, or set the offset again after the optimisation"})
 		return
 	}
-	c.add(Finding{Severity: Info, Check: "profile-optimisation", File: filepath.Join(c.home.Dir, "bin", "profileSetup.sh"),
+	c.add(Finding{Severity: Info, Check: "profile-optimisation", Code: ProfileAvailable, File: filepath.Join(c.home.Dir, "bin", "profileSetup.sh"),
 		Message: "this version's -Dprofile and --optimize replace deployment.toml with a profile template",
 		Fix:     "add --skipConfigOptimization when you start with a profile"})
 }
 
-// running reports a live server: the new offset needs a restart.
+// running reports a live server: the offset is read at start-up only, so a
+// new one needs a restart. A Carbon server writes <home>/wso2carbon.pid and
+// leaves it behind after a crash: the process must be alive.
 func (c *checker) running() {
 	path := filepath.Join(c.home.Dir, "wso2carbon.pid")
 	data, err := os.ReadFile(path)
@@ -286,20 +343,22 @@ func (c *checker) running() {
 		pid, err = strconv.Atoi(fields[0])
 	}
 	if err != nil || pid <= 0 {
-		c.add(Finding{Severity: Info, Check: "running", File: path, Message: "the pid file holds no process id", Fix: "remove it if no server runs from this home"})
+		c.add(Finding{Severity: Info, Check: "running", Code: PIDFileEmpty, File: path, Message: "the pid file holds no process id", Fix: "remove it if no server runs from this home"})
 		return
 	}
 	if !c.sys.Alive(pid) {
-		c.add(Finding{Severity: Info, Check: "running", File: path, Message: fmt.Sprintf("stale pid file: process %d is not running", pid)})
+		c.add(Finding{Severity: Info, Check: "running", Code: PIDFileStale, File: path, Message: fmt.Sprintf("stale pid file: process %d is not running", pid)})
 		return
 	}
 	c.serverPID = pid
-	c.add(Finding{Severity: Warning, Check: "running", File: path,
+	c.add(Finding{Severity: Warning, Check: "running", Code: ServerRunning, File: path,
 		Message: fmt.Sprintf("the server is running (pid %d): it keeps its ports until it restarts", pid),
 		Fix:     "restart the server for a new offset to take effect"})
 }
 
-// literals reports URLs to this server that keep a literal port.
+// literals reports URLs to this server that keep a literal port: a port
+// written in a URL does not move with the offset (wso2/product-apim#8083,
+// #9642; wso2/docs-apim#5403).
 func (c *checker) literals() {
 	lits, err := patcher.LiteralPorts(c.home.Src, c.home.Product.ShiftingPorts(), c.fileOffset, &patcher.Options{Format: c.home.Format})
 	if err != nil {
@@ -307,15 +366,14 @@ func (c *checker) literals() {
 	}
 	for _, l := range lits {
 		need := l.Default + c.fileOffset
-		f := Finding{Check: "literal-port", File: c.home.File, Line: l.Line, Column: l.Column}
+		f := Finding{Check: "literal-port", File: c.home.File, Line: l.Line, Column: l.Column, Offset: c.fileOffset}
 		if l.Port != need {
-			f.Severity = Warning
+			f.Severity, f.Code = Warning, LiteralPortStale
 			f.Message = fmt.Sprintf("%s (%s) keeps port %d, but at offset %d the server listens on %d", l.URL, l.Key, l.Port, c.fileOffset, need)
-			f.Fix = fmt.Sprintf("write %d, or run 'apim-offset set %d --shift-literals'", need, c.fileOffset)
+			f.Fix = fmt.Sprintf("write %d", need)
 		} else {
-			f.Severity = Info
+			f.Severity, f.Code = Info, LiteralPort
 			f.Message = fmt.Sprintf("%s (%s) is a literal port: it will not move when the offset changes", l.URL, l.Key)
-			f.Fix = "change the offset with 'apim-offset set N --shift-literals' to move it too"
 		}
 		c.add(f)
 	}
@@ -333,15 +391,16 @@ func (c *checker) portsInUse() {
 		if !inUse || pid != 0 && pid == c.serverPID {
 			continue
 		}
-		f := Finding{Severity: Error, Check: "port-in-use", Source: fmt.Sprintf("port %d", port),
+		f := Finding{Severity: Error, Check: "port-in-use", Code: PortHeld, Source: fmt.Sprintf("port %d", port),
 			Fix: "stop what holds it, or choose another offset"}
 		switch {
 		case pid != 0:
+			f.Code = PortHeldBy
 			f.Message = fmt.Sprintf("port %d (%s, %d at offset %d) is in use by %s (pid %d): the server will fail to open it", port, p.Purpose, p.Port, c.runOffset, owner, pid)
 		case c.serverPID != 0:
 			// Without the owner (another user's sockets), the running
 			// server is the likely holder.
-			f.Severity = Warning
+			f.Severity, f.Code = Warning, PortHeldByServer
 			f.Message = fmt.Sprintf("port %d (%s, %d at offset %d) is in use, perhaps by the running server (pid %d)", port, p.Purpose, p.Port, c.runOffset, c.serverPID)
 			f.Fix = "run doctor as the server's user or root to see the owner"
 		default:
@@ -365,9 +424,9 @@ func collisions(homes []Home, offsets []int) []Finding {
 				}
 			}
 			if len(shared) > 0 {
-				out = append(out, Finding{Severity: Error, Check: "home-collision", Home: homes[i].Dir,
+				out = append(out, Finding{Severity: Error, Check: "home-collision", Code: HomeCollision, Home: homes[i].Dir,
 					Message: fmt.Sprintf("at offsets %d and %d, %s and %s both need port %s", offsets[i], offsets[j], homes[i].Dir, homes[j].Dir, strings.Join(shared, ", ")),
-					Fix:     "give one of them another offset ('apim-offset ports --offset N' shows the ports at N)"})
+					Fix:     "give one of them another offset"})
 			}
 		}
 	}
@@ -400,22 +459,4 @@ func homeProcesses(home string, procs []Process) []Process {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// Worst returns the highest severity among findings, or "" when none.
-func Worst(findings []Finding) Severity {
-	worst := Severity("")
-	rank := map[Severity]int{"": 0, Info: 1, Warning: 2, Error: 3}
-	for _, f := range findings {
-		if rank[f.Severity] > rank[worst] {
-			worst = f.Severity
-		}
-	}
-	return worst
-}
-
-// lazyRegexp compiles expr the first time it is used, not when the program
-// starts: most runs never need it.
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -49,6 +49,7 @@ func home(t *testing.T, name string) doctor.Home {
 type finding struct {
 	Severity     doctor.Severity
 	Check        string
+	Code         doctor.Code
 	File         string
 	Line         int
 	Source       string
@@ -63,7 +64,7 @@ func relative(h doctor.Home, fs []doctor.Finding) []finding {
 			file, _ = filepath.Rel(h.Dir, file)
 			file = filepath.ToSlash(file)
 		}
-		out = append(out, finding{f.Severity, f.Check, file, f.Line, f.Source, f.Message, f.Fix})
+		out = append(out, finding{f.Severity, f.Check, f.Code, file, f.Line, f.Source, f.Message, f.Fix})
 	}
 	return out
 }
@@ -76,22 +77,22 @@ func TestCheck(t *testing.T) {
 		want []finding
 	}{
 		{"-DportOffset in a start script", "override-script", nil, []finding{
-			{doctor.Error, "port-offset-override", "bin/api-manager.sh", 2, "", "-DportOffset=3 overrides the file's offset 2: the server runs at offset 3",
+			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "bin/api-manager.sh", 2, "", "-DportOffset=3 overrides the file's offset 2: the server runs at offset 3",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset equal to the file's", "override-script-same", nil, []finding{
-			{doctor.Warning, "port-offset-override", "bin/api-manager.sh", 2, "", "-DportOffset=2 overrides the file's offset (the same 2 now): a later change to the file will not take effect",
+			{doctor.Warning, "port-offset-override", doctor.OverrideSame, "bin/api-manager.sh", 2, "", "-DportOffset=2 overrides the file's offset (the same 2 now): a later change to the file will not take effect",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"commented out in sh and bat", "override-script-commented", nil, nil},
 		{"-DavoidConfigUpdate=true", "avoid-config-update", nil, []finding{
-			{doctor.Error, "avoid-config-update", "bin/api-manager.sh", 2, "", "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them", "remove it from api-manager.sh"},
+			{doctor.Error, "avoid-config-update", doctor.AvoidConfigUpdate, "bin/api-manager.sh", 2, "", "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them", "remove it from api-manager.sh"},
 		}},
 		{"-DavoidConfigUpdate=false", "avoid-config-update-false", nil, nil},
 		{"-DportOffset in JAVA_OPTS", "plain", func(string) fakeSystem {
 			return fakeSystem{env: map[string]string{"JAVA_OPTS": "-Xmx2g -DportOffset=7"}}
 		}, []finding{
-			{doctor.Error, "port-offset-override", "", 0, "JAVA_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
+			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "", 0, "JAVA_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
 				"remove it from JAVA_OPTS where the server starts: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"JAVA_OPTS without it", "plain", func(string) fakeSystem {
@@ -100,62 +101,62 @@ func TestCheck(t *testing.T) {
 		{"-DportOffset in this home's running server", "plain", func(dir string) fakeSystem {
 			return fakeSystem{procs: []doctor.Process{{PID: 31, Args: []string{"java", "-Dcarbon.home=" + dir, "-DportOffset=5"}}}}
 		}, []finding{
-			{doctor.Error, "port-offset-override", "", 0, "pid 31", "-DportOffset=5 overrides the file's offset 2: the server runs at offset 5",
+			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "", 0, "pid 31", "-DportOffset=5 overrides the file's offset 2: the server runs at offset 5",
 				"restart the server without it (process 31 was started with it): a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset in another home's server", "plain", func(string) fakeSystem {
 			return fakeSystem{procs: []doctor.Process{{PID: 32, Args: []string{"java", "-Dcarbon.home=/opt/other", "-DportOffset=5"}}}}
 		}, nil},
 		{"profile optimisation left a backup", "profile-backup", nil, []finding{
-			{doctor.Warning, "profile-optimisation", "repository/conf/deployment.toml.backup", 0, "",
+			{doctor.Warning, "profile-optimisation", doctor.ProfileBackup, "repository/conf/deployment.toml.backup", 0, "",
 				"a profile optimisation replaced deployment.toml before (this is the old file): starting with -Dprofile or --optimize again replaces it, and the offset with it",
 				"start with --skipConfigOptimization, or set the offset again after the optimisation"},
 		}},
 		{"started with -Dprofile", "profile-none", func(dir string) fakeSystem {
 			return fakeSystem{procs: []doctor.Process{{PID: 40, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker"}}}}
 		}, []finding{
-			{doctor.Error, "profile-optimisation", "", 0, "pid 40",
+			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 40",
 				"the server was started with -Dprofile=gateway-worker and without --skipConfigOptimization: each such start replaces deployment.toml with the gateway-worker profile template, and the offset with it",
 				"add --skipConfigOptimization to the start command"},
-			{doctor.Info, "profile-optimisation", "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
+			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
 		}},
 		{"started with -Dprofile and --skipConfigOptimization", "profile-none", func(dir string) fakeSystem {
 			return fakeSystem{procs: []doctor.Process{{PID: 41, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker", "--skipConfigOptimization"}}}}
 		}, []finding{
-			{doctor.Info, "profile-optimisation", "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
+			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
 		}},
 		{"running server", "running", func(string) fakeSystem { return fakeSystem{alive: map[int]bool{4242: true}} }, []finding{
-			{doctor.Warning, "running", "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
+			{doctor.Warning, "running", doctor.ServerRunning, "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
 		}},
 		{"port held by the running server, owner unknown", "running", func(string) fakeSystem {
 			return fakeSystem{alive: map[int]bool{4242: true}, inUse: map[int]string{9445: ""}}
 		}, []finding{
-			{doctor.Warning, "running", "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
-			{doctor.Warning, "port-in-use", "", 0, "port 9445", "port 9445 (management console and servlet HTTPS, 9443 at offset 2) is in use, perhaps by the running server (pid 4242)",
+			{doctor.Warning, "running", doctor.ServerRunning, "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
+			{doctor.Warning, "port-in-use", doctor.PortHeldByServer, "", 0, "port 9445", "port 9445 (management console and servlet HTTPS, 9443 at offset 2) is in use, perhaps by the running server (pid 4242)",
 				"run doctor as the server's user or root to see the owner"},
 		}},
 		{"port held, no server running", "plain", func(string) fakeSystem {
 			return fakeSystem{inUse: map[int]string{8282: ""}}
 		}, []finding{
-			{doctor.Error, "port-in-use", "", 0, "port 8282", "port 8282 (gateway passthrough HTTP, 8280 at offset 2) is in use: the server will fail to open it",
+			{doctor.Error, "port-in-use", doctor.PortHeld, "", 0, "port 8282", "port 8282 (gateway passthrough HTTP, 8280 at offset 2) is in use: the server will fail to open it",
 				"stop what holds it, or choose another offset"},
 		}},
 		{"stale pid file", "running", nil, []finding{
-			{doctor.Info, "running", "wso2carbon.pid", 0, "", "stale pid file: process 4242 is not running", ""},
+			{doctor.Info, "running", doctor.PIDFileStale, "wso2carbon.pid", 0, "", "stale pid file: process 4242 is not running", ""},
 		}},
 		{"literal ports", "literals", nil, []finding{
-			{doctor.Warning, "literal-port", "repository/conf/deployment.toml", 7, "", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, but at offset 2 the server listens on 9101",
-				"write 9101, or run 'apim-offset set 2 --shift-literals'"},
-			{doctor.Info, "literal-port", "repository/conf/deployment.toml", 8, "", "wss://localhost:8101 (apim.gateway.environment.wss_endpoint) is a literal port: it will not move when the offset changes",
-				"change the offset with 'apim-offset set N --shift-literals' to move it too"},
+			{doctor.Warning, "literal-port", doctor.LiteralPortStale, "repository/conf/deployment.toml", 7, "", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, but at offset 2 the server listens on 9101",
+				"write 9101"},
+			{doctor.Info, "literal-port", doctor.LiteralPort, "repository/conf/deployment.toml", 8, "", "wss://localhost:8101 (apim.gateway.environment.wss_endpoint) is a literal port: it will not move when the offset changes",
+				""},
 		}},
 		{"no literal ports", "literals-clean", nil, nil},
 		{"placeholder resolved", "placeholder", func(string) fakeSystem { return fakeSystem{env: map[string]string{"APIM_OFFSET": "3"}} }, []finding{
-			{doctor.Info, "offset-placeholder", "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}": APIM_OFFSET=3 in this environment`, ""},
+			{doctor.Info, "offset-placeholder", doctor.PlaceholderEnvResolved, "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}": APIM_OFFSET=3 in this environment`, ""},
 		}},
 		{"placeholder unset", "placeholder", nil, []finding{
-			{doctor.Warning, "offset-placeholder", "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}", and APIM_OFFSET is not set in this environment`,
-				"export APIM_OFFSET=N where the server starts, or set a number with 'apim-offset set N' (it replaces the placeholder)"},
+			{doctor.Warning, "offset-placeholder", doctor.PlaceholderEnvUnset, "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}", and APIM_OFFSET is not set in this environment`,
+				"export APIM_OFFSET=N where the server starts"},
 		}},
 		{"nothing to report", "plain", nil, nil},
 	}

@@ -2,14 +2,11 @@ package doctor
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // Local is this machine: its environment, its processes from /proc, and
@@ -39,21 +36,15 @@ func (Local) Processes() ([]Process, error) {
 	return out, nil
 }
 
-// PortInUse tries to bind port on loopback and on the wildcard address; the
-// owner comes from /proc/net/tcp and the processes' open sockets.
+// PortInUse tries to listen on port at loopback and at the wildcard
+// address, as a server would; the owner comes from /proc/net/tcp and the
+// processes' open sockets.
 func (Local) PortInUse(port int) (bool, int, string) {
-	for _, addr := range []string{"127.0.0.1", ""} {
-		l, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
-		if err == nil {
-			l.Close()
-			continue
-		}
-		if errors.Is(err, syscall.EADDRINUSE) {
-			pid, owner := socketOwner(port)
-			return true, pid, owner
-		}
+	if !listenFails(false, port) && !listenFails(true, port) {
+		return false, 0, ""
 	}
-	return false, 0, ""
+	pid, owner := socketOwner(port)
+	return true, pid, owner
 }
 
 // socketOwner finds the process listening on port, through the socket's

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 )
 
 // Resolution is what a placeholder resolves to, and where that was read.
@@ -17,9 +19,9 @@ type Resolution struct {
 }
 
 var (
-	helmValuesRE = lazyRegexp(`^\{\{-?\s*\.Values\.([\w.]+)\s*(\|[^}]*)?-?\}\}$`)
-	jinjaVarRE   = lazyRegexp(`^\{\{-?\s*(\w+)\s*(\|[^}]*)?-?\}\}$`)
-	erbVarRE     = lazyRegexp(`^<%=\s*@(\w+)\s*-?%>$`)
+	helmValuesRE = lazyregexp.New(`^\{\{-?\s*\.Values\.([\w.]+)\s*(\|[^}]*)?-?\}\}$`)
+	jinjaVarRE   = lazyregexp.New(`^\{\{-?\s*(\w+)\s*(\|[^}]*)?-?\}\}$`)
+	erbVarRE     = lazyregexp.New(`^<%=\s*@(\w+)\s*-?%>$`)
 )
 
 // Resolve looks up what placeholder, found in the template at path, resolves

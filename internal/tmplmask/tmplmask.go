@@ -24,11 +24,11 @@ package tmplmask
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 )
 
 // Placeholder is a run of template markup that one token stands for.
@@ -67,14 +67,14 @@ func (e *Error) Error() string {
 const tokenPrefix = "__apim_offset_tpl_"
 
 var (
-	placeholderRE = lazyRegexp(`\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>`)
+	placeholderRE = lazyregexp.New(`\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<%.*?%>`)
 	// controlRE matches tags that steer rather than print.
-	controlRE = lazyRegexp(`^(\{%|\{#|<%[^=]|\{\{-?\s*(if|else|end|range|with|define|block|template)\b)`)
+	controlRE = lazyregexp.New(`^(\{%|\{#|<%[^=]|\{\{-?\s*(if|else|end|range|with|define|block|template)\b)`)
 	// The tags that open a block, switch to another branch, or close one,
 	// in Go templates (Helm), Jinja and ERB.
-	openRE   = lazyRegexp(`^(\{\{-?\s*(if|range|with|define|block)\b|\{%-?\s*(if|for|macro|block|filter|with)\b|<%-?\s*(if|unless)\b|<%-?.*\bdo\b.*%>$)`)
-	branchRE = lazyRegexp(`^(\{\{-?\s*else\b|\{%-?\s*(elif|else)\b|<%-?\s*(elsif|else)\b)`)
-	closeRE  = lazyRegexp(`^(\{\{-?\s*end\b|\{%-?\s*end\w*\b|<%-?\s*end\b)`)
+	openRE   = lazyregexp.New(`^(\{\{-?\s*(if|range|with|define|block)\b|\{%-?\s*(if|for|macro|block|filter|with)\b|<%-?\s*(if|unless)\b|<%-?.*\bdo\b.*%>$)`)
+	branchRE = lazyregexp.New(`^(\{\{-?\s*else\b|\{%-?\s*(elif|else)\b|<%-?\s*(elsif|else)\b)`)
+	closeRE  = lazyregexp.New(`^(\{\{-?\s*end\b|\{%-?\s*end\w*\b|<%-?\s*end\b)`)
 	openers  = []string{"{{", "{%", "{#", "<%"}
 )
 
@@ -310,10 +310,4 @@ func (m *Masked) Token(tok []byte) (Placeholder, bool) {
 		return Placeholder{}, false
 	}
 	return m.Placeholders[i], true
-}
-
-// lazyRegexp compiles expr the first time it is used, not when the program
-// starts: most runs never need it.
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -1,8 +1,9 @@
 // Package wso2 holds what apim-offset knows about WSO2 servers: the products
 // and where their deployment.toml is, which default ports move with the
 // offset, how far they can move, and how to tell a product from its home
-// folder. The facts, with their sources, are gathered in shared/WSO2.md; each
-// row below names its own.
+// folder. The facts come from WSO2's public sources: the product docs'
+// default-ports pages named on each table, and the code in the github.com/wso2
+// repositories that each row names.
 package wso2
 
 import (
@@ -72,7 +73,8 @@ func (p Port) Effective(offset int) int {
 }
 
 // apimPorts are API Manager's default ports; 3.2 has the same core list as
-// 4.x (shared/WSO2.md, "Default ports that shift with the offset").
+// 4.x: https://apim.docs.wso2.com/en/3.2.0/install-and-setup/setup/reference/default-product-ports/
+// and https://apim.docs.wso2.com/en/4.7.0/reference/default-product-ports/.
 var apimPorts = []Port{
 	{9443, "management console and servlet HTTPS", true, true, false},        // carbon-kernel ServletTransportManager
 	{9763, "servlet HTTP", true, true, false},                                // carbon-kernel ServletTransportManager
@@ -95,8 +97,9 @@ var apimPorts = []Port{
 	{4000, "Hazelcast well-known address (clustering)", false, false, false}, // HazelcastClusteringAgent uses the port as given
 }
 
-// isPorts are Identity Server 6.x/7.x's (shared/WSO2.md, "Identity Server
-// 6.x/7.x").
+// isPorts are Identity Server 6.x/7.x's: the kernel's servlet ports; the
+// embedded LDAP of Identity Server 5.x (wso2/product-is up to v5.11.0); the
+// Thrift entitlement service, off while EnableThriftService is false.
 var isPorts = []Port{
 	{9443, "management console and servlet HTTPS", true, true, false}, // shifts, as in the kernel
 	{9763, "servlet HTTP", true, true, false},                         // shifts, as in the kernel
@@ -110,7 +113,9 @@ var isPorts = []Port{
 }
 
 // miPorts are Micro Integrator 4.x's bases: the server adds its offset, 10
-// when none is set, so 8280 listens on 8290 (shared/WSO2.md).
+// when none is set, so 8280 listens on 8290 (wso2/micro-integrator
+// config-tool default.json and carbon.xml.j2's default('10');
+// https://apim.docs.wso2.com/en/4.1.0/install-and-setup/setup/mi-setup/changing_default_ports).
 var miPorts = []Port{
 	{8280, "HTTP passthrough", true, true, false},  // 8290 at the default offset 10
 	{8243, "HTTPS passthrough", true, true, false}, // 8253 at the default offset 10
@@ -125,8 +130,9 @@ const (
 
 // Products are the products apim-offset knows, API Manager 4.x first: it is
 // what an unknown home is taken for. The 4.5+ split packages get the whole
-// API Manager table: shared/WSO2.md lists no ports per package, and each
-// package opens a part of them.
+// API Manager table: WSO2's docs list no ports per package, and each
+// package opens a part of them (wso2/product-apim v4.5.0: the control plane's
+// api-control-plane/.../axis2/axis2.xml.j2 has only 9763 and 9443).
 var Products = []Product{
 	{ID: "apim-4", Name: "API Manager 4.x", Config: carbonConfig, Ports: apimPorts},
 	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimPorts},
@@ -165,8 +171,10 @@ func IDs() []string {
 }
 
 // detection is a rule: the product whose start script (and, for Identity
-// Server, one of the markers) is in the home. shared/WSO2.md, "Where the
-// file is, per product".
+// Server, one of the markers) is in the home: the start scripts of the
+// distributions in wso2/product-apim (all-in-one-apim, api-control-plane,
+// gateway, traffic-manager at v4.5.0; modules/distribution before 4.5),
+// wso2/product-is and wso2/micro-integrator.
 var detection = []struct {
 	id      string
 	script  string

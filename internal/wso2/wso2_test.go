@@ -33,7 +33,8 @@ func TestDetect(t *testing.T) {
 }
 
 func TestMaxOffset(t *testing.T) {
-	// shared/WSO2.md: 11111 (JMX) bounds API Manager at 54424; without JMX,
+	// 11111 (JMX, on by default in API Manager: monitoring.jmx.rmi_server_start
+	// in the product's default.json) bounds API Manager at 54424; without JMX,
 	// IS 10500 gives 55035 and MI 9191 gives 56344.
 	for id, want := range map[string]int{"apim-4": 54424, "apim-3": 54424, "apim-4-gateway": 54424, "is": 55035, "mi": 56344} {
 		p, ok := wso2.Lookup(id)
@@ -57,7 +58,8 @@ func TestEffective(t *testing.T) {
 	for _, port := range p.Ports {
 		got[port.Port] = port.Effective(2)
 	}
-	// shared/WSO2.md: logs show 8245/8282 at offset 2; Hazelcast does not move.
+	// Server logs show 8245/8282 at offset 2; Hazelcast does not move
+	// (wso2/carbon-kernel HazelcastClusteringAgent uses the port as given).
 	for port, want := range map[int]int{9443: 9445, 8243: 8245, 8280: 8282, 7611: 7613, 45564: 45564, 4000: 4000} {
 		if got[port] != want {
 			t.Errorf("%d at offset 2 = %d, want %d", port, got[port], want)
