@@ -111,8 +111,9 @@ func (a *app) printDoctor(homes []doctor.Home, r doctorReport) {
 	fmt.Fprintf(a.stdout, "%s, %s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"), plural(notes, "note"))
 }
 
-// fixWithCommand adds to a finding's fix the apim-offset command that does
-// it too, for the kinds of finding that one fixes.
+// fixWithCommand is a finding's fix as the CLI words it: the hint for an
+// error in the file, and the apim-offset command that does it too, for the
+// kinds of finding that one fixes.
 func fixWithCommand(f doctor.Finding) string {
 	var pe *patcher.Error
 	if f.Fix == "" && errors.As(f.Err, &pe) {
