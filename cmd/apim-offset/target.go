@@ -16,7 +16,7 @@ import (
 // target is the file a command works on and the product it belongs to.
 type target struct {
 	path    string // the deployment.toml, as opened
-	label   string // its name in a diff: relative to the home, or as given
+	label   string // its name in a diff (diffName)
 	home    string // the server's home; "" when not known
 	product wso2.Product
 	known   bool // the product was given with --product or found in the home
@@ -41,22 +41,44 @@ func (a *app) targets(cmd *cli.Command) ([]target, error) {
 		return nil, err
 	}
 	var ts []target
+	seen := map[string]string{} // real path: the home as given first
 	for _, dir := range dirs {
+		if err := isHome(dir); err != nil {
+			return nil, err
+		}
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			if first, ok := seen[real]; ok {
+				fmt.Fprintf(a.stderr, "apim-offset: %s: the same home as %s: done once\n", dir, first)
+				continue
+			}
+			seen[real] = dir
+		}
 		t, err := a.locate(dir, "", product, true)
 		if err != nil {
 			return nil, err
-		}
-		if len(dirs) > 1 {
-			// Several files in one patch: name each by its path.
-			t.label = strings.TrimLeft(filepath.ToSlash(filepath.Clean(t.path)), "/")
 		}
 		ts = append(ts, t)
 	}
 	return ts, nil
 }
 
-// homes are the folders --home names, its patterns expanded, or
-// $APIM_HOME. (APIM_HOME is not --home's urfave EnvVars source: that would
+// isHome refuses, before anything else is said of it, a home that does not
+// exist or is a file.
+func isHome(dir string) error {
+	info, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return &usageError{msg: fmt.Sprintf("%s: %v", dir, unwrapPath(err)),
+			hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf", err: err}
+	case !info.IsDir():
+		return &usageError{msg: fmt.Sprintf("%s: not a folder", dir), hint: "to name the deployment.toml itself, use --file " + dir}
+	}
+	return nil
+}
+
+// homes are the folders --home names, or $APIM_HOME: a path that exists is
+// taken as named, whatever characters its name holds; otherwise a pattern
+// names the folders it matches. (APIM_HOME is not --home's urfave EnvVars source: that would
 // make --file clash with --home whenever APIM_HOME is set.)
 func homes(cmd *cli.Command) ([]string, error) {
 	given := cmd.StringSlice("home")
@@ -68,15 +90,20 @@ func homes(cmd *cli.Command) ([]string, error) {
 	}
 	var dirs []string
 	for _, h := range given {
-		if !strings.ContainsAny(h, "*?[") {
-			dirs = append(dirs, h)
+		if _, err := os.Lstat(h); err == nil || !strings.ContainsAny(h, "*?[") {
+			dirs = append(dirs, h) // a path that exists is taken as named
 			continue
 		}
-		matches, err := filepath.Glob(h)
-		if err != nil || len(matches) == 0 {
-			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern; it is matched as filepath.Glob does"}
+		matches, _ := filepath.Glob(h)
+		n := len(dirs)
+		for _, m := range matches {
+			if info, err := os.Stat(m); err == nil && info.IsDir() {
+				dirs = append(dirs, m)
+			}
 		}
-		dirs = append(dirs, matches...)
+		if len(dirs) == n {
+			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern; it is matched as filepath.Glob does, against folders only"}
+		}
 	}
 	return dirs, nil
 }
@@ -130,13 +157,30 @@ func (a *app) locate(home, file, productID string, namedHome bool) (target, erro
 			a.warnf("%s: no WSO2 start script found in bin/: taking it for %s (give --product to say which)", home, t.product.Name)
 		}
 	}
-	if file != "" {
-		label := filepath.ToSlash(filepath.Clean(file))
-		t.path, t.label = file, strings.TrimLeft(strings.TrimPrefix(label, filepath.VolumeName(label)), "/")
-	} else {
-		t.path, t.label = filepath.Join(home, filepath.FromSlash(t.product.Config)), t.product.Config
+	t.path = file
+	if file == "" {
+		t.path = filepath.Join(home, filepath.FromSlash(t.product.Config))
 	}
+	t.label = diffName(t.path)
 	return t, nil
+}
+
+// diffName is the one rule for a file's name in a diff, for one file or
+// many: its path from the current folder, where the diff applies with
+// "patch -p1" or "git apply"; or, for a file outside it, its absolute path
+// without the leading separator, for a diff that applies from the root
+// folder ("patch -p1 -d /").
+func diffName(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.ToSlash(filepath.Clean(path))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return strings.TrimLeft(filepath.ToSlash(strings.TrimPrefix(abs, filepath.VolumeName(abs))), "/")
 }
 
 // lookupProduct returns the product --product names.
