@@ -15,6 +15,8 @@ import (
 	"bytes"
 	"strings"
 	"unicode"
+
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 )
 
 // Mask is what a secret value is shown as. It is not TOML, so a masked line
@@ -228,13 +230,11 @@ func valueLen(s string) int {
 			return len(s)
 		}
 	}
-	for _, t := range [][2]string{{"{{", "}}"}, {"{%", "%}"}, {"<%", "%>"}} {
-		if strings.HasPrefix(s, t[0]) {
-			if i := strings.Index(s, t[1]); i >= 0 {
-				return i + 2
-			}
-			return len(s)
+	if d, ok := tmplmask.At(s); ok {
+		if i := strings.Index(s, d.Close); i >= 0 {
+			return i + len(d.Close)
 		}
+		return len(s)
 	}
 	switch s[0] {
 	case '"':
@@ -302,8 +302,11 @@ func opensMultiline(value string) string {
 	return ""
 }
 
+// isTemplate reports whether value is a template placeholder, which is not
+// an inline table even when it starts with '{'.
 func isTemplate(value string) bool {
-	return strings.HasPrefix(value, "{{") || strings.HasPrefix(value, "{%")
+	_, ok := tmplmask.At(value)
+	return ok
 }
 
 // isMaskable reports whether value could hold a secret: a string that is

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -144,4 +145,24 @@ func FuzzLines(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDelimiters: every placeholder delimiter tmplmask knows is a value to
+// redact, with commas and '#' inside it; {# once was not.
+func TestDelimiters(t *testing.T) {
+	ds := tmplmask.Delimiters()
+	if len(ds) != 4 {
+		t.Fatalf("%d delimiters, want {{ {%% {# <%%", len(ds))
+	}
+	for _, d := range ds {
+		ph := d.Open + " vault.get('db', '#1') " + d.Close
+		src := "password = " + ph + "\ndb = { password = " + ph + ", user = \"u\" }\n"
+		if _, _, ok := tmplmask.Detect([]byte(src)); !ok {
+			t.Errorf("tmplmask.Detect misses %s", d.Open)
+		}
+		want := map[int]string{1: "password = (masked)\n", 2: "db = { password = (masked), user = \"u\" }\n"}
+		if diff := cmp.Diff(want, Lines([]byte(src))); diff != "" {
+			t.Errorf("%s %s placeholder (-want +got):\n%s", d.Kind, d.Open, diff)
+		}
+	}
 }
