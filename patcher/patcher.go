@@ -413,14 +413,8 @@ func checkText(b []byte, template bool) error {
 	if template {
 		return nil
 	}
-	first, kind := -1, ""
-	for _, m := range []struct{ mark, kind string }{{"{{", "a Helm or Jinja"}, {"{%", "a Jinja"}, {"<%", "an ERB"}} {
-		if i := bytes.Index(b, []byte(m.mark)); i >= 0 && (first < 0 || i < first) {
-			first, kind = i, m.kind
-		}
-	}
-	if first >= 0 {
-		return errorAt(b, first, fmt.Sprintf("%q: this looks like %s template, not plain TOML", b[first:first+2], kind), ErrTemplate,
+	if i, d, ok := tmplmask.Detect(b); ok {
+		return errorAt(b, i, fmt.Sprintf("%q: this looks like %s %s template, not plain TOML", d.Open, d.Article, d.Kind), ErrTemplate,
 			"give --template to patch it with its placeholders kept, or run apim-offset on the rendered file")
 	}
 	return nil
