@@ -13,6 +13,8 @@ package redact
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -23,33 +25,127 @@ import (
 // is never mistaken for the real one.
 const Mask = "(masked)"
 
-// Lines returns the lines of src that show a secret, masked: line number
-// (from 1) to the line as it should be shown, its line ending kept.
-func Lines(src []byte) map[int]string {
-	masked := map[int]string{}
-	s := scanner{}
-	n := 0
-	var lower []byte
-	for len(src) > 0 {
-		n++
-		end := bytes.IndexByte(src, '\n') + 1
-		if end == 0 {
-			end = len(src)
+// A Masker shows the lines of one file with their secret values masked. It
+// reads only what the lines it is asked for depend on: each line once asked
+// for, and the lines that change what the next ones mean (table headers, and
+// those that may open or close a multi-line string). Showing a few lines of a
+// large file costs a pass of bytes.Index and bytes.Count over it, not a scan
+// of every line.
+type Masker struct {
+	bytes []byte
+	src   string // bytes, once the first Line reads them
+	marks []mark // from line 1, in order; nil until the first Line
+	at    mark   // the last line Line found, to go on from
+	lower []byte // scratch for mayHoldSecret
+}
+
+// A mark is where a line starts and the scanner's state before it.
+type mark struct {
+	line, off int
+	s         scanner
+}
+
+// For returns a Masker of src. It does nothing until asked for a line.
+func For(src []byte) *Masker {
+	return &Masker{bytes: src}
+}
+
+// Line returns line n (from 1) of the file with its secret values masked,
+// its line ending kept, and true; or "" and false when the line shows no
+// secret, or there is no line n.
+func (m *Masker) Line(n int) (shown string, ok bool) {
+	if n < 1 {
+		return "", false
+	}
+	if m.marks == nil {
+		m.index()
+	}
+	// The last mark at or before n: the lines from it to n leave the
+	// state as they found it.
+	i, _ := slices.BinarySearchFunc(m.marks, n+1, func(k mark, n int) int { return cmp.Compare(k.line, n) })
+	from := m.marks[i-1]
+	if m.at.line > from.line && m.at.line <= n {
+		from.line, from.off = m.at.line, m.at.off
+	}
+	off := from.off
+	for l := from.line; l < n; l++ {
+		j := strings.IndexByte(m.src[off:], '\n')
+		if j < 0 {
+			return "", false
 		}
-		line := src[:end]
-		src = src[end:]
-		if s.closer == "" && !s.secretTable && !mayHoldSecret(line, &lower) {
-			// Most lines name no secret: only a header changes what follows.
-			if name, ok := tableName(string(line)); ok {
-				s.secretTable = isSecretTable(name)
-			}
-			continue
+		off += j + 1
+	}
+	if off >= len(m.src) {
+		return "", false
+	}
+	m.at = mark{line: n, off: off}
+	s := from.s
+	if shown, ok = s.next(m.src[off:lineEnd(m.src, off)], &m.lower); !ok {
+		return "", false
+	}
+	return shown, true
+}
+
+// index marks the state after each line that can change it, in one pass
+// over those lines alone: every other line leaves it as it found it (see
+// scanner.next).
+func (m *Masker) index() {
+	m.src = string(m.bytes) // one copy, and no conversion of each line
+	starts := m.stateLines()
+	m.marks = make([]mark, 1, len(starts)+1)
+	m.marks[0] = mark{line: 1}
+	s, line, prev := scanner{}, 1, 0
+	for _, off := range starts {
+		line += strings.Count(m.src[prev:off], "\n")
+		end := lineEnd(m.src, off)
+		s.next(m.src[off:end], &m.lower)
+		m.marks = append(m.marks, mark{line: line + 1, off: end, s: s})
+		line, prev = line+1, end
+	}
+}
+
+// stateLines returns, in order, where the lines start that can change the
+// scanner's state: those starting, after blanks, with '[' (a table header)
+// and those holding """ or ”' (a multi-line string opening or closing).
+func (m *Masker) stateLines() []int {
+	var starts []int
+	src := m.src
+	for i := 0; ; i++ {
+		j := strings.IndexByte(src[i:], '[')
+		if j < 0 {
+			break
 		}
-		if out, ok := s.line(string(line)); ok {
-			masked[n] = out
+		i += j
+		k := i
+		for k > 0 && (src[k-1] == ' ' || src[k-1] == '\t') {
+			k--
+		}
+		if k == 0 || src[k-1] == '\n' {
+			starts = append(starts, k)
 		}
 	}
-	return masked
+	for _, q := range []string{`"""`, "'''"} {
+		for i := 0; ; {
+			j := strings.Index(src[i:], q)
+			if j < 0 {
+				break
+			}
+			start := strings.LastIndexByte(src[:i+j], '\n') + 1
+			starts = append(starts, start)
+			// On to the next line: one is enough.
+			i = lineEnd(src, i+j)
+		}
+	}
+	slices.Sort(starts)
+	return slices.Compact(starts)
+}
+
+// lineEnd returns where the line at off ends, after its '\n' if it has one.
+func lineEnd(src string, off int) int {
+	if j := strings.IndexByte(src[off:], '\n'); j >= 0 {
+		return off + j + 1
+	}
+	return len(src)
 }
 
 // scanner carries what one line leaves open for the next: the table the
@@ -57,6 +153,23 @@ func Lines(src []byte) map[int]string {
 type scanner struct {
 	secretTable bool   // in [secrets] (WSO2's secure vault) or below it
 	closer      string // `"""` or `'''` while inside a masked multi-line string
+}
+
+// next returns line, the next line of a file, with its secret values
+// masked, and whether it had any; it carries the state on to the line after.
+// A line that is not a table header and holds neither """ nor ”' leaves
+// the state as it found it: only a header changes the table, and only a
+// value starting with """ or ”', or the closing quotes, opens or closes a
+// multi-line string.
+func (s *scanner) next(line string, lower *[]byte) (string, bool) {
+	if s.closer == "" && !s.secretTable && !mayHoldSecret(line, lower) {
+		// Most lines name no secret: only a header changes what follows.
+		if name, ok := tableName(line); ok {
+			s.secretTable = isSecretTable(name)
+		}
+		return "", false
+	}
+	return s.line(line)
 }
 
 // tableName returns the name in a table header line ("[a.b]", "[[a]]"),
@@ -330,12 +443,12 @@ func isMaskable(value string) bool {
 // mayHoldSecret reports whether line assigns something (it has '=') and
 // has, in any case, a part of one of secretWords or "secret": a line
 // without both assigns no secret key. lower is scratch space.
-func mayHoldSecret(line []byte, lower *[]byte) bool {
-	if bytes.IndexByte(line, '=') < 0 {
+func mayHoldSecret(line string, lower *[]byte) bool {
+	if strings.IndexByte(line, '=') < 0 {
 		return false
 	}
 	*lower = (*lower)[:0]
-	for _, c := range line {
+	for _, c := range []byte(line) {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
@@ -383,8 +496,8 @@ func isSecretKey(assignment string) bool {
 // isSecretTable reports whether a table's keys are all secrets: WSO2's
 // secure vault lists the plain values to encrypt under [secrets].
 func isSecretTable(name string) bool {
-	parts := strings.Split(name, ".")
-	return strings.Trim(strings.TrimSpace(parts[0]), `"'`) == "secrets"
+	first, _, _ := strings.Cut(name, ".")
+	return strings.Trim(strings.TrimSpace(first), `"'`) == "secrets"
 }
 
 // splitWords splits a key name into lower-case words at '_', '-', spaces

@@ -31,38 +31,61 @@ func Diff(name string, a, b []byte) []byte {
 	return Masked(name, a, b, nil, nil)
 }
 
-// Masked is Diff showing, in place of a's line n (counted from 1), oldShown[n]
-// when there is one, and newShown[n] for b's; context lines are a's. The
-// lines are still matched on their real text, so the hunks are Diff's; a
-// diff with masked lines describes the change but no longer applies.
-func Masked(name string, a, b []byte, oldShown, newShown map[int]string) []byte {
+// Shown returns how line n (from 1) of a file is to be shown, and whether it
+// is to be shown otherwise than as it is.
+type Shown func(n int) (string, bool)
+
+// Masked is Diff showing a's line n (counted from 1) as oldShown(n) says,
+// and b's as newShown(n) says; context lines are a's. Only the lines the
+// diff prints are asked for, in order. The lines are still matched on their
+// real text, so the hunks are Diff's; a diff with masked lines describes the
+// change but no longer applies. A nil Shown shows every line as it is.
+func Masked(name string, a, b []byte, oldShown, newShown Shown) []byte {
 	if bytes.Equal(a, b) {
 		return nil
 	}
 	d := lineOps(a, b)
-	oldLine, newLine := d.oldFirst, d.newFirst
-	for i, o := range d.ops {
-		switch o.kind {
-		case '+':
-			if s, ok := newShown[newLine]; ok {
-				d.ops[i].text = s
-			}
-			newLine++
-			continue
-		case ' ':
-			newLine++
-		}
-		if s, ok := oldShown[oldLine]; ok {
-			d.ops[i].text = s
-		}
-		oldLine++
-	}
+	hs := hunks(d.ops)
+	mask(d, hs, oldShown, newShown)
 	var out bytes.Buffer
 	out.WriteString("--- a/" + name + "\n+++ b/" + name + "\n")
-	for _, h := range hunks(d.ops) {
+	for _, h := range hs {
 		writeHunk(&out, d, h[0], h[1])
 	}
 	return out.Bytes()
+}
+
+// mask replaces the text of the lines the hunks hs print with what
+// oldShown (for kept and deleted lines) and newShown (inserted) say.
+func mask(d diff, hs [][2]int, oldShown, newShown Shown) {
+	if oldShown == nil && newShown == nil {
+		return
+	}
+	oldLine, newLine, h := d.oldFirst, d.newFirst, 0
+	for i, o := range d.ops {
+		show, n := oldShown, oldLine
+		if o.kind == '+' {
+			show, n = newShown, newLine
+		}
+		if o.kind != '+' {
+			oldLine++
+		}
+		if o.kind != '-' {
+			newLine++
+		}
+		for h < len(hs) && i >= hs[h][1] {
+			h++
+		}
+		if h == len(hs) {
+			return
+		}
+		if i < hs[h][0] || show == nil {
+			continue // between two hunks: not printed
+		}
+		if s, ok := show(n); ok {
+			d.ops[i].text = s
+		}
+	}
 }
 
 // diff is the lines around the changes from a to b: the ops, and the line

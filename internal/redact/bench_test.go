@@ -1,0 +1,61 @@
+package redact
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/unidiff"
+	"github.com/apim-offset/apim-offset/patcher"
+)
+
+// BenchmarkDiff times the diff step of set (offset 2) with secrets masked:
+// "lazy" masks through Maskers, which read the lines the diff prints and
+// those they depend on; "whole" scans both files first, as set did before
+// (scan is that scan); "plain" masks nothing, the floor.
+func BenchmarkDiff(b *testing.B) {
+	real, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "real-apim-4.5", "input.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const label = "repository/conf/deployment.toml"
+	for _, in := range []struct {
+		name string
+		src  []byte
+	}{{"real-apim-4.5", real}, {"1MiB", synth.Deployment(1 << 20)}} {
+		res, err := patcher.Set(in.src, 2)
+		if err != nil {
+			b.Fatal(err)
+		}
+		src, out := in.src, res.Output
+		lazy := unidiff.Masked(label, src, out, For(src).Line, For(out).Line)
+		whole := unidiff.Masked(label, src, out, lookup(scan(src)), lookup(scan(out)))
+		if string(lazy) != string(whole) {
+			b.Fatalf("%s: the diffs differ:\n%s\n%s", in.name, lazy, whole)
+		}
+		for _, c := range []struct {
+			name string
+			diff func() []byte
+		}{
+			{"lazy", func() []byte { return unidiff.Masked(label, src, out, For(src).Line, For(out).Line) }},
+			{"whole", func() []byte { return unidiff.Masked(label, src, out, lookup(scan(src)), lookup(scan(out))) }},
+			{"plain", func() []byte { return unidiff.Diff(label, src, out) }},
+		} {
+			b.Run(in.name+"/"+c.name, func(b *testing.B) {
+				b.SetBytes(int64(len(src)))
+				b.ReportAllocs()
+				for b.Loop() {
+					c.diff()
+				}
+			})
+		}
+	}
+}
+
+func lookup(m map[int]string) unidiff.Shown {
+	return func(n int) (string, bool) {
+		s, ok := m[n]
+		return s, ok
+	}
+}
