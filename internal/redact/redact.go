@@ -26,15 +26,15 @@ import (
 const Mask = "(masked)"
 
 // A Masker shows the lines of one file with their secret values masked. It
-// reads only what the lines it is asked for depend on: each line once asked
-// for, and the lines that change what the next ones mean (table headers, and
-// those that may open or close a multi-line string). Showing a few lines of a
-// large file costs a pass of bytes.Index and bytes.Count over it, not a scan
-// of every line.
+// reads what the lines it is asked for depend on, and not the rest of the
+// file: each line asked for, and before it the lines that change what the
+// next ones mean, table headers and those holding triple quotes (which may
+// open or close a multi-line string), found with bytes.Index. Showing the
+// first lines of a large file reads the first kilobytes of it.
 type Masker struct {
-	bytes []byte
-	src   string // bytes, once the first Line reads them
-	marks []mark // from line 1, in order; nil until the first Line
+	src   []byte
+	marks []mark // the state after each of those lines, from line 1, in order
+	to    mark   // how far marks go: the lines before to.line, to offset to.off
 	at    mark   // the last line Line found, to go on from
 	lower []byte // scratch for mayHoldSecret
 }
@@ -45,9 +45,9 @@ type mark struct {
 	s         scanner
 }
 
-// For returns a Masker of src. It does nothing until asked for a line.
+// For returns a Masker of src. It reads nothing until asked for a line.
 func For(src []byte) *Masker {
-	return &Masker{bytes: src}
+	return &Masker{src: src, marks: []mark{{line: 1}}, to: mark{line: 1}}
 }
 
 // Line returns line n (from 1) of the file with its secret values masked,
@@ -57,7 +57,7 @@ func (m *Masker) Line(n int) (shown string, ok bool) {
 	if n < 1 {
 		return "", false
 	}
-	if m.marks == nil {
+	for m.to.line < n && m.to.off < len(m.src) {
 		m.index()
 	}
 	// The last mark at or before n: the lines from it to n leave the
@@ -69,7 +69,7 @@ func (m *Masker) Line(n int) (shown string, ok bool) {
 	}
 	off := from.off
 	for l := from.line; l < n; l++ {
-		j := strings.IndexByte(m.src[off:], '\n')
+		j := bytes.IndexByte(m.src[off:], '\n')
 		if j < 0 {
 			return "", false
 		}
@@ -80,69 +80,74 @@ func (m *Masker) Line(n int) (shown string, ok bool) {
 	}
 	m.at = mark{line: n, off: off}
 	s := from.s
-	if shown, ok = s.next(m.src[off:lineEnd(m.src, off)], &m.lower); !ok {
+	if shown, ok = s.next(string(m.src[off:lineEnd(m.src, off)]), &m.lower); !ok {
 		return "", false
 	}
 	return shown, true
 }
 
-// index marks the state after each line that can change it, in one pass
-// over those lines alone: every other line leaves it as it found it (see
-// scanner.next).
+// index takes the marks further, over twice as many bytes as they cover
+// and at least minIndex, to the end of a line: it reads the lines that can
+// change the state there, in order, and counts the others. Every other line
+// leaves the state as it found it (see scanner.next).
 func (m *Masker) index() {
-	m.src = string(m.bytes) // one copy, and no conversion of each line
-	starts := m.stateLines()
-	m.marks = make([]mark, 1, len(starts)+1)
-	m.marks[0] = mark{line: 1}
-	s, line, prev := scanner{}, 1, 0
-	for _, off := range starts {
-		line += strings.Count(m.src[prev:off], "\n")
-		end := lineEnd(m.src, off)
-		s.next(m.src[off:end], &m.lower)
-		m.marks = append(m.marks, mark{line: line + 1, off: end, s: s})
-		line, prev = line+1, end
+	from := m.to.off
+	end := len(m.src)
+	if grow := max(from, minIndex); grow < end-from {
+		end = lineEnd(m.src, from+grow-1)
 	}
+	s, line, prev := m.to.s, m.to.line, from
+	for _, off := range stateLines(m.src, from, end) {
+		line += bytes.Count(m.src[prev:off], []byte{'\n'})
+		next := lineEnd(m.src, off)
+		s.next(string(m.src[off:next]), &m.lower)
+		line, prev = line+1, next
+		m.marks = append(m.marks, mark{line: line, off: next, s: s})
+	}
+	m.to = mark{line: line + bytes.Count(m.src[prev:end], []byte{'\n'}), off: end, s: s}
 }
 
-// stateLines returns, in order, where the lines start that can change the
-// scanner's state: those starting, after blanks, with '[' (a table header)
-// and those holding """ or ”' (a multi-line string opening or closing).
-func (m *Masker) stateLines() []int {
+// stateLines returns, in order, where the lines from src[from:] to
+// src[:end] start that can change the scanner's state: those starting,
+// after blanks, with '[' (a table header) and those holding three double or
+// three single quotes (opening or closing a multi-line string). from and
+// end are where lines start.
+func stateLines(src []byte, from, end int) []int {
 	var starts []int
-	src := m.src
-	for i := 0; ; i++ {
-		j := strings.IndexByte(src[i:], '[')
+	for i := from; i < end; i++ {
+		j := bytes.IndexByte(src[i:end], '[')
 		if j < 0 {
 			break
 		}
 		i += j
 		k := i
-		for k > 0 && (src[k-1] == ' ' || src[k-1] == '\t') {
+		for k > from && (src[k-1] == ' ' || src[k-1] == '\t') {
 			k--
 		}
-		if k == 0 || src[k-1] == '\n' {
+		if k == from || src[k-1] == '\n' {
 			starts = append(starts, k)
 		}
 	}
-	for _, q := range []string{`"""`, "'''"} {
-		for i := 0; ; {
-			j := strings.Index(src[i:], q)
+	for _, q := range [][]byte{[]byte(`"""`), []byte("'''")} {
+		for i := from; i < end; {
+			j := bytes.Index(src[i:end], q)
 			if j < 0 {
 				break
 			}
-			start := strings.LastIndexByte(src[:i+j], '\n') + 1
-			starts = append(starts, start)
-			// On to the next line: one is enough.
-			i = lineEnd(src, i+j)
+			starts = append(starts, bytes.LastIndexByte(src[from:i+j], '\n')+1+from)
+			i = lineEnd(src, i+j) // one on a line is enough
 		}
 	}
 	slices.Sort(starts)
 	return slices.Compact(starts)
 }
 
+// minIndex is the fewest bytes index reads; a variable for the tests.
+var minIndex = 4 << 10
+
 // lineEnd returns where the line at off ends, after its '\n' if it has one.
-func lineEnd(src string, off int) int {
-	if j := strings.IndexByte(src[off:], '\n'); j >= 0 {
+func lineEnd(src []byte, off int) int {
+	if j := bytes.IndexByte(src[off:], '\n'); j >= 0 {
 		return off + j + 1
 	}
 	return len(src)
@@ -157,9 +162,9 @@ type scanner struct {
 
 // next returns line, the next line of a file, with its secret values
 // masked, and whether it had any; it carries the state on to the line after.
-// A line that is not a table header and holds neither """ nor ”' leaves
-// the state as it found it: only a header changes the table, and only a
-// value starting with """ or ”', or the closing quotes, opens or closes a
+// A line that is not a table header and holds no triple quotes leaves the
+// state as it found it: only a header changes the table, and only a value
+// starting with triple quotes, or the closing quotes, opens or closes a
 // multi-line string.
 func (s *scanner) next(line string, lower *[]byte) (string, bool) {
 	if s.closer == "" && !s.secretTable && !mayHoldSecret(line, lower) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/internal/synth"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
@@ -190,6 +191,13 @@ func TestForMatchesScan(t *testing.T) {
 	if len(seeds) == 0 {
 		t.Error("no fuzz seed files found")
 	}
+	// A large file, and all real files in one, for an index in many steps.
+	inputs["synth 256KiB"] = synth.Deployment(256 << 10)
+	var all []byte
+	for _, cf := range corpus.Read(t) {
+		all = append(all, cf.Data...)
+	}
+	inputs["the corpus in one file"] = all
 	lines := 0
 	for name, src := range inputs {
 		lines += matchesScan(t, name, src, 1)
@@ -199,7 +207,8 @@ func TestForMatchesScan(t *testing.T) {
 
 // matchesScan checks that Maskers asked for src's lines forwards,
 // backwards and in a shuffled order (seeded by seed) show each line, and the
-// lines before the first and after the last, as scan does. It returns the
+// lines before the first and after the last, as scan does, however far
+// each step of their index reads. It returns the
 // number of lines.
 func matchesScan(t *testing.T, name string, src []byte, seed int64) int {
 	t.Helper()
@@ -216,12 +225,15 @@ func matchesScan(t *testing.T, name string, src []byte, seed int64) int {
 	slices.Reverse(backwards)
 	shuffled := slices.Clone(order)
 	rand.New(rand.NewSource(seed)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-	for _, o := range [][]int{order, backwards, shuffled} {
-		m := For(src)
-		for _, l := range o {
-			got, ok := m.Line(l)
-			if w, wok := want[l]; got != w || ok != wok {
-				t.Fatalf("%s:%d: Line = %q, %v; a whole scan shows %q, %v", name, l, got, ok, w, wok)
+	defer func(min int) { minIndex = min }(minIndex)
+	for _, minIndex = range []int{1, 100, 4 << 10} { // one line at a time, a few, all at once
+		for _, o := range [][]int{order, backwards, shuffled} {
+			m := For(src)
+			for _, l := range o {
+				got, ok := m.Line(l)
+				if w, wok := want[l]; got != w || ok != wok {
+					t.Fatalf("%s:%d: Line = %q, %v, indexing %d bytes at least; a whole scan shows %q, %v", name, l, got, ok, minIndex, w, wok)
+				}
 			}
 		}
 	}
