@@ -143,7 +143,7 @@ func stateLines(src []byte, from, end int) []int {
 }
 
 // minIndex is the fewest bytes index reads; a variable for the tests.
-var minIndex = 4 << 10
+var minIndex = 512
 
 // lineEnd returns where the line at off ends, after its '\n' if it has one.
 func lineEnd(src []byte, off int) int {
