@@ -30,7 +30,8 @@ const Mask = "(masked)"
 // file: each line asked for, and before it the lines that change what the
 // next ones mean, table headers and those holding triple quotes (which may
 // open or close a multi-line string), found with bytes.Index. Showing the
-// first lines of a large file reads the first kilobytes of it.
+// first lines of a large file reads the first kilobytes of it; showing its
+// last lines reads those lines of all of it.
 type Masker struct {
 	src   []byte
 	marks []mark // the state after each of those lines, from line 1, in order
@@ -86,8 +87,8 @@ func (m *Masker) Line(n int) (shown string, ok bool) {
 	return shown, true
 }
 
-// index takes the marks further, over twice as many bytes as they cover
-// and at least minIndex, to the end of a line: it reads the lines that can
+// index takes the marks further, over as many bytes again as they cover,
+// at least minIndex, to the end of a line: it reads the lines that can
 // change the state there, in order, and counts the others. Every other line
 // leaves the state as it found it (see scanner.next).
 func (m *Masker) index() {
