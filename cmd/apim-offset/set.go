@@ -279,5 +279,5 @@ func (a *app) diff(t target, src, out []byte, show bool) []byte {
 	if show {
 		return unidiff.Diff(t.label, src, out)
 	}
-	return unidiff.Masked(t.label, src, out, redact.Lines(src), redact.Lines(out))
+	return unidiff.Masked(t.label, src, out, redact.For(src).Line, redact.For(out).Line)
 }

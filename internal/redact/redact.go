@@ -13,41 +13,145 @@ package redact
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 )
 
 // Mask is what a secret value is shown as. It is not TOML, so a masked line
 // is never mistaken for the real one.
 const Mask = "(masked)"
 
-// Lines returns the lines of src that show a secret, masked: line number
-// (from 1) to the line as it should be shown, its line ending kept.
-func Lines(src []byte) map[int]string {
-	masked := map[int]string{}
-	s := scanner{}
-	n := 0
-	var lower []byte
-	for len(src) > 0 {
-		n++
-		end := bytes.IndexByte(src, '\n') + 1
-		if end == 0 {
-			end = len(src)
+// A Masker shows the lines of one file with their secret values masked. It
+// reads what the lines it is asked for depend on, and not the rest of the
+// file: each line asked for, and before it the lines that change what the
+// next ones mean, table headers and those holding triple quotes (which may
+// open or close a multi-line string), found with bytes.Index. Showing the
+// first lines of a large file reads the first kilobytes of it; showing its
+// last lines reads those lines of all of it.
+type Masker struct {
+	src   []byte
+	marks []mark // the state after each of those lines, from line 1, in order
+	to    mark   // how far marks go: the lines before to.line, to offset to.off
+	at    mark   // the last line Line found, to go on from
+	lower []byte // scratch for mayHoldSecret
+}
+
+// A mark is where a line starts and the scanner's state before it.
+type mark struct {
+	line, off int
+	s         scanner
+}
+
+// For returns a Masker of src. It reads nothing until asked for a line.
+func For(src []byte) *Masker {
+	return &Masker{src: src, marks: []mark{{line: 1}}, to: mark{line: 1}}
+}
+
+// Line returns line n (from 1) of the file with its secret values masked,
+// its line ending kept, and true; or "" and false when the line shows no
+// secret, or there is no line n.
+func (m *Masker) Line(n int) (shown string, ok bool) {
+	if n < 1 {
+		return "", false
+	}
+	for m.to.line < n && m.to.off < len(m.src) {
+		m.index()
+	}
+	// The last mark at or before n: the lines from it to n leave the
+	// state as they found it.
+	i, _ := slices.BinarySearchFunc(m.marks, n+1, func(k mark, n int) int { return cmp.Compare(k.line, n) })
+	from := m.marks[i-1]
+	if m.at.line > from.line && m.at.line <= n {
+		from.line, from.off = m.at.line, m.at.off
+	}
+	off := from.off
+	for l := from.line; l < n; l++ {
+		j := bytes.IndexByte(m.src[off:], '\n')
+		if j < 0 {
+			return "", false
 		}
-		line := src[:end]
-		src = src[end:]
-		if s.closer == "" && !s.secretTable && !mayHoldSecret(line, &lower) {
-			// Most lines name no secret: only a header changes what follows.
-			if name, ok := tableName(string(line)); ok {
-				s.secretTable = isSecretTable(name)
-			}
-			continue
+		off += j + 1
+	}
+	if off >= len(m.src) {
+		return "", false
+	}
+	m.at = mark{line: n, off: off}
+	s := from.s
+	if shown, ok = s.next(string(m.src[off:lineEnd(m.src, off)]), &m.lower); !ok {
+		return "", false
+	}
+	return shown, true
+}
+
+// index takes the marks further, over as many bytes again as they cover,
+// at least minIndex, to the end of a line: it reads the lines that can
+// change the state there, in order, and counts the others. Every other line
+// leaves the state as it found it (see scanner.next).
+func (m *Masker) index() {
+	from := m.to.off
+	end := len(m.src)
+	if grow := max(from, minIndex); grow < end-from {
+		end = lineEnd(m.src, from+grow-1)
+	}
+	s, line, prev := m.to.s, m.to.line, from
+	for _, off := range stateLines(m.src, from, end) {
+		line += bytes.Count(m.src[prev:off], []byte{'\n'})
+		next := lineEnd(m.src, off)
+		s.next(string(m.src[off:next]), &m.lower)
+		line, prev = line+1, next
+		m.marks = append(m.marks, mark{line: line, off: next, s: s})
+	}
+	m.to = mark{line: line + bytes.Count(m.src[prev:end], []byte{'\n'}), off: end, s: s}
+}
+
+// stateLines returns, in order, where the lines from src[from:] to
+// src[:end] start that can change the scanner's state: those starting,
+// after blanks, with '[' (a table header) and those holding three double or
+// three single quotes (opening or closing a multi-line string). from and
+// end are where lines start.
+func stateLines(src []byte, from, end int) []int {
+	var starts []int
+	for i := from; i < end; i++ {
+		j := bytes.IndexByte(src[i:end], '[')
+		if j < 0 {
+			break
 		}
-		if out, ok := s.line(string(line)); ok {
-			masked[n] = out
+		i += j
+		k := i
+		for k > from && (src[k-1] == ' ' || src[k-1] == '\t') {
+			k--
+		}
+		if k == from || src[k-1] == '\n' {
+			starts = append(starts, k)
 		}
 	}
-	return masked
+	for _, q := range [][]byte{[]byte(`"""`), []byte("'''")} {
+		for i := from; i < end; {
+			j := bytes.Index(src[i:end], q)
+			if j < 0 {
+				break
+			}
+			starts = append(starts, bytes.LastIndexByte(src[from:i+j], '\n')+1+from)
+			i = lineEnd(src, i+j) // one on a line is enough
+		}
+	}
+	slices.Sort(starts)
+	return slices.Compact(starts)
+}
+
+// minIndex is the fewest bytes index reads; a variable for the tests.
+var minIndex = 512
+
+// lineEnd returns where the line at off ends, after its '\n' if it has one.
+func lineEnd(src []byte, off int) int {
+	if j := bytes.IndexByte(src[off:], '\n'); j >= 0 {
+		return off + j + 1
+	}
+	return len(src)
 }
 
 // scanner carries what one line leaves open for the next: the table the
@@ -55,6 +159,23 @@ func Lines(src []byte) map[int]string {
 type scanner struct {
 	secretTable bool   // in [secrets] (WSO2's secure vault) or below it
 	closer      string // `"""` or `'''` while inside a masked multi-line string
+}
+
+// next returns line, the next line of a file, with its secret values
+// masked, and whether it had any; it carries the state on to the line after.
+// A line that is not a table header and holds no triple quotes leaves the
+// state as it found it: only a header changes the table, and only a value
+// starting with triple quotes, or the closing quotes, opens or closes a
+// multi-line string.
+func (s *scanner) next(line string, lower *[]byte) (string, bool) {
+	if s.closer == "" && !s.secretTable && !mayHoldSecret(line, lower) {
+		// Most lines name no secret: only a header changes what follows.
+		if name, ok := tableName(line); ok {
+			s.secretTable = isSecretTable(name)
+		}
+		return "", false
+	}
+	return s.line(line)
 }
 
 // tableName returns the name in a table header line ("[a.b]", "[[a]]"),
@@ -228,13 +349,11 @@ func valueLen(s string) int {
 			return len(s)
 		}
 	}
-	for _, t := range [][2]string{{"{{", "}}"}, {"{%", "%}"}, {"<%", "%>"}} {
-		if strings.HasPrefix(s, t[0]) {
-			if i := strings.Index(s, t[1]); i >= 0 {
-				return i + 2
-			}
-			return len(s)
+	if d, ok := tmplmask.At(s); ok {
+		if i := strings.Index(s, d.Close); i >= 0 {
+			return i + len(d.Close)
 		}
+		return len(s)
 	}
 	switch s[0] {
 	case '"':
@@ -302,8 +421,11 @@ func opensMultiline(value string) string {
 	return ""
 }
 
+// isTemplate reports whether value is a template placeholder, which is not
+// an inline table even when it starts with '{'.
 func isTemplate(value string) bool {
-	return strings.HasPrefix(value, "{{") || strings.HasPrefix(value, "{%")
+	_, ok := tmplmask.At(value)
+	return ok
 }
 
 // isMaskable reports whether value could hold a secret: a string that is
@@ -327,12 +449,12 @@ func isMaskable(value string) bool {
 // mayHoldSecret reports whether line assigns something (it has '=') and
 // has, in any case, a part of one of secretWords or "secret": a line
 // without both assigns no secret key. lower is scratch space.
-func mayHoldSecret(line []byte, lower *[]byte) bool {
-	if bytes.IndexByte(line, '=') < 0 {
+func mayHoldSecret(line string, lower *[]byte) bool {
+	if strings.IndexByte(line, '=') < 0 {
 		return false
 	}
 	*lower = (*lower)[:0]
-	for _, c := range line {
+	for _, c := range []byte(line) {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
@@ -380,8 +502,8 @@ func isSecretKey(assignment string) bool {
 // isSecretTable reports whether a table's keys are all secrets: WSO2's
 // secure vault lists the plain values to encrypt under [secrets].
 func isSecretTable(name string) bool {
-	parts := strings.Split(name, ".")
-	return strings.Trim(strings.TrimSpace(parts[0]), `"'`) == "secrets"
+	first, _, _ := strings.Cut(name, ".")
+	return strings.Trim(strings.TrimSpace(first), `"'`) == "secrets"
 }
 
 // splitWords splits a key name into lower-case words at '_', '-', spaces

@@ -2,10 +2,18 @@ package redact
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 )
@@ -38,7 +46,7 @@ func TestLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Lines([]byte(tt.src))
+			got := shown([]byte(tt.src))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("%s: Lines (-want +got):\n%s", tt.why, diff)
 			}
@@ -57,7 +65,7 @@ func TestCorpus(t *testing.T) {
 			continue // templates and invalid files: covered by TestTemplates
 		}
 		files++
-		masked := Lines(cf.Data)
+		masked := shown(cf.Data)
 		secretLines := map[int]bool{}
 		check := func(key []string, path []string, kind tomlutil.Kind, value tomlutil.Span) {
 			raw := string(cf.Data[value.Start:value.End])
@@ -105,7 +113,7 @@ func TestTemplates(t *testing.T) {
 		if !cf.IsTemplate() {
 			continue
 		}
-		masked := Lines(cf.Data)
+		masked := shown(cf.Data)
 		for i, line := range strings.Split(string(cf.Data), "\n") {
 			rest := strings.TrimLeft(line, " \t#")
 			k := rest[:keyLen(rest)]
@@ -125,14 +133,27 @@ func TestTemplates(t *testing.T) {
 	t.Logf("%d secret assignments hidden in templates", n)
 }
 
-// FuzzLines: any input is scanned without panicking, and a masked line
-// keeps its line ending and the text before the first value.
+// fuzzSeeds seed FuzzLines and TestForMatchesScan: the state a line can
+// leave to the next ones (a masked multi-line string, [secrets]) and the
+// lines that look like they change it but do not.
+var fuzzSeeds = []string{
+	"[super_admin]\r\npassword = \"admin\"\r\nx = { password = \"\"\"a\n\"\"\" }",
+	"password = $secret{a}, # c\nkey = '''\n'''",
+	"[secrets]\nadmin = \"\"\"\n[server]\nx\"\"\" y = 1\nb = \"2\"\n  [ server ]\nc = '3'\n",
+	"note = \"\"\"\n[secrets]\npassword = \"p\"\n\"\"\"\nk = \"v\"\n[[a]]\ntoken = '''t''' # \"\"\"\nsecret = '''\n\"\"\"\n'''x\ny = 1",
+	"a = [\n  \"[secrets]\",\n]\n# [secrets]\nkey = \"k\"\n\t[secrets] # vault\r\nk = 1\r\nj = \"\"\"\"\"\"\n",
+}
+
+// FuzzLines: any input is scanned without panicking, a masked line keeps
+// its line ending and the text before the first value, and a Masker asked
+// for the lines in any order shows each as a scan of the whole file does.
 func FuzzLines(f *testing.F) {
-	f.Add([]byte("[super_admin]\r\npassword = \"admin\"\r\nx = { password = \"\"\"a\n\"\"\" }"))
-	f.Add([]byte("password = $secret{a}, # c\nkey = '''\n'''"))
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		lines := bytes.SplitAfter(src, []byte("\n"))
-		for n, shown := range Lines(src) {
+		for n, shown := range shown(src) {
 			if n < 1 || n > len(lines) {
 				t.Fatalf("line %d of %d", n, len(lines))
 			}
@@ -142,5 +163,151 @@ func FuzzLines(f *testing.F) {
 				t.Fatalf("line %d %q shown as %q", n, orig, shown)
 			}
 		}
+		matchesScan(t, "input", src, int64(len(src)))
 	})
+}
+
+// TestForMatchesScan checks the Masker, which reads a line and the few it
+// depends on, against a scan of every line from the first, over every real
+// file, every fuzz seed of the module, and the examples above.
+func TestForMatchesScan(t *testing.T) {
+	inputs := map[string][]byte{}
+	for _, cf := range corpus.Read(t) {
+		inputs[cf.Name] = cf.Data
+	}
+	for i, s := range fuzzSeeds {
+		inputs[fmt.Sprint("FuzzLines seed ", i)] = []byte(s)
+	}
+	seeds, err := filepath.Glob(filepath.Join("..", "..", "*", "testdata", "fuzz", "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range seeds {
+		for i, in := range seedBytes(t, name) {
+			inputs[fmt.Sprint(name, " arg ", i)] = in
+		}
+	}
+	if len(seeds) == 0 {
+		t.Error("no fuzz seed files found")
+	}
+	// A large file, and all real files in one, for an index in many steps.
+	inputs["synth 256KiB"] = synth.Deployment(256 << 10)
+	var all []byte
+	for _, cf := range corpus.Read(t) {
+		all = append(all, cf.Data...)
+	}
+	inputs["the corpus in one file"] = all
+	lines := 0
+	for name, src := range inputs {
+		lines += matchesScan(t, name, src, 1)
+	}
+	t.Logf("%d lines of %d inputs shown as a whole scan shows them", lines, len(inputs))
+}
+
+// matchesScan checks that Maskers asked for src's lines forwards,
+// backwards and in a shuffled order (seeded by seed) show each line, and the
+// lines before the first and after the last, as scan does, however far
+// each step of their index reads. It returns the
+// number of lines.
+func matchesScan(t *testing.T, name string, src []byte, seed int64) int {
+	t.Helper()
+	want := scan(src)
+	n := bytes.Count(src, []byte("\n"))
+	if len(src) > 0 && src[len(src)-1] != '\n' {
+		n++
+	}
+	order := make([]int, n+2) // lines 0 to n+1
+	for i := range order {
+		order[i] = i
+	}
+	backwards := slices.Clone(order)
+	slices.Reverse(backwards)
+	shuffled := slices.Clone(order)
+	rand.New(rand.NewSource(seed)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	defer func(min int) { minIndex = min }(minIndex)
+	for _, minIndex = range []int{1, 100, 4 << 10} { // one line at a time, a few, all at once
+		for _, o := range [][]int{order, backwards, shuffled} {
+			m := For(src)
+			for _, l := range o {
+				got, ok := m.Line(l)
+				if w, wok := want[l]; got != w || ok != wok {
+					t.Fatalf("%s:%d: Line = %q, %v, indexing %d bytes at least; a whole scan shows %q, %v", name, l, got, ok, minIndex, w, wok)
+				}
+			}
+		}
+	}
+	return n
+}
+
+// scan is the reference Masker.Line is checked against: every line of src
+// in order, masked by the scanner, from line number to line as shown.
+func scan(src []byte) map[int]string {
+	masked := map[int]string{}
+	var s scanner
+	var lower []byte
+	for n := 1; len(src) > 0; n++ {
+		end := bytes.IndexByte(src, '\n') + 1
+		if end == 0 {
+			end = len(src)
+		}
+		if out, ok := s.next(string(src[:end]), &lower); ok {
+			masked[n] = out
+		}
+		src = src[end:]
+	}
+	return masked
+}
+
+// shown is what a Masker shows of each of src's lines, where it masks one.
+func shown(src []byte) map[int]string {
+	masked := map[int]string{}
+	m := For(src)
+	for n := 1; n <= bytes.Count(src, []byte("\n"))+1; n++ {
+		if s, ok := m.Line(n); ok {
+			masked[n] = s
+		}
+	}
+	return masked
+}
+
+// seedBytes returns the []byte and string values of a file of the fuzz
+// corpus ("go test fuzz v1" and one Go value a line).
+func seedBytes(t *testing.T, name string) [][]byte {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, line := range strings.Split(string(data), "\n")[1:] {
+		for _, typ := range []string{"[]byte(", "string("} {
+			if v, ok := strings.CutPrefix(line, typ); ok {
+				s, err := strconv.Unquote(strings.TrimSuffix(v, ")"))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				out = append(out, []byte(s))
+			}
+		}
+	}
+	return out
+}
+
+// TestDelimiters: every placeholder delimiter tmplmask knows is a value to
+// redact, with commas and '#' inside it; {# once was not.
+func TestDelimiters(t *testing.T) {
+	ds := tmplmask.Delimiters()
+	if len(ds) != 4 {
+		t.Fatalf("%d delimiters, want {{ {%% {# <%%", len(ds))
+	}
+	for _, d := range ds {
+		ph := d.Open + " vault.get('db', '#1') " + d.Close
+		src := "password = " + ph + "\ndb = { password = " + ph + ", user = \"u\" }\n"
+		if _, _, ok := tmplmask.Detect([]byte(src)); !ok {
+			t.Errorf("tmplmask.Detect misses %s", d.Open)
+		}
+		want := map[int]string{1: "password = (masked)\n", 2: "db = { password = (masked), user = \"u\" }\n"}
+		if diff := cmp.Diff(want, shown([]byte(src))); diff != "" {
+			t.Errorf("%s %s placeholder (-want +got):\n%s", d.Kind, d.Open, diff)
+		}
+	}
 }

@@ -75,17 +75,60 @@ var (
 	openRE   = lazyregexp.New(`^(\{\{-?\s*(if|range|with|define|block)\b|\{%-?\s*(if|for|macro|block|filter|with)\b|<%-?\s*(if|unless)\b|<%-?.*\bdo\b.*%>$)`)
 	branchRE = lazyregexp.New(`^(\{\{-?\s*else\b|\{%-?\s*(elif|else)\b|<%-?\s*(elsif|else)\b)`)
 	closeRE  = lazyregexp.New(`^(\{\{-?\s*end\b|\{%-?\s*end\w*\b|<%-?\s*end\b)`)
-	openers  = []string{"{{", "{%", "{#", "<%"}
 )
+
+// A Delimiter opens and closes one kind of placeholder.
+type Delimiter struct {
+	Open, Close string
+	Kind        string // the template language: "Helm or Jinja", "Jinja" or "ERB"
+	Article     string // "a" or "an", for Kind in a message: "an ERB template"
+}
+
+// delimiters are the placeholders of Helm (Go templates), Jinja and ERB:
+// the one list that Mask, Detect and their callers go by. placeholderRE
+// matches each of them.
+var delimiters = [...]Delimiter{
+	{"{{", "}}", "Helm or Jinja", "a"},
+	{"{%", "%}", "Jinja", "a"},
+	{"{#", "#}", "Jinja", "a"},
+	{"<%", "%>", "ERB", "an"},
+}
+
+// Delimiters returns the placeholder delimiters Mask knows.
+func Delimiters() []Delimiter {
+	return delimiters[:]
+}
+
+// At returns the delimiter whose opener s starts with.
+func At(s string) (Delimiter, bool) {
+	for _, d := range delimiters {
+		if strings.HasPrefix(s, d.Open) {
+			return d, true
+		}
+	}
+	return Delimiter{}, false
+}
+
+// Detect returns the first placeholder opener in b: its offset and its
+// delimiter. ok is false when b holds none, that is when b is no template.
+func Detect(b []byte) (off int, d Delimiter, ok bool) {
+	off = len(b)
+	for _, dl := range delimiters {
+		// Only what lies before the first opener found so far is searched.
+		if i := bytes.Index(b[:min(off+len(dl.Open)-1, len(b))], []byte(dl.Open)); i >= 0 && i < off {
+			off, d, ok = i, dl, true
+		}
+	}
+	if !ok {
+		return 0, Delimiter{}, false
+	}
+	return off, d, true
+}
 
 // Has reports whether src holds template markup.
 func Has(src []byte) bool {
-	for _, o := range openers {
-		if bytes.Contains(src, []byte(o)) {
-			return true
-		}
-	}
-	return false
+	_, _, ok := Detect(src)
+	return ok
 }
 
 // Mask masks the placeholders in src. It refuses markup it cannot mask: a
@@ -164,14 +207,13 @@ func (m *Masked) add(prefix string, text []byte, line, col int, value bool) stri
 	return tok
 }
 
+// kindOf is the template language of a placeholder; a hidden line, which
+// need not start with one, counts as Helm or Jinja.
 func kindOf(text []byte) string {
-	switch string(text[:2]) {
-	case "<%":
-		return "ERB"
-	case "{%", "{#":
-		return "Jinja"
+	if d, ok := At(string(text)); ok {
+		return d.Kind
 	}
-	return "Helm or Jinja"
+	return delimiters[0].Kind
 }
 
 // unclosed reports an opening delimiter outside every placeholder on the
@@ -183,10 +225,8 @@ func unclosed(line []byte, spans [][]int, lineNo int) error {
 		if i < len(spans) {
 			end = spans[i][0]
 		}
-		for _, o := range openers {
-			if j := bytes.Index(line[prev:end], []byte(o)); j >= 0 {
-				return &Error{Line: lineNo, Column: prev + j + 1, Msg: fmt.Sprintf("%q opens a placeholder that does not close on its line", o)}
-			}
+		if j, d, ok := Detect(line[prev:end]); ok {
+			return &Error{Line: lineNo, Column: prev + j + 1, Msg: fmt.Sprintf("%q opens a placeholder that does not close on its line", d.Open)}
 		}
 		if i < len(spans) {
 			prev = spans[i][1]

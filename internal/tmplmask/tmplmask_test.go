@@ -76,3 +76,62 @@ func TestMaskRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name, why, in string
+		off           int
+		open, kind    string
+	}{
+		{"none", "plain TOML", "[server]\noffset = 2\n", -1, "", ""},
+		{"Helm", "helm-apim values", "offset = {{ .Values.x }}\n", 9, "{{", "Helm or Jinja"},
+		{"Jinja tag", "ansible role", "{% if x %}\n", 0, "{%", "Jinja"},
+		{"Jinja comment", "the opener the library used to miss", "pattern = \"{#\"\n", 11, "{#", "Jinja"},
+		{"ERB", "chef cookbook", "a = \"<%= @a %>\"\n", 5, "<%", "ERB"},
+		{"first wins", "the earliest opener, not the first in the list", "a = '<%' # {{ x }}\n", 5, "<%", "ERB"},
+		{"opener at the end", "an opener in the last two bytes", "a = 1 {#", 6, "{#", "Jinja"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			off, d, ok := tmplmask.Detect([]byte(tt.in))
+			if !ok {
+				off = -1
+			}
+			if off != tt.off || d.Open != tt.open || d.Kind != tt.kind {
+				t.Errorf("%s: Detect = %d, %+v, %v; want %d, %q, %q", tt.why, off, d, ok, tt.off, tt.open, tt.kind)
+			}
+			if tmplmask.Has([]byte(tt.in)) != (tt.off >= 0) {
+				t.Errorf("%s: Has disagrees with Detect", tt.why)
+			}
+		})
+	}
+}
+
+// TestDelimiters: every delimiter is detected, masked as a placeholder of
+// its kind, and refused when it does not close on its line.
+func TestDelimiters(t *testing.T) {
+	ds := tmplmask.Delimiters()
+	if len(ds) != 4 {
+		t.Fatalf("%d delimiters, want {{ {%% {# <%%", len(ds))
+	}
+	for _, d := range ds {
+		src := "a = " + d.Open + " x " + d.Close + "\n"
+		if off, got, ok := tmplmask.Detect([]byte(src)); !ok || off != 4 || got != d {
+			t.Errorf("Detect(%q) = %d, %+v, %v", src, off, got, ok)
+		}
+		if at, ok := tmplmask.At(d.Open + "x"); !ok || at != d {
+			t.Errorf("At(%q) = %+v, %v", d.Open+"x", at, ok)
+		}
+		m, err := tmplmask.Mask([]byte(src))
+		if err != nil {
+			t.Errorf("Mask(%q): %v", src, err)
+			continue
+		}
+		if len(m.Placeholders) != 1 || m.Placeholders[0].Text != d.Open+" x "+d.Close || m.Placeholders[0].Kind != d.Kind {
+			t.Errorf("Mask(%q) placeholders = %+v", src, m.Placeholders)
+		}
+		if _, err := tmplmask.Mask([]byte("a = " + d.Open + " x\n")); err == nil {
+			t.Errorf("Mask accepts %q that does not close", d.Open)
+		}
+	}
+}

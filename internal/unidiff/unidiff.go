@@ -31,38 +31,61 @@ func Diff(name string, a, b []byte) []byte {
 	return Masked(name, a, b, nil, nil)
 }
 
-// Masked is Diff showing, in place of a's line n (counted from 1), oldShown[n]
-// when there is one, and newShown[n] for b's; context lines are a's. The
-// lines are still matched on their real text, so the hunks are Diff's; a
-// diff with masked lines describes the change but no longer applies.
-func Masked(name string, a, b []byte, oldShown, newShown map[int]string) []byte {
+// Shown returns how line n (from 1) of a file is to be shown, and whether it
+// is to be shown otherwise than as it is.
+type Shown func(n int) (string, bool)
+
+// Masked is Diff showing a's line n (counted from 1) as oldShown(n) says,
+// and b's as newShown(n) says; context lines are a's. Only the lines the
+// diff prints are asked for, in order. The lines are still matched on their
+// real text, so the hunks are Diff's; a diff with masked lines describes the
+// change but no longer applies. A nil Shown shows every line as it is.
+func Masked(name string, a, b []byte, oldShown, newShown Shown) []byte {
 	if bytes.Equal(a, b) {
 		return nil
 	}
 	d := lineOps(a, b)
-	oldLine, newLine := d.oldFirst, d.newFirst
-	for i, o := range d.ops {
-		switch o.kind {
-		case '+':
-			if s, ok := newShown[newLine]; ok {
-				d.ops[i].text = s
-			}
-			newLine++
-			continue
-		case ' ':
-			newLine++
-		}
-		if s, ok := oldShown[oldLine]; ok {
-			d.ops[i].text = s
-		}
-		oldLine++
-	}
+	hs := hunks(d.ops)
+	mask(d, hs, oldShown, newShown)
 	var out bytes.Buffer
 	out.WriteString("--- a/" + name + "\n+++ b/" + name + "\n")
-	for _, h := range hunks(d.ops) {
+	for _, h := range hs {
 		writeHunk(&out, d, h[0], h[1])
 	}
 	return out.Bytes()
+}
+
+// mask replaces the text of the lines the hunks hs print with what
+// oldShown (for kept and deleted lines) and newShown (inserted) say.
+func mask(d diff, hs [][2]int, oldShown, newShown Shown) {
+	if oldShown == nil && newShown == nil {
+		return
+	}
+	oldLine, newLine, h := d.oldFirst, d.newFirst, 0
+	for i, o := range d.ops {
+		show, n := oldShown, oldLine
+		if o.kind == '+' {
+			show, n = newShown, newLine
+		}
+		if o.kind != '+' {
+			oldLine++
+		}
+		if o.kind != '-' {
+			newLine++
+		}
+		for h < len(hs) && i >= hs[h][1] {
+			h++
+		}
+		if h == len(hs) {
+			return
+		}
+		if i < hs[h][0] || show == nil {
+			continue // between two hunks: not printed
+		}
+		if s, ok := show(n); ok {
+			d.ops[i].text = s
+		}
+	}
 }
 
 // diff is the lines around the changes from a to b: the ops, and the line
@@ -77,27 +100,7 @@ type diff struct {
 // Context of them kept, so that a one-line change in a large file costs a
 // pass over it, not a line-by-line diff of all of it.
 func lineOps(a, b []byte) diff {
-	// The common prefix and suffix, in whole lines.
-	pre := 0
-	for {
-		i := bytes.IndexByte(a[pre:], '\n')
-		if i < 0 || pre+i+1 > len(b) || !bytes.Equal(a[pre:pre+i+1], b[pre:pre+i+1]) {
-			break
-		}
-		pre += i + 1
-	}
-	suf := 0
-	for {
-		ra, rb := a[pre:len(a)-suf], b[pre:len(b)-suf]
-		if len(ra) == 0 || len(rb) == 0 {
-			break
-		}
-		la, lb := ra[lastLine(ra):], rb[lastLine(rb):]
-		if !bytes.Equal(la, lb) {
-			break
-		}
-		suf += len(la)
-	}
+	pre, suf := commonLines(a, b)
 	// Context lines of the prefix before the changes, and of the suffix
 	// after them.
 	ctxStart := pre
@@ -132,14 +135,51 @@ func lineOps(a, b []byte) diff {
 	return d
 }
 
-// lastLine returns where the last line of r starts, whether or not it ends
-// with a line ending.
-func lastLine(r []byte) int {
-	end := len(r)
-	if r[end-1] == '\n' {
-		end--
+// commonLines returns the lengths of the lines a and b start with and of
+// those they end with after those: a line that ends in the common bytes,
+// and one that starts in them after a line ending.
+func commonLines(a, b []byte) (pre, suf int) {
+	pre = bytes.LastIndexByte(a[:commonPrefix(a, b)], '\n') + 1
+	suf = commonSuffix(a[pre:], b[pre:])
+	if suf > 0 && !(isLineStart(a, pre, len(a)-suf) && isLineStart(b, pre, len(b)-suf)) {
+		// The first line is cut: the suffix starts after a line ending in it.
+		if i := bytes.IndexByte(a[len(a)-suf:], '\n'); i >= 0 {
+			suf -= i + 1
+		} else {
+			suf = 0
+		}
 	}
-	return bytes.LastIndexByte(r[:end], '\n') + 1
+	return pre, suf
+}
+
+// commonPrefix returns the length of the bytes a and b start with.
+func commonPrefix(a, b []byte) int {
+	n, c := min(len(a), len(b)), 0
+	for c+64 <= n && bytes.Equal(a[c:c+64], b[c:c+64]) {
+		c += 64
+	}
+	for c < n && a[c] == b[c] {
+		c++
+	}
+	return c
+}
+
+// commonSuffix returns the length of the bytes a and b end with.
+func commonSuffix(a, b []byte) int {
+	n, c := min(len(a), len(b)), 0
+	for c+64 <= n && bytes.Equal(a[len(a)-c-64:len(a)-c], b[len(b)-c-64:len(b)-c]) {
+		c += 64
+	}
+	for c < n && a[len(a)-c-1] == b[len(b)-c-1] {
+		c++
+	}
+	return c
+}
+
+// isLineStart reports whether a line of text starts at i: i is from, where
+// the text starts, or follows a line ending.
+func isLineStart(text []byte, from, i int) bool {
+	return i == from || text[i-1] == '\n'
 }
 
 // appendLines appends text's lines to ops as kind.

@@ -109,13 +109,59 @@ func TestMasked(t *testing.T) {
 	a := "[db]\npassword = \"p1\"\nuser = \"u\"\nport = 1\n"
 	b := "[db]\npassword = \"p1\"\nuser = \"u\"\nport = 2\ntoken = \"t\"\n"
 	got := string(unidiff.Masked("f", []byte(a), []byte(b),
-		map[int]string{2: "password = (masked)\n"},
-		map[int]string{2: "password = (new side)\n", 5: "token = (masked)\n"}))
+		lookup(map[int]string{2: "password = (masked)\n"}),
+		lookup(map[int]string{2: "password = (new side)\n", 5: "token = (masked)\n"})))
 	want := "--- a/f\n+++ b/f\n@@ -1,4 +1,5 @@\n [db]\n password = (masked)\n user = \"u\"\n-port = 1\n+port = 2\n+token = (masked)\n"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Masked (-want +got):\n%s", diff)
 	}
 	if strings.Contains(got, "p1") {
 		t.Errorf("a masked context line shows its secret:\n%s", got)
+	}
+}
+
+func lookup(m map[int]string) unidiff.Shown {
+	return func(n int) (string, bool) {
+		s, ok := m[n]
+		return s, ok
+	}
+}
+
+// TestMaskedAsks: Masked asks for the lines it prints, each once and in
+// order on each side, and for no other: the lines between two hunks and
+// those outside them are not read.
+func TestMaskedAsks(t *testing.T) {
+	var a, b strings.Builder
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&a, "k%d = %d\n", i, i)
+		switch i {
+		case 5:
+			fmt.Fprintf(&b, "k%d = changed\n", i)
+		case 20:
+			fmt.Fprintf(&b, "k%d = %d\nnew = 1\n", i, i)
+		default:
+			fmt.Fprintf(&b, "k%d = %d\n", i, i)
+		}
+	}
+	var oldAsked, newAsked []int
+	record := func(asked *[]int) unidiff.Shown {
+		return func(n int) (string, bool) {
+			*asked = append(*asked, n)
+			return "", false
+		}
+	}
+	got := unidiff.Masked("f", []byte(a.String()), []byte(b.String()), record(&oldAsked), record(&newAsked))
+	if want := unidiff.Diff("f", []byte(a.String()), []byte(b.String())); !bytes.Equal(got, want) {
+		t.Errorf("Masked showing no line masked differs from Diff (-want +got):\n%s", cmp.Diff(string(want), string(got)))
+	}
+	// Hunks: old lines 2-8 (5 deleted, the rest context), new line 5
+	// inserted; old 18-23 as context, new line 21 inserted.
+	wantOld := []int{2, 3, 4, 5, 6, 7, 8, 18, 19, 20, 21, 22, 23}
+	wantNew := []int{5, 21}
+	if d := cmp.Diff(wantOld, oldAsked); d != "" {
+		t.Errorf("old lines asked for (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(wantNew, newAsked); d != "" {
+		t.Errorf("new lines asked for (-want +got):\n%s", d)
 	}
 }
