@@ -89,7 +89,7 @@ func (a *app) commands() *cli.Command {
 			{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"}},
 		}}}
 	}
-	return &cli.Command{
+	root := &cli.Command{
 		Name:            "apim-offset",
 		Usage:           "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
 		Version:         version(),
@@ -237,6 +237,11 @@ func (a *app) commands() *cli.Command {
 			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR' or 'apim-offset --help'"}
 		},
 	}
+	for _, c := range root.Commands {
+		// A home may have a comma in its name: repeat --home for several.
+		c.DisableSliceFlagSeparator = true
+	}
+	return root
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

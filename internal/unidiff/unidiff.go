@@ -1,5 +1,6 @@
 // Package unidiff writes the unified diff of two versions of a text file, in
-// the form that patch(1) and git apply read: "--- a/name", "+++ b/name",
+// the form that patch(1) and git apply read: "--- a/name", "+++ b/name"
+// (quoted and ended as git writes names that need it),
 // "@@ -l,n +l,n @@" hunks with three lines of context, and "\ No newline at
 // end of file" after a last line that has no line ending.
 //
@@ -10,6 +11,7 @@ package unidiff
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -48,11 +50,51 @@ func Masked(name string, a, b []byte, oldShown, newShown Shown) []byte {
 	hs := hunks(d.ops)
 	mask(d, hs, oldShown, newShown)
 	var out bytes.Buffer
-	out.WriteString("--- a/" + name + "\n+++ b/" + name + "\n")
+	out.WriteString("--- " + header("a/"+name) + "\n+++ " + header("b/"+name) + "\n")
 	for _, h := range hs {
 		writeHunk(&out, d, h[0], h[1])
 	}
 	return out.Bytes()
+}
+
+// header writes a file name as git does in a diff header, so that patch
+// and git apply read it back: in double quotes with C escapes when it holds
+// a control character, a quote, a backslash or a byte above 0x7f, and
+// followed by a tab when it holds a space, which ends the name for both.
+func header(name string) string {
+	quote := false
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			quote = true
+			break
+		}
+	}
+	if quote {
+		var b strings.Builder
+		b.WriteByte('"')
+		for i := 0; i < len(name); i++ {
+			switch c := name[i]; {
+			case c == '"' || c == '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case c < 0x20 || c >= 0x7f:
+				if e := strings.IndexByte("\a\b\t\n\v\f\r", c); e >= 0 {
+					b.WriteByte('\\')
+					b.WriteByte("abtnvfr"[e])
+				} else {
+					b.WriteString(fmt.Sprintf("\\%03o", c))
+				}
+			default:
+				b.WriteByte(c)
+			}
+		}
+		b.WriteByte('"')
+		name = b.String()
+	}
+	if strings.ContainsRune(name, ' ') {
+		name += "\t"
+	}
+	return name
 }
 
 // mask replaces the text of the lines the hunks hs print with what

@@ -165,3 +165,24 @@ func TestMaskedAsks(t *testing.T) {
 		t.Errorf("new lines asked for (-want +got):\n%s", d)
 	}
 }
+
+// TestHeaderNames: names are written as git writes them, so that patch and
+// git apply find the file (both are run on them in cmd/apim-offset's
+// names.txtar).
+func TestHeaderNames(t *testing.T) {
+	tests := []struct{ name, reason, want string }{
+		{"repository/conf/deployment.toml", "a plain name", "--- a/repository/conf/deployment.toml\n"},
+		{"my apim/repository/conf/deployment.toml", "a space: a tab ends the name", "--- a/my apim/repository/conf/deployment.toml\t\n"},
+		{"x\ty/deployment.toml", "a tab: quoted, C escape", "--- \"a/x\\ty/deployment.toml\"\n"},
+		{`q"uote/deployment.toml`, "a quote: quoted and escaped", "--- \"a/q\\\"uote/deployment.toml\"\n"},
+		{"café/deployment.toml", "UTF-8: octal escapes, as git's core.quotePath does", "--- \"a/caf\\303\\251/deployment.toml\"\n"},
+		{"a b\x01/deployment.toml", "quoted, and a tab after for the space", "--- \"a/a b\\001/deployment.toml\"\t\n"},
+	}
+	for _, tt := range tests {
+		d := string(unidiff.Diff(tt.name, []byte("a\n"), []byte("b\n")))
+		first := d[:strings.IndexByte(d, '\n')+1]
+		if first != tt.want {
+			t.Errorf("%s (%s): header %q, want %q", tt.name, tt.reason, first, tt.want)
+		}
+	}
+}
