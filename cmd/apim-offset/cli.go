@@ -60,6 +60,7 @@ type app struct {
 	stdout, stderr io.Writer
 	lines          *bufio.Reader // stdin, read line by line for answers
 	json           bool          // --json: results and errors go to stdout as JSON lines
+	quiet          bool          // --quiet: errors only
 }
 
 // stdinLines reads answers from stdin; one reader, so that several
@@ -135,7 +136,8 @@ func (a *app) commands() *cli.Command {
 				Flags: withFileFlags(
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
 					&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 0 when the file already has offset N, 1 when it would change"},
-					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking"},
+					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking; needed when stdin is not a terminal"},
+					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print neither the diff nor notes and warnings: errors only"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (see below), instead of the diff"},
 					&cli.BoolFlag{Name: "backup", Usage: "keep the old file as deployment.toml.bak (deployment.toml.bak.TIME when that exists)"},
 					&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; they are masked otherwise, and a masked diff does not apply as a patch"},
@@ -193,7 +195,8 @@ func (a *app) commands() *cli.Command {
 					&cli.BoolFlag{Name: "free", Usage: "also keep clear of ports in use on this machine"},
 					&cli.BoolFlag{Name: "apply", Usage: "set the planned offsets"},
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs, write nothing"},
-					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking"},
+					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking; needed when stdin is not a terminal"},
+					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "with --apply: print neither the diffs nor notes and warnings: errors only"},
 					&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
 					&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
 				),
@@ -251,7 +254,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &problems), errors.Is(err, errWouldChange):
+	case errors.As(err, &problems), errors.Is(err, errWouldChange), errors.Is(err, errDeclined):
 		return exitChanges
 	case errors.Is(err, errReported):
 		return exitError
@@ -262,7 +265,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // before sets the output mode from the parsed flags.
 func (a *app) before(ctx context.Context, cmd *cli.Command) (context.Context, error) {
-	a.json = cmd.Bool("json")
+	a.json, a.quiet = cmd.Bool("json"), cmd.Bool("quiet")
 	return ctx, nil
 }
 
@@ -287,7 +290,16 @@ func noArgs(cmd *cli.Command, hint string) error {
 
 // warnf prints a warning on stderr.
 func (a *app) warnf(format string, args ...any) {
-	fmt.Fprintf(a.stderr, "apim-offset: warning: "+format+"\n", args...)
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, "apim-offset: warning: "+format+"\n", args...)
+	}
+}
+
+// notef tells the person what is being done, on stderr, unless --quiet.
+func (a *app) notef(format string, args ...any) {
+	if !a.quiet {
+		fmt.Fprintf(a.stderr, "apim-offset: "+format+"\n", args...)
+	}
 }
 
 // printJSON prints v as one line of JSON.

@@ -83,7 +83,7 @@ func TestUnchangedIsNotWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.Stat(path)
-	if code, stdout, _ := runCLI(t, "set", "2", "--file", path); code != exitOK || stdout != "" {
+	if code, stdout, _ := runCLI(t, "set", "2", "--file", path, "--yes"); code != exitOK || stdout != "" {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
 	}
 	after, _ := os.Stat(path)
@@ -105,7 +105,7 @@ func TestWriteKeepsModeAndLink(t *testing.T) {
 	if err := os.Symlink(filepath.Join("configmap", "deployment.toml"), link); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := runCLI(t, "set", "3", "--file", link); code != exitOK {
+	if code, _, stderr := runCLI(t, "set", "3", "--file", link, "--yes"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {

@@ -75,7 +75,7 @@ func (a *app) applyPlan(cmd *cli.Command, ts []target, plan []planner.Assignment
 		}
 	}
 	if len(changed) == 0 {
-		fmt.Fprintf(a.stderr, "apim-offset: every home already has its planned offset\n")
+		a.notef("every home already has its planned offset")
 		return nil
 	}
 	return a.each(changed, func(t target) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -53,12 +54,13 @@ func checkOffset(n int, p wso2.Product) error {
 type setFlags struct {
 	format                                                                  patcher.Format
 	dryRun, check, yes, shiftLiterals, keepPlaceholder, backup, showSecrets bool
+	filter                                                                  bool // --file -: stdin to stdout
 }
 
 func newSetFlags(cmd *cli.Command) setFlags {
 	return setFlags{format: format(cmd), dryRun: cmd.Bool("dry-run"), check: cmd.Bool("check"), yes: cmd.Bool("yes"),
 		shiftLiterals: cmd.Bool("shift-literals"), keepPlaceholder: cmd.Bool("keep-placeholder"),
-		backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets")}
+		backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets"), filter: cmd.String("file") == "-"}
 }
 
 // setReport is what set did to one file: what --json prints, one object a
@@ -82,8 +84,12 @@ type setReport struct {
 	Warnings   []string `json:"warnings"`
 }
 
-// errWouldChange ends set --check when a file does not have offset N.
-var errWouldChange = errors.New("would change")
+// errWouldChange ends set --check when a file does not have offset N;
+// errDeclined, a run where the answer to the question was not yes.
+var (
+	errWouldChange = errors.New("would change")
+	errDeclined    = errors.New("not applied")
+)
 
 func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	n, err := parseOffset(cmd)
@@ -91,8 +97,8 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	f := newSetFlags(cmd)
-	if a.json && !f.yes && !f.dryRun && !f.check && isTerminal(a.stdin) {
-		return &usageError{msg: "--json on a terminal needs --yes, --dry-run or --check", hint: "--json is for scripts, which are not asked; without --json, set shows the diff and asks"}
+	if err := a.canAsk(f); err != nil {
+		return err
 	}
 	ts, err := a.targets(cmd)
 	if err != nil {
@@ -110,22 +116,47 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	return err
 }
 
+// canAsk refuses, before any file is read, a run that would have to ask
+// whether to write where it cannot: with no terminal on stdin, or with
+// --json. The filter (--file -) writes to stdout and asks nothing.
+func (a *app) canAsk(f setFlags) error {
+	switch {
+	case f.filter && a.json && !f.dryRun && !f.check:
+		return &usageError{msg: "--file - and --json both write to stdout", hint: "--file - writes the patched file on stdout; add --dry-run or --check for JSON about it"}
+	case f.yes || f.dryRun || f.check || f.filter:
+		return nil
+	case a.json && isTerminal(a.stdin):
+		return &usageError{msg: "--json on a terminal needs --yes, --dry-run or --check", hint: "--json is for scripts, which are not asked; without --json, set shows the diff and asks"}
+	case !isTerminal(a.stdin):
+		return &usageError{msg: "stdin is not a terminal to ask on, so nothing is written without --yes",
+			hint: "give --yes to write, --dry-run to see the diff, or --check to test whether the file has the offset"}
+	}
+	return nil
+}
+
 // each runs do for every target. With one, its error is the command's;
 // with several, each error is reported as it comes and the others still
-// run, and the command fails at the end if any did.
+// run, and the command fails at the end if any did: with errReported, or
+// with errDeclined when the only "failures" were answers of no.
 func (a *app) each(ts []target, do func(target) error) error {
 	if len(ts) == 1 {
 		return do(ts[0])
 	}
-	failed := false
+	failed, declined := false, false
 	for _, t := range ts {
-		if err := do(t); err != nil {
+		switch err := do(t); {
+		case errors.Is(err, errDeclined):
+			declined = true
+		case err != nil:
 			a.report(err)
 			failed = true
 		}
 	}
-	if failed {
+	switch {
+	case failed:
 		return errReported
+	case declined:
+		return errDeclined
 	}
 	return nil
 }
@@ -135,7 +166,8 @@ func (a *app) each(ts []target, do func(target) error) error {
 // of it, and the report.
 type change struct {
 	t    target
-	file *safefile.File
+	file *safefile.File // nil for the filter
+	src  []byte
 	res  patcher.Result
 	r    setReport
 }
@@ -146,16 +178,26 @@ func (a *app) setOne(t target, n int, f setFlags) (setReport, error) {
 	if c.file != nil {
 		defer c.file.Close()
 	}
+	if err == nil && f.filter && !f.dryRun && !f.check {
+		_, err = a.stdout.Write(c.res.Output) // the file, changed or not
+		return c.r, err
+	}
 	if err != nil || !c.res.Changed {
 		return c.r, a.finish(c.r, err)
 	}
 	if err := a.show(c, f.showSecrets); err != nil {
 		return c.r, err
 	}
-	if f.dryRun || f.check || !a.confirm(t, f.yes) {
+	if f.dryRun || f.check {
 		return c.r, a.finish(c.r, nil)
 	}
-	err = a.commit(c, f.backup)
+	if !a.confirm(t, f.yes) {
+		if err := a.finish(c.r, nil); err != nil {
+			return c.r, err
+		}
+		return c.r, errDeclined
+	}
+	err = a.commit(c, f)
 	return c.r, a.finish(c.r, err)
 }
 
@@ -174,21 +216,14 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	if err := checkOffset(n, t.product); err != nil {
 		return c, err
 	}
-	file, err := safefile.Open(t.path, safefile.Options{MaxSize: patcher.MaxSize, Waiting: func() {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: another apim-offset is changing it; waiting for it to finish\n", t.path)
-	}})
-	if err != nil {
-		return c, a.fileErr(t, err)
-	}
-	c.file = file
-	for _, s := range file.Removed {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: removed %s, left by an interrupted run\n", t.path, s)
+	if err := a.read(c, f.filter); err != nil {
+		return c, err
 	}
 	opt := &patcher.Options{Format: f.format, KeepPlaceholder: f.keepPlaceholder, DefaultOffset: t.product.DefaultOffset}
 	if f.shiftLiterals {
 		opt.ShiftLiterals = t.product.ShiftingPorts()
 	}
-	res, err := patcher.Set(file.Data, n, opt)
+	res, err := patcher.Set(c.src, n, opt)
 	a.noteTemplate(f.format, t, res.From.Template || readAsTemplate(err))
 	if err != nil {
 		return c, &fileError{t.path, err}
@@ -207,9 +242,32 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	}
 	a.notePlaceholder(t, res, f.keepPlaceholder)
 	if !res.Changed && res.Placeholder == "" && !a.json {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: offset is already %d\n", t.path, n)
+		a.notef("%s: offset is already %d", t.path, n)
 	}
 	return c, nil
+}
+
+// read locks and reads c's file, or reads stdin for the filter.
+func (a *app) read(c *change, filter bool) error {
+	if filter {
+		src, err := io.ReadAll(io.LimitReader(a.stdin, patcher.MaxSize+1))
+		if err != nil {
+			return &fileError{c.t.path, err}
+		}
+		c.src = src
+		return nil
+	}
+	file, err := safefile.Open(c.t.path, safefile.Options{MaxSize: patcher.MaxSize, Waiting: func() {
+		a.notef("%s: another apim-offset is changing it; waiting for it to finish", c.t.path)
+	}})
+	if err != nil {
+		return a.fileErr(c.t, err)
+	}
+	c.file, c.src = file, file.Data
+	for _, s := range file.Removed {
+		a.notef("%s: removed %s, left by an interrupted run", c.t.path, s)
+	}
+	return nil
 }
 
 // notePlaceholder says what an offset kept as a placeholder resolves to.
@@ -221,15 +279,15 @@ func (a *app) notePlaceholder(t target, res patcher.Result, keep bool) {
 	if r, ok := tmplmask.Resolve(t.path, res.Placeholder); ok {
 		resolves += fmt.Sprintf(": %s by default (%s)", r.Value, r.Source)
 	}
-	fmt.Fprintf(a.stderr, "apim-offset: %s: offset stays %s, %s\n", t.path, res.Placeholder, resolves)
+	a.notef("%s: offset stays %s, %s", t.path, res.Placeholder, resolves)
 }
 
 // show prints the change as a unified diff, coloured at a terminal; with
 // --json it goes into the report instead.
 func (a *app) show(c *change, showSecrets bool) error {
-	d := a.diff(c.t, c.file.Data, c.res.Output, showSecrets)
+	d := a.diff(c.t, c.src, c.res.Output, showSecrets)
 	c.r.Diff = string(d)
-	if a.json {
+	if a.json || a.quiet {
 		return nil
 	}
 	if isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" {
@@ -240,23 +298,26 @@ func (a *app) show(c *change, showSecrets bool) error {
 }
 
 // confirm asks whether to write t, when stdin is a terminal and --yes was
-// not given.
+// not given. Anything but y or yes, end of input included, is no.
 func (a *app) confirm(t target, yes bool) bool {
-	if yes || !isTerminal(a.stdin) {
+	if yes {
 		return true
 	}
 	fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.path)
-	answer, _ := a.stdinLines().ReadString('\n')
+	answer, err := a.stdinLines().ReadString('\n')
+	if err != nil {
+		fmt.Fprintln(a.stderr) // end of input: the message goes on a line of its own
+	}
 	if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: not changed\n", t.path)
+		a.notef("%s: not applied", t.path)
 		return false
 	}
 	return true
 }
 
-// commit writes the change.
-func (a *app) commit(c *change, backup bool) error {
-	written, err := c.file.Replace(c.res.Output, safefile.ReplaceOptions{Backup: backup})
+// commit writes the change, and says so.
+func (a *app) commit(c *change, f setFlags) error {
+	written, err := c.file.Replace(c.res.Output, safefile.ReplaceOptions{Backup: f.backup})
 	if err != nil {
 		return &fileError{c.t.path, err}
 	}
@@ -264,13 +325,24 @@ func (a *app) commit(c *change, backup bool) error {
 	if written.InPlace {
 		a.warnf("%s: rewritten in place, as it is a mount point (a file bind-mounted on its own); the old bytes are in %s", c.t.path, written.Backup)
 	} else if written.Backup != "" && !a.json {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: the old file is in %s\n", c.t.path, written.Backup)
+		a.notef("%s: the old file is in %s", c.t.path, written.Backup)
 	}
 	if written.Warning != "" {
 		c.r.Warnings = append(c.r.Warnings, written.Warning)
 		a.warnf("%s: %s", c.t.path, written.Warning)
 	}
+	if !a.json {
+		a.notef("%s: offset %s -> %d written; restart the server to use it", c.t.path, from(c.r), c.r.To)
+	}
 	return nil
+}
+
+// from is the offset before, as a note words it.
+func from(r setReport) string {
+	if r.From == nil {
+		return r.FromSource
+	}
+	return strconv.Itoa(*r.From)
 }
 
 // diff is the unified diff from src to out, labelled for t, with secret

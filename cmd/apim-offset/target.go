@@ -48,7 +48,7 @@ func (a *app) targets(cmd *cli.Command) ([]target, error) {
 		}
 		if real, err := filepath.EvalSymlinks(dir); err == nil {
 			if first, ok := seen[real]; ok {
-				fmt.Fprintf(a.stderr, "apim-offset: %s: the same home as %s: done once\n", dir, first)
+				a.notef("%s: the same home as %s: done once", dir, first)
 				continue
 			}
 			seen[real] = dir
@@ -158,8 +158,12 @@ func (a *app) locate(home, file, productID string, namedHome bool) (target, erro
 		}
 	}
 	t.path = file
-	if file == "" {
+	switch file {
+	case "":
 		t.path = filepath.Join(home, filepath.FromSlash(t.product.Config))
+	case "-": // the filter: stdin
+		t.label = "deployment.toml"
+		return t, nil
 	}
 	t.label = diffName(t.path)
 	return t, nil
@@ -256,7 +260,7 @@ func format(cmd *cli.Command) patcher.Format {
 // that it was read as one.
 func (a *app) noteTemplate(f patcher.Format, t target, template bool) {
 	if template && f == patcher.Auto {
-		fmt.Fprintf(a.stderr, "apim-offset: %s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)\n", t.path)
+		a.notef("%s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)", t.path)
 	}
 }
 
