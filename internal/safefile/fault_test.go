@@ -179,20 +179,61 @@ func isKind(t *testing.T, err, want error, dir string) {
 	}
 }
 
+// faultCase is a Replace with faults injected.
+type faultCase struct {
+	name   string
+	faults []fault
+	backup bool
+	want   string // in the error
+	kind   error  // the error's kind, or nil
+	// kept: a backup was made before writing in place, and stays
+	kept bool
+}
+
+// check runs the Replace and checks that it failed as tt says, leaving the
+// original byte for byte and nothing else in its folder.
+func (tt faultCase) check(t *testing.T) {
+	dir := t.TempDir()
+	path := write(t, dir, "deployment.toml", oldBytes, 0o640)
+	if tt.faults[0].op == "chown" {
+		// Chown is called only when the owner differs from the
+		// one creating the temporary file.
+		if os.Geteuid() != 0 {
+			t.Skip("needs root to own a file as another user")
+		}
+		if err := os.Chown(path, 12345, 12345); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := newFaultFS(tt.faults...)
+	f := openWith(t, path, fs)
+	_, err := f.Replace([]byte(newBytes), safefile.ReplaceOptions{Backup: tt.backup})
+	f.Close()
+	for i, n := range fs.fired {
+		if n == 0 {
+			t.Errorf("fault %+v was never injected", tt.faults[i])
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), tt.want) {
+		t.Errorf("error %v, want one saying %q", err, tt.want)
+	}
+	isKind(t, err, tt.kind, dir)
+	if got := readFile(t, path); got != oldBytes {
+		t.Errorf("the file holds %d bytes, not the original", len(got))
+	}
+	want := []string{"deployment.toml"}
+	if tt.kept {
+		want = append(want, "deployment.toml.bak")
+	}
+	holds(t, dir, want...)
+}
+
 // TestFaults: every failure on the way to a replaced file leaves the
 // original byte for byte and nothing else in its folder, and says what
 // failed, with the kind of error the caller gives a hint for.
 func TestFaults(t *testing.T) {
 	busy := fault{op: "rename", err: syscall.EBUSY}
-	tests := []struct {
-		name   string
-		faults []fault
-		backup bool
-		want   string // in the error
-		kind   error  // the error's kind, or nil
-		// kept: a backup was made before writing in place, and stays
-		kept bool
-	}{
+	tests := []faultCase{
 		{"disk full creating the temp file", []fault{{op: "create", err: syscall.ENOSPC}}, false, "cannot create a temporary file in", safefile.ErrNoSpace, false},
 		{"folder not writable", []fault{{op: "create", err: syscall.EACCES}}, false, "permission denied", safefile.ErrPermission, false},
 		{"read-only file system", []fault{{op: "create", err: syscall.EROFS}}, false, "read-only file system", safefile.ErrReadOnly, false},
@@ -218,41 +259,7 @@ func TestFaults(t *testing.T) {
 		{"mount point, and it cannot be opened for writing", []fault{busy, {op: "open", file: "target", err: syscall.EACCES}}, false, "in place", safefile.ErrPermission, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := write(t, dir, "deployment.toml", oldBytes, 0o640)
-			if tt.faults[0].op == "chown" {
-				// Chown is called only when the owner differs from the
-				// one creating the temporary file.
-				if os.Geteuid() != 0 {
-					t.Skip("needs root to own a file as another user")
-				}
-				if err := os.Chown(path, 12345, 12345); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fs := newFaultFS(tt.faults...)
-			f := openWith(t, path, fs)
-			_, err := f.Replace([]byte(newBytes), safefile.ReplaceOptions{Backup: tt.backup})
-			f.Close()
-			for i, n := range fs.fired {
-				if n == 0 {
-					t.Errorf("fault %+v was never injected", tt.faults[i])
-				}
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %v, want one saying %q", err, tt.want)
-			}
-			isKind(t, err, tt.kind, dir)
-			if got := readFile(t, path); got != oldBytes {
-				t.Errorf("the file holds %d bytes, not the original", len(got))
-			}
-			want := []string{"deployment.toml"}
-			if tt.kept {
-				want = append(want, "deployment.toml.bak")
-			}
-			holds(t, dir, want...)
-		})
+		t.Run(tt.name, func(t *testing.T) { tt.check(t) })
 	}
 	t.Logf("%d faults injected", len(tests))
 }
