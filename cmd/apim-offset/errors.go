@@ -58,7 +58,7 @@ func (a *app) report(err error) {
 	case errors.As(err, &pe):
 		r.Hint, r.Line, r.Column = patcherHint(pe), pe.Line, pe.Column
 	case errors.As(err, &se):
-		r.Hint = se.Hint
+		r.Hint = safefileHint(se)
 	}
 	if errors.As(err, &fe) {
 		r.File = fe.path

@@ -66,9 +66,13 @@ func (a *app) targets(cmd *cli.Command) ([]target, error) {
 // exist or is a file.
 func isHome(dir string) error {
 	info, err := os.Stat(dir)
+	var pe *os.PathError
 	switch {
+	case errors.As(err, &pe):
+		return &usageError{msg: fmt.Sprintf("%s: %v", dir, pe.Err),
+			hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf", err: err}
 	case err != nil:
-		return &usageError{msg: fmt.Sprintf("%s: %v", dir, unwrapPath(err)),
+		return &usageError{msg: fmt.Sprintf("%s: %v", dir, err),
 			hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf", err: err}
 	case !info.IsDir():
 		return &usageError{msg: fmt.Sprintf("%s: not a folder", dir), hint: "to name the deployment.toml itself, use --file " + dir}
@@ -221,24 +225,11 @@ func (a *app) readTarget(t target) ([]byte, error) {
 
 // fileErr is err, from opening or reading t's file, as the user should see
 // it: a missing file under a named home is most likely the wrong folder.
+// safefile's errors name no file: the path comes first.
 func (a *app) fileErr(t target, err error) error {
-	err = &fileError{t.path, unwrapPath(err)}
+	err = &fileError{t.path, err}
 	if errors.Is(err, os.ErrNotExist) && t.namedHome {
 		return &usageError{msg: err.Error(), hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf; Micro Integrator keeps its file in conf/: add --product mi", err: err}
-	}
-	return err
-}
-
-// unwrapPath drops the *fs.PathError around err, as the path is printed
-// first, and its "open" or "lstat" as well: "no such file or directory" says
-// enough.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		if pe.Op == "open" || pe.Op == "lstat" || pe.Op == "stat" {
-			return pe.Err
-		}
-		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
 }

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/apim-offset/apim-offset/internal/safefile"
+)
+
+// safefileHint is the hint for an error reading or replacing a file, from
+// its kind; "" when there is none. The kinds are exclusive: an error has
+// at most one.
+func safefileHint(err error) string {
+	var se *safefile.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	switch {
+	case errors.Is(se, safefile.ErrChanged):
+		return "another program wrote it at the same time; run again to change what it holds now"
+	case errors.Is(se, safefile.ErrReadOnly):
+		return "it is a read-only mount (a Kubernetes ConfigMap or Secret, a Docker volume with :ro): change the file where it comes from, or mount it read-write"
+	case errors.Is(se, safefile.ErrPermission):
+		return fmt.Sprintf("the file is replaced through a new file in %s, which needs write permission on that folder: run as its owner (sudo -u OWNER apim-offset ...) or as root", se.Dir)
+	case errors.Is(se, safefile.ErrNoSpace):
+		return "the disk (or your quota) is full: free some space and run again; the file was not changed"
+	case errors.Is(se, safefile.ErrOwner):
+		return "run as root, or as the file's owner (sudo -u OWNER apim-offset ...)"
+	case errors.Is(se, safefile.ErrMountPoint):
+		return "mount its folder instead of the file, or make room for a backup next to it"
+	case errors.Is(se, safefile.ErrRestoreFailed):
+		return "copy the backup over the file"
+	}
+	return ""
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/safefile"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestSafefileHint: each kind of safefile error gets the hint the CLI has
+// always printed for it, also when wrapped as report sees it; other errors
+// get none.
+func TestSafefileHint(t *testing.T) {
+	kind := func(k error) error {
+		return &fileError{"deployment.toml", &safefile.Error{Msg: "cannot write", Kind: k, Dir: "/opt/wso2/repository/conf", Err: syscall.EIO}}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"changed", kind(safefile.ErrChanged), "another program wrote it at the same time; run again to change what it holds now"},
+		{"read-only", kind(safefile.ErrReadOnly), "it is a read-only mount (a Kubernetes ConfigMap or Secret, a Docker volume with :ro): change the file where it comes from, or mount it read-write"},
+		{"permission", kind(safefile.ErrPermission), "the file is replaced through a new file in /opt/wso2/repository/conf, which needs write permission on that folder: run as its owner (sudo -u OWNER apim-offset ...) or as root"},
+		{"no space", kind(safefile.ErrNoSpace), "the disk (or your quota) is full: free some space and run again; the file was not changed"},
+		{"owner", kind(safefile.ErrOwner), "run as root, or as the file's owner (sudo -u OWNER apim-offset ...)"},
+		{"mount point", kind(safefile.ErrMountPoint), "mount its folder instead of the file, or make room for a backup next to it"},
+		{"restore failed", kind(safefile.ErrRestoreFailed), "copy the backup over the file"},
+		{"no kind: an I/O error", kind(nil), ""},
+		{"not a safefile.Error", fmt.Errorf("x: %w", safefile.ErrNoSpace), ""},
+		{"nil", nil, ""},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, safefileHint(tt.err)); diff != "" {
+			t.Errorf("%s: hint (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestChangedHint: a real ErrChanged from safefile, reported as set
+// reports it, prints its hint.
+func TestChangedHint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "deployment.toml")
+	if err := os.WriteFile(path, []byte("[server]\noffset = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := safefile.Open(path, safefile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := os.WriteFile(path, []byte("[server]\noffset = 9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Replace([]byte("[server]\noffset = 2\n"), safefile.ReplaceOptions{})
+	if !errors.Is(err, safefile.ErrChanged) {
+		t.Fatalf("Replace: %v, want ErrChanged", err)
+	}
+	var stderr strings.Builder
+	a := &app{stderr: &stderr}
+	a.report(&fileError{path, err})
+	want := "apim-offset: error: " + path + ": the file changed while apim-offset was working on it; nothing was written: the file changed since it was read\n" +
+		"apim-offset: hint: another program wrote it at the same time; run again to change what it holds now\n"
+	if diff := cmp.Diff(want, stderr.String()); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+}
