@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,6 +41,10 @@ func TestScripts(t *testing.T) {
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"stamp":     stamp,
+			"untouched": untouched,
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("FIXTURES", fixtures)
 			env.Setenv("GOLDEN", goldenCases)
@@ -48,4 +53,36 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// stamp FILE... records each file's inode, modification time and bytes, for
+// untouched to compare with.
+func stamp(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: stamp FILE...")
+	}
+	for _, name := range args {
+		ts.Check(os.WriteFile(ts.MkAbs(name)+".stamp", []byte(fileStamp(ts, name)), 0o644))
+	}
+}
+
+// untouched FILE... fails unless each file has the inode, modification time
+// and bytes stamp recorded: the file was not written, not even with the same
+// bytes.
+func untouched(ts *testscript.TestScript, neg bool, args []string) {
+	for _, name := range args {
+		want, err := os.ReadFile(ts.MkAbs(name) + ".stamp")
+		ts.Check(err)
+		if got := fileStamp(ts, name); (got == string(want)) == neg {
+			ts.Fatalf("%s: stamp %s, recorded %s", name, got, want)
+		}
+	}
+}
+
+func fileStamp(ts *testscript.TestScript, name string) string {
+	info, err := os.Stat(ts.MkAbs(name))
+	ts.Check(err)
+	data, err := os.ReadFile(ts.MkAbs(name))
+	ts.Check(err)
+	return fmt.Sprintf("inode %d, mtime %d, %x", inode(info), info.ModTime().UnixNano(), sha256.Sum256(data))
 }

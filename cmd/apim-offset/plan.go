@@ -19,6 +19,11 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if cmd.String("file") != "" {
 		return &usageError{msg: "plan takes homes, not files", hint: "use --home DIR, once for each server"}
 	}
+	if cmd.Bool("apply") {
+		if err := a.canAsk(newSetFlags(cmd)); err != nil {
+			return err
+		}
+	}
 	ts, err := a.targets(cmd)
 	if err != nil {
 		return err

@@ -203,8 +203,8 @@ func testPrompt(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 	shown, code := ask(t, bin, "n", nil, "set", "2", "--file", path)
-	if code != 0 || !strings.Contains(shown, "\x1b[32m+offset=2\x1b[0m") || !strings.Contains(shown, "Apply to "+path+"? [y/N] n\n") ||
-		!strings.Contains(shown, "apim-offset: "+path+": not changed") {
+	if code != 1 || !strings.Contains(shown, "\x1b[32m+offset=2\x1b[0m") || !strings.Contains(shown, "Apply to "+path+"? [y/N] n\n") ||
+		!strings.Contains(shown, "\napim-offset: "+path+": not applied\n") {
 		t.Errorf("answering n: exit %d, terminal:\n%q", code, shown)
 	}
 	if got, _ := os.ReadFile(path); string(got) != orig {
@@ -215,7 +215,7 @@ func testPrompt(t *testing.T, bin string) {
 	first := atTerminal(t, bin, []string{"NO_COLOR=1"}, "set", "2", "--file", path)
 	first.waitFor("[y/N] ")
 	var second syncBuffer
-	other := exec.Command(bin, "set", "5", "--file", path, "--json")
+	other := exec.Command(bin, "set", "5", "--file", path, "--json", "--yes")
 	other.Stdout, other.Stderr = &second, &second
 	if err := other.Start(); err != nil {
 		t.Fatal(err)
