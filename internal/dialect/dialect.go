@@ -1,0 +1,281 @@
+// Package dialect finds what WSO2's own TOML parser does differently from
+// go-toml in a deployment.toml: the constructs that go-toml v2 reads but that
+// stop a WSO2 server at start-up.
+//
+// # WSO2's parser
+//
+// WSO2 does not read deployment.toml with go-toml. Its config-mapper
+// (github.com/wso2/config-mapper, src/main/java/org/wso2/config/mapper/TomlParser.java,
+// TomlParser.parse) parses the file with net.consensys.cava:cava-toml, which
+// implements TOML 0.5.0, and stops on any error it reports. The cava-toml
+// sources cited here are those of ConsenSys/cava v1.0, the code base loaded
+// into github.com/apache/incubator-tuweni at commit 73e4230d7 ("Initial code
+// load"), under toml/src/main/antlr/net/consensys/cava/toml/internal/ and
+// toml/src/main/java/net/consensys/cava/toml/. WSO2 ships cava-toml 0.5.0, an
+// earlier release of the same code: the rules below are read from that
+// source, and agree with what the project saw a WSO2 server do with probe
+// files.
+//
+// [Check] reports each construct with its place, what WSO2 does with it and
+// the fix. [Offset] reads server.offset as WSO2 does: cava-toml's value
+// rendered into carbon.xml, then read by Java's Integer.parseInt.
+//
+// # Positions
+//
+// Lines and columns are 1-based, columns in bytes, counted in the text after
+// a UTF-8 byte order mark, as an editor shows them; the mark itself is at
+// line 1, column 1.
+//
+// # Input
+//
+// Check is meant for text that go-toml accepts: it does not look for what
+// go-toml refuses too (leading zeros, duplicate keys or tables, a bare CR).
+// Given other text, it reports what it finds before the first syntax error,
+// and never panics.
+package dialect
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// Finding is one construct WSO2's parser or server cannot take.
+type Finding struct {
+	Line, Column int    // where the construct is; see the package doc
+	Construct    string // a stable id, one of the Construct* constants
+	Msg          string // what is there, e.g. "array mixes integers and strings"
+	Effect       string // what WSO2 does with it: one of the Effect* constants
+	Fix          string // how to write it so that WSO2 takes it
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%d:%d: %s: %s; %s", f.Line, f.Column, f.Msg, f.Effect, f.Fix)
+}
+
+// The constructs Check reports.
+const (
+	// A UTF-8 byte order mark: cava-toml's lexer has no rule for U+FEFF.
+	ConstructBOM = "bom"
+	// An array whose elements are not all of one type (MutableTomlArray.append).
+	ConstructMixedArray = "mixed-array"
+	// An inline table with a line break or a comment between its braces
+	// (TomlLexer.g4: InlineTableNewLine and InlineTableComment leave the table).
+	ConstructMultilineInlineTable = "multiline-inline-table"
+	// A comma after the last key/value of an inline table
+	// (TomlParser.g4: inlineTableValues : keyval (Comma keyval)*).
+	ConstructInlineTrailingComma = "inline-trailing-comma"
+	// \xHH and \e in a basic string or quoted key (QuotedStringVisitor.visitEscaped).
+	ConstructEscapeX = "escape-x"
+	ConstructEscapeE = "escape-e"
+	// A raw tab in a basic string: TOML 0.5 requires it escaped
+	// (TomlLexer.g4: BasicStringUnescaped excludes U+0000 to U+001F).
+	ConstructTabInBasicString = "tab-in-basic-string"
+	// A time, or the time of a date-time, without seconds
+	// (TomlParser.g4: time : hour Colon minute Colon second ...).
+	ConstructLocalTimeNoSeconds = "local-time-no-seconds"
+	// More than 9 digits of fractional seconds (LocalTimeVisitor.visitSecondFraction).
+	ConstructTimeFraction = "time-fraction-too-long"
+	// An offset date-time ending in a lower-case z (TomlLexer.g4: Z : 'Z').
+	ConstructLowercaseZ = "datetime-lowercase-z"
+	// A date or time directly followed by ']', '}' or, in an array, ',' and
+	// another value: cava-toml's lexer then loses track of the array
+	// (TomlLexer.g4, DateMode: DateError, DateComma).
+	ConstructDateTimeDelimiter = "datetime-delimiter"
+	// A line break between an array element and the comma after it
+	// (TomlParser.g4: arrayValues : arrayValue (Comma arrayValue)*).
+	ConstructArrayNewlineBeforeComma = "array-newline-before-comma"
+	// A float exponent with a leading zero, 1e05 (TomlLexer.g4: Exp : [eE] DecInt).
+	ConstructExponentLeadingZero = "exponent-leading-zero"
+	// A table created by a sub-table header, [a.x] or [[a.x]], and given its
+	// own header [a] later (MutableTomlTable.createTable puts the table into
+	// itself; TomlTable.keyPathSet then recurses without end).
+	ConstructSubtableBeforeTable = "subtable-before-table"
+	// server.offset holds a value Integer.parseInt cannot read.
+	ConstructOffsetNotInt = "offset-not-int"
+)
+
+// What WSO2 does.
+const (
+	// config-mapper's TomlParser.parse logs cava-toml's errors and throws
+	// ConfigParserException("Error parsing deployment configuration").
+	EffectRefuses = "WSO2 refuses to start (config-mapper: error parsing deployment configuration)"
+	EffectCrashes = "WSO2 crashes at start-up (StackOverflowError in config-mapper)"
+	EffectNFE     = "WSO2 stops with NumberFormatException"
+)
+
+// Check returns what in the deployment.toml src WSO2 cannot take, in the
+// order of the file (a byte order mark first).
+func Check(src []byte) []Finding {
+	c := newChecker(src)
+	c.run()
+	return c.findings
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// checker walks one document.
+type checker struct {
+	src      []byte // the text after the byte order mark
+	bom      bool
+	findings []Finding
+
+	tables     map[string]tableState // by key path joined with keySep
+	header     []string              // the current table's key path
+	underArray bool                  // the current header is [[...]] or under one
+
+	arrayTables map[string]bool // key paths opened by [[...]] headers
+
+	offset      *offsetAt // server.offset, when found
+	offsetTable int       // where a key under server.offset makes it a table, or -1
+	offsetKey   string    // that key, under server.offset
+}
+
+// tableState is what cava-toml knows of a table: whether only a sub-table
+// header created it so far, and where.
+type tableState struct {
+	implicit bool
+	by       int    // offset of the header that created it
+	byName   string // that header, as written
+}
+
+// keySep joins decoded key parts; it cannot occur in a key go-toml accepts.
+const keySep = "\x00"
+
+func newChecker(src []byte) *checker {
+	c := &checker{src: src, tables: map[string]tableState{}, arrayTables: map[string]bool{}, offsetTable: -1}
+	if bytes.HasPrefix(src, utf8BOM) {
+		c.src, c.bom = src[len(utf8BOM):], true
+	}
+	return c
+}
+
+func (c *checker) run() {
+	if c.bom {
+		c.findings = append(c.findings, Finding{
+			Line: 1, Column: 1, Construct: ConstructBOM,
+			Msg:    "the file starts with a UTF-8 byte order mark",
+			Effect: EffectRefuses,
+			Fix:    "save the file as UTF-8 without a byte order mark (BOM)",
+		})
+	}
+	var p unstable.Parser
+	p.Reset(c.src)
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			c.tableHeader(e)
+		case unstable.KeyValue:
+			c.keyValue(e, c.header, !c.underArray)
+		}
+	}
+	c.offsetFinding()
+}
+
+// add records a finding at byte off of c.src.
+func (c *checker) add(off int, construct, msg, effect, fix string) {
+	line, col := position(c.src, off)
+	c.findings = append(c.findings, Finding{Line: line, Column: col, Construct: construct, Msg: msg, Effect: effect, Fix: fix})
+}
+
+// position converts byte offset off of src into a 1-based line and byte column.
+func position(src []byte, off int) (line, col int) {
+	off = max(0, min(off, len(src)))
+	line = bytes.Count(src[:off], []byte{'\n'}) + 1
+	col = off - (bytes.LastIndexByte(src[:off], '\n') + 1) + 1
+	return line, col
+}
+
+// keyParts returns the decoded parts of the key starting at k, the offset
+// of its first byte and the offset just past its last.
+func keyParts(k *unstable.Node) (parts []string, start, end int) {
+	start = -1
+	for ; k != nil && k.Valid(); k = k.Next() {
+		if k.Kind != unstable.Key {
+			break
+		}
+		if start < 0 {
+			start = int(k.Raw.Offset)
+		}
+		end = int(k.Raw.Offset + k.Raw.Length)
+		parts = append(parts, string(k.Data))
+	}
+	return parts, start, end
+}
+
+// checkKeys looks at the quoted parts of a key for escapes cava-toml refuses.
+func (c *checker) checkKeys(k *unstable.Node) {
+	for ; k != nil && k.Valid() && k.Kind == unstable.Key; k = k.Next() {
+		c.basicString(int(k.Raw.Offset), int(k.Raw.Offset+k.Raw.Length))
+	}
+}
+
+// tableHeader records a [table] or [[array table]] header and finds a table
+// given its own header after a sub-table header created it.
+func (c *checker) tableHeader(e *unstable.Node) {
+	first := e.Child()
+	c.checkKeys(first)
+	parts, start, end := keyParts(first)
+	if start < 0 {
+		return
+	}
+	open := start
+	for open > 0 && c.src[open-1] != '[' {
+		open--
+	}
+	if e.Kind == unstable.ArrayTable && open > 0 && c.src[open-1] == '[' {
+		open--
+	}
+	open = max(open-1, 0)
+	closeEnd := end
+	for closeEnd < len(c.src) && c.src[closeEnd] != ']' {
+		closeEnd++
+	}
+	closeEnd++
+	if e.Kind == unstable.ArrayTable {
+		closeEnd++
+	}
+	written := string(c.src[open:min(closeEnd, len(c.src))])
+
+	// cava-toml's MutableTomlTable.ensureTable creates each missing parent
+	// as an implicitly defined table, for [a.b] and [[a.b]] alike.
+	for i := 1; i < len(parts); i++ {
+		k := strings.Join(parts[:i], keySep)
+		if _, ok := c.tables[k]; !ok {
+			c.tables[k] = tableState{implicit: true, by: open, byName: written}
+		}
+	}
+	k := strings.Join(parts, keySep)
+	if e.Kind == unstable.ArrayTable {
+		// A new element: the tables under the array start afresh.
+		for name := range c.tables {
+			if strings.HasPrefix(name, k+keySep) {
+				delete(c.tables, name)
+			}
+		}
+		c.tables[k] = tableState{}
+	} else {
+		if st, ok := c.tables[k]; ok && st.implicit {
+			line, _ := position(c.src, st.by)
+			c.add(open, ConstructSubtableBeforeTable,
+				fmt.Sprintf("table %s comes after its sub-table %s (line %d), which created it", written, st.byName, line),
+				EffectCrashes,
+				fmt.Sprintf("move %s and its keys above %s", written, st.byName))
+		}
+		c.tables[k] = tableState{}
+	}
+
+	if e.Kind == unstable.ArrayTable {
+		c.arrayTables[k] = true
+	}
+	c.header = parts
+	c.underArray = false
+	for i := 1; i <= len(parts); i++ {
+		if c.arrayTables[strings.Join(parts[:i], keySep)] {
+			c.underArray = true // under an array of tables, "server" is an element
+		}
+	}
+}
