@@ -1,7 +1,9 @@
 package patcher
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -31,20 +33,31 @@ func current(doc *tomlutil.Document) (Current, error) {
 		e := doc.Entries[i]
 		line, col := tomlutil.Position(doc.Src, e.Value.Start)
 		cur := Current{Source: SourceSet, Line: line, Raw: string(doc.Src[e.Value.Start:e.Value.End])}
+		// WSO2 renders the value and reads it with Java's Integer.parseInt
+		// (github.com/wso2/carbon-kernel, CarbonUtils.getPortFromServerConfig):
+		// an integer in any TOML spelling, or a string of decimal digits
+		// with an optional sign, within 32 bits.
+		var n int64
+		number := false
 		switch v := v.(type) {
 		case int64:
-			cur.Offset = int(v)
-			return cur, nil
+			n, number = v, true
 		case string:
-			if n, err := strconv.Atoi(v); err == nil {
-				cur.Offset = n
-				return cur, nil
-			}
+			x, err := strconv.ParseInt(v, 10, 64)
+			n, number = x, err == nil || errors.Is(err, strconv.ErrRange)
 		case map[string]any, []any:
 			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
 		}
+		if number && n >= math.MinInt32 && n <= math.MaxInt32 {
+			cur.Offset = int(n)
+			return cur, nil
+		}
+		msg := "not a whole number"
+		if number {
+			msg = "beyond the whole numbers WSO2 reads (-2147483648 to 2147483647)"
+		}
 		cur.Source = SourcePlaceholder
-		return cur, &Error{Line: line, Column: col, Msg: fmt.Sprintf("server.offset is %s, not a whole number", cur.Raw), Err: ErrValue}
+		return cur, &Error{Line: line, Column: col, Msg: fmt.Sprintf("server.offset is %s, %s", cur.Raw, msg), Err: ErrValue}
 	}
 	if c, ok := commentedOffset(doc); ok {
 		line, _ := tomlutil.Position(doc.Src, c.Comment.Text.Start)

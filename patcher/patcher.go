@@ -270,7 +270,11 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 	}
 	res.Output, res.Changed = out, true
 	keep := res.Placeholder != "" && o.KeepPlaceholder // only literal ports moved
-	if err := verify(in.doc.Values, masked, n, keep, shift); err != nil {
+	err = verify(in.doc.Values, masked, n, keep, shift)
+	if err == nil {
+		err = sameDialect(body, masked)
+	}
+	if err != nil {
 		return Result{}, &Error{Msg: err.Error(), Err: ErrVerify}
 	}
 	return res, nil

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
@@ -29,6 +30,26 @@ func verify(before map[string]any, out []byte, n int, keep bool, shift func(stri
 	}
 	if !equal(withoutOffset(before), withoutOffset(after), shift) {
 		return fmt.Errorf("the patched file changed a value other than server.offset")
+	}
+	return nil
+}
+
+// sameDialect checks that out, made from src, holds nothing WSO2's own
+// parser refuses that src did not hold already (package dialect): the edit
+// never adds what stops the server. Both are plain TOML or masked
+// templates, without their byte order mark. The offset's own value is
+// checked by verify.
+func sameDialect(src, out []byte) error {
+	had := map[string]int{}
+	for _, f := range dialect.Check(src) {
+		had[f.Construct+": "+f.Msg]++
+	}
+	for _, f := range dialect.Check(out) {
+		key := f.Construct + ": " + f.Msg
+		if had[key] == 0 && f.Construct != dialect.ConstructOffsetNotInt {
+			return fmt.Errorf("the patched file has what WSO2 refuses and the original had not: %s", f)
+		}
+		had[key]--
 	}
 	return nil
 }

@@ -143,6 +143,7 @@ func (a *app) commands() *cli.Command {
 					&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; they are masked otherwise, and a masked diff does not apply as a patch"},
 					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
 					&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
+					&cli.BoolFlag{Name: "strict", Usage: "refuse a file that holds what WSO2's own TOML parser will not take (a byte order mark, TOML 1.0 features, a sub-table before its table); set warns and writes otherwise"},
 				),
 				MutuallyExclusiveFlags: homeOrFile(),
 				OnUsageError:           a.usageErr,

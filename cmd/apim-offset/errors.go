@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -25,10 +26,26 @@ type fileError struct {
 
 func (e *fileError) Error() string {
 	var pe *patcher.Error
-	if errors.As(e.err, &pe) && pe.Line > 0 {
+	var de *dialectError
+	if errors.As(e.err, &pe) && pe.Line > 0 || errors.As(e.err, &de) {
 		return e.path + ":" + e.err.Error() // file:line:col: message
 	}
 	return e.path + ": " + e.err.Error()
+}
+
+// dialectError is a construct WSO2's own parser will not take, refused
+// with --strict.
+type dialectError struct {
+	f    dialect.Finding
+	more int // findings after it
+}
+
+func (e *dialectError) Error() string {
+	msg := fmt.Sprintf("%d:%d: %s: %s", e.f.Line, e.f.Column, e.f.Msg, e.f.Effect)
+	if e.more > 0 {
+		msg += fmt.Sprintf(" (and %d more)", e.more)
+	}
+	return msg
 }
 func (e *fileError) Unwrap() error { return e.err }
 
@@ -52,7 +69,10 @@ func (a *app) report(err error) {
 	var pe *patcher.Error
 	var se *safefile.Error
 	var fe *fileError
+	var de *dialectError
 	switch {
+	case errors.As(err, &de):
+		r.Hint, r.Line, r.Column = de.f.Fix+"; without --strict, set warns and writes", de.f.Line, de.f.Column
 	case errors.As(err, &ue):
 		r.Hint = ue.hint
 	case errors.As(err, &pe):
@@ -98,7 +118,7 @@ func patcherHint(pe *patcher.Error) string {
 	case errors.Is(err, patcher.ErrValue) && pe.Template:
 		return "give --keep-placeholder to leave it, or set a number to replace it"
 	case errors.Is(err, patcher.ErrValue):
-		return "WSO2 reads offset as a number or a string of digits, such as offset = 2 or offset = \"2\""
+		return "WSO2 reads offset with Integer.parseInt and stops with NumberFormatException on anything else: write a whole number, such as offset = 2 or offset = \"2\""
 	case errors.Is(err, patcher.ErrVerify):
 		return "this is a bug in apim-offset; nothing was written: please report it with the file"
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
 )
@@ -54,7 +55,13 @@ func (a *app) offset(cmd *cli.Command, t target) (int, patcher.Source, error) {
 	if err != nil {
 		return 0, "", &fileError{t.path, err}
 	}
+	for _, f := range dialect.CheckFile(src, cur.Template) {
+		a.warnf("%s:%s", t.path, f)
+	}
 	if cur.Source == patcher.SourceSet {
+		if cur.Offset < 0 {
+			a.warnf("%s:%d: offset %d is below 0: WSO2 takes it as it is and moves every port down by %d", t.path, cur.Line, cur.Offset, -cur.Offset)
+		}
 		return cur.Offset, cur.Source, nil
 	}
 	if !t.known && !t.warned {

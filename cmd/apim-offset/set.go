@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/redact"
 	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
@@ -55,12 +56,14 @@ type setFlags struct {
 	format                                                                  patcher.Format
 	dryRun, check, yes, shiftLiterals, keepPlaceholder, backup, showSecrets bool
 	filter                                                                  bool // --file -: stdin to stdout
+	strict                                                                  bool // refuse what WSO2's parser will not take
 }
 
 func newSetFlags(cmd *cli.Command) setFlags {
 	return setFlags{format: format(cmd), dryRun: cmd.Bool("dry-run"), check: cmd.Bool("check"), yes: cmd.Bool("yes"),
 		shiftLiterals: cmd.Bool("shift-literals"), keepPlaceholder: cmd.Bool("keep-placeholder"),
-		backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets"), filter: cmd.String("file") == "-"}
+		backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets"), filter: cmd.String("file") == "-",
+		strict: cmd.Bool("strict")}
 }
 
 // setReport is what set did to one file: what --json prints, one object a
@@ -240,11 +243,30 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 		c.r.Warnings = append(c.r.Warnings, fmt.Sprintf("%d:%d: %s", w.Line, w.Column, w.Msg))
 		a.warnf("%s:%d:%d: %s", t.path, w.Line, w.Column, w.Msg)
 	}
+	if err := a.checkDialect(c, f.strict); err != nil {
+		return c, err
+	}
 	a.notePlaceholder(t, res, f.keepPlaceholder)
 	if !res.Changed && res.Placeholder == "" && !a.json {
 		a.notef("%s: offset is already %d", t.path, n)
 	}
 	return c, nil
+}
+
+// checkDialect reports what in the file WSO2's own parser will not take
+// (package dialect): as warnings, or, with --strict, as an error. The edit
+// adds none of it (patcher checks that), so set still writes without
+// --strict: it makes nothing worse.
+func (a *app) checkDialect(c *change, strict bool) error {
+	findings := dialect.CheckFile(c.src, c.res.From.Template)
+	if strict && len(findings) > 0 {
+		return &fileError{c.t.path, &dialectError{f: findings[0], more: len(findings) - 1}}
+	}
+	for _, f := range findings {
+		c.r.Warnings = append(c.r.Warnings, f.String())
+		a.warnf("%s:%s", c.t.path, f)
+	}
+	return nil
 }
 
 // read locks and reads c's file, or reads stdin for the filter.

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
@@ -92,6 +93,8 @@ const (
 	PortHeld         Code = "port-held"           // held by a process doctor cannot see
 
 	HomeCollision Code = "home-collision" // check "home-collision": two homes need the same port
+
+	WSO2Parser Code = "wso2-parser" // check "wso2-parser": a construct WSO2's own TOML parser refuses
 )
 
 // Home is a server to check.
@@ -155,12 +158,25 @@ func (c *checker) add(f Finding) {
 
 func (c *checker) run() {
 	c.readOffset()
+	c.wso2Parser()
 	c.runOffset = c.fileOffset
 	c.overrides()
 	c.profile()
 	c.running()
 	c.literals()
 	c.portsInUse()
+}
+
+// wso2Parser reports what in the file WSO2's own TOML parser will not
+// take: each stops the server at start-up (package dialect).
+func (c *checker) wso2Parser() {
+	for _, d := range dialect.CheckFile(c.home.Src, c.home.Format == patcher.Template) {
+		if d.Construct == dialect.ConstructOffsetNotInt {
+			continue // readOffset reports the offset's own value
+		}
+		c.add(Finding{Severity: Error, Check: "wso2-parser", Code: WSO2Parser, File: c.home.File, Line: d.Line, Column: d.Column,
+			Message: d.Msg + ": " + d.Effect, Fix: d.Fix})
+	}
 }
 
 // readOffset takes the file's offset, resolving a placeholder from the

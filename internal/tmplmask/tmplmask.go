@@ -311,6 +311,10 @@ func valueContext(line []byte, spans [][]int, off int) bool {
 	return quote == 0 && (last == '=' || last == '[' || last == ',')
 }
 
+// Masks tells whether text holds one of the tokens Mask put in place of a
+// placeholder.
+func (m *Masked) Masks(text string) bool { return strings.Contains(text, tokenPrefix) }
+
 // Restore puts the placeholders back into text, the masked template after
 // an edit. A token the edit replaced stays replaced.
 func (m *Masked) Restore(text []byte) []byte {
