@@ -2,9 +2,7 @@ package dialect_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -181,23 +179,6 @@ func TestOffsetAsWSO2Reads(t *testing.T) {
 	}
 }
 
-// corpusOrSkip skips when ../shared is not beside the checkout, but fails
-// on CI, where the corpus must be there.
-func corpusOrSkip(t *testing.T) []corpus.File {
-	t.Helper()
-	dir, err := corpus.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); errors.Is(err, os.ErrNotExist) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the corpus is missing: no %s", filepath.Join(dir, "MANIFEST.tsv"))
-		}
-		t.Skipf("the real-file corpus is not at %s (it comes with ../shared beside the checkout); skipping", dir)
-	}
-	return corpus.Read(t)
-}
-
 // TestCorpus runs Check on every real file. WSO2 starts with all of them
 // but the seven Micro Integrator deployment-full.toml files, which declare
 // tables twice (go-toml refuses them too): none may have a finding.
@@ -205,7 +186,7 @@ func corpusOrSkip(t *testing.T) []corpus.File {
 // whatever the template renders, so an offset that is a masked placeholder
 // is not judged.
 func TestCorpus(t *testing.T) {
-	files := corpusOrSkip(t)
+	files := corpus.Read(t)
 	refused := 0
 	for _, cf := range files {
 		got := dialect.Check(cf.Data)
