@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/redact"
@@ -107,13 +109,20 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	changed := false
-	err = a.each(ts, func(t target) error {
+	var changed atomic.Bool
+	do := func(a *app, t target) error {
 		r, err := a.setOne(t, n, f)
-		changed = changed || r.Changed
+		if r.Changed {
+			changed.Store(true)
+		}
 		return err
-	})
-	if err == nil && f.check && changed {
+	}
+	if asks := !f.yes && !f.dryRun && !f.check && !f.filter; asks {
+		err = a.each(ts, func(t target) error { return do(a, t) })
+	} else {
+		err = a.inParallel(ts, do)
+	}
+	if err == nil && f.check && changed.Load() {
 		return errWouldChange
 	}
 	return err
@@ -160,6 +169,51 @@ func (a *app) each(ts []target, do func(target) error) error {
 		return errReported
 	case declined:
 		return errDeclined
+	}
+	return nil
+}
+
+// workers is how many files inParallel works on at once: the work is
+// mostly waiting for the disk to sync.
+const workers = 16
+
+// inParallel is each for runs that ask nothing: up to workers targets at
+// once, each with its own output, printed in the order given as soon as
+// the targets before it are done.
+func (a *app) inParallel(ts []target, do func(*app, target) error) error {
+	if len(ts) == 1 {
+		return do(a, ts[0])
+	}
+	type result struct {
+		stdout, stderr bytes.Buffer
+		err            error
+		done           chan struct{}
+	}
+	results := make([]result, len(ts))
+	sem := make(chan struct{}, workers)
+	for i, t := range ts {
+		r := &results[i]
+		r.done = make(chan struct{})
+		go func() {
+			defer close(r.done)
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			b := &app{stdin: a.stdin, stdout: &r.stdout, stderr: &r.stderr, json: a.json, quiet: a.quiet}
+			if r.err = do(b, t); r.err != nil && !errors.Is(r.err, errDeclined) {
+				b.report(r.err)
+			}
+		}()
+	}
+	failed := false
+	for i := range results {
+		r := &results[i]
+		<-r.done
+		a.stdout.Write(r.stdout.Bytes())
+		a.stderr.Write(r.stderr.Bytes())
+		failed = failed || r.err != nil
+	}
+	if failed {
+		return errReported
 	}
 	return nil
 }
