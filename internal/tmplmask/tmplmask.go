@@ -24,7 +24,6 @@ package tmplmask
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -44,10 +43,12 @@ type Placeholder struct {
 type Masked struct {
 	Text         []byte
 	Placeholders []Placeholder
-	Hidden       []Placeholder  // lines of else branches, masked whole as comments
-	inBlock      []bool         // by line, from 1: inside an if, for, range… block
-	tokens       map[string]int // token, decoration included, to its placeholder
-	replacer     *strings.Replacer
+	Hidden       []Placeholder // lines of else branches, masked whole as comments
+	inBlock      []bool        // by line, from 1: inside an if, for, range… block
+	// Depth is the deepest nesting of control blocks.
+	Depth    int
+	tokens   map[string]int // token, decoration included, to its placeholder
+	replacer *strings.Replacer
 }
 
 // Error is markup Mask cannot mask, with its place when it has one.
@@ -96,7 +97,7 @@ func Mask(src []byte) (*Masked, error) {
 	}
 	m := &Masked{tokens: map[string]int{}, inBlock: []bool{false}}
 	var out bytes.Buffer
-	var blocks []bool // open blocks, innermost last: true once in a later branch
+	var b blocks
 	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
 		lineNo := i + 1
 		spans := placeholderRE().FindAllIndex(line, -1)
@@ -105,10 +106,11 @@ func Mask(src []byte) (*Masked, error) {
 		}
 		body := bytes.TrimRight(line, "\r\n")
 		control := len(spans) > 0 && onlyPlaceholders(body, spans)
-		hidden := slices.Contains(blocks, true)
-		m.inBlock = append(m.inBlock, len(blocks) > 0)
+		hidden := b.later > 0
+		m.inBlock = append(m.inBlock, len(b.open) > 0)
 		if control {
-			blocks = steer(blocks, line, spans)
+			b.steer(line, spans)
+			m.Depth = max(m.Depth, len(b.open))
 		}
 		if len(spans) > 1 && !control && hasControl(line, spans) {
 			spans = [][]int{{spans[0][0], spans[len(spans)-1][1]}}
@@ -141,7 +143,7 @@ func Mask(src []byte) (*Masked, error) {
 			out.Write(line[prev:])
 		}
 	}
-	m.inBlock = append(m.inBlock, len(blocks) > 0) // past the last line
+	m.inBlock = append(m.inBlock, len(b.open) > 0) // past the last line
 	m.Text = out.Bytes()
 	pairs := make([]string, 0, 2*len(m.tokens))
 	for tok, i := range m.tokens {
@@ -195,26 +197,35 @@ func unclosed(line []byte, spans [][]int, lineNo int) error {
 	return nil
 }
 
+// blocks are the open control blocks.
+type blocks struct {
+	open  []bool // innermost last: true once in a later branch
+	later int    // how many of open are true, so that no line has to look at each
+}
+
 // steer follows the control tags of one control line through the open
 // blocks: an opening tag pushes a block, an else-like one marks the innermost
 // as in a later branch, a closing one pops it.
-func steer(blocks []bool, line []byte, spans [][]int) []bool {
+func (b *blocks) steer(line []byte, spans [][]int) {
 	for _, s := range spans {
 		tag := line[s[0]:s[1]]
 		switch {
 		case closeRE().Match(tag):
-			if len(blocks) > 0 {
-				blocks = blocks[:len(blocks)-1]
+			if n := len(b.open); n > 0 {
+				if b.open[n-1] {
+					b.later--
+				}
+				b.open = b.open[:n-1]
 			}
 		case branchRE().Match(tag):
-			if len(blocks) > 0 {
-				blocks[len(blocks)-1] = true
+			if n := len(b.open); n > 0 && !b.open[n-1] {
+				b.open[n-1] = true
+				b.later++
 			}
 		case openRE().Match(tag):
-			blocks = append(blocks, false)
+			b.open = append(b.open, false)
 		}
 	}
-	return blocks
 }
 
 // hasControl reports whether one of the placeholders is a control tag.
