@@ -2,19 +2,21 @@ package tomlutil
 
 import "fmt"
 
-// The bounds of [CheckLimits]. go-toml checks duplicate keys by searching,
-// for each key or table it meets, the names recorded after the parent
-// table, so that its cost grows with the square of their number; its parser
-// and this package recurse into nested values. These bounds keep that cost
-// a small multiple of the document's size. They are 8 to 16 times the most
-// found in 143 real WSO2 files (deployment.toml and templates of it), whose
-// maxima are 139 table headers, 1159 names, 84 keys under one header and a
-// nesting depth of 3.
+// The bounds of [CheckLimits]. go-toml (v2.4.3) checks duplicate keys by
+// searching, for each key or table it meets, every name recorded after the
+// parent table, so its cost grows with the product of the number of names
+// and the number of headers or keys that search them; the layout here and
+// go-toml's parser recurse into nested values. These bounds keep that cost
+// a small multiple of the document's size. They are 8 to 17 times the most
+// found in the 143 real WSO2 files of the test corpus (deployment.toml
+// files and Helm, Jinja and ERB templates of them, read as apim-offset reads
+// them): 177 table headers, 1928 names, 61 keys under one header, and
+// arrays and inline tables nested 1 deep (go run ./bench/limits FILE...).
 const (
-	MaxHeaders      = 2048  // [table] and [[array table]] headers
-	MaxNames        = 16384 // keys, key parts, headers, arrays and inline tables
-	MaxKeysPerTable = 1024  // key/value pairs after one header, those in inline tables included
-	MaxDepth        = 32    // nesting of arrays and inline tables in a value
+	MaxHeaders      = 2048  // [table] and [[array table]] headers; 11.6 times 177
+	MaxNames        = 16384 // keys, key parts, headers, arrays and inline tables; 8.5 times 1928
+	MaxKeysPerTable = 1024  // key/value pairs after one header, those in inline tables included; 16.8 times 61
+	MaxDepth        = 16    // nesting of arrays and inline tables in a value; 16 times 1
 )
 
 // Counts are the numbers CheckLimits bounds, as a cheap scan of the bytes
