@@ -3,7 +3,8 @@
 // and at 1 MiB, and prints a Markdown table: time and bytes allocated per
 // run at each size, and how far from linear the growth is:
 //
-//	go run ./bench/linear > bench/LINEAR.md.table
+//	go run ./bench/linear
+//	go run ./bench/linear -write DIR   # the inputs, to time whole commands
 //
 // A shape the bounds of tomlutil.CheckLimits refuse at a size is shown as
 // refused, and timed as refused (that is the cost a user meets); then the
@@ -24,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	only := fs.String("only", "", "time only the rows whose name starts with this")
 	once := fs.Bool("once", false, "time one run of each, not a benchmark (for inputs that take seconds)")
+	write := fs.String("write", "", "write each input to this folder as NAME-SIZE.toml, and time nothing")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -58,6 +61,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "linear:", err)
 		return 1
+	}
+	if *write != "" {
+		for _, r := range rows {
+			for i, src := range r.at {
+				name := fmt.Sprintf("%s-%dKiB.toml", strings.ReplaceAll(r.name, " ", "_"), sizes[i]>>10)
+				if err := os.WriteFile(filepath.Join(*write, name), src, 0o644); err != nil {
+					fmt.Fprintln(stderr, "linear:", err)
+					return 1
+				}
+			}
+		}
+		return 0
 	}
 	fmt.Fprintln(stdout, "| input | 100 KiB | 1 MiB | 100 KiB B/op | 1 MiB B/op | growth ÷ linear |")
 	fmt.Fprintln(stdout, "|---|---|---|---|---|---|")

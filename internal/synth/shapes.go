@@ -76,6 +76,9 @@ var Shapes = []Shape{
 			return fmt.Appendf(b, "[t%d]\nk = {{ .Values.k%d }} # {{ .Values.c }}\n", i, i)
 		})
 	}},
+	{Name: "tmpl-one-line", What: `a = ["{{ .x }}", …]: placeholders on one line`, Template: true, make: func(size, n int) []byte {
+		return repeat(size, n, `a = ["{{ .x }}"`, "]\n", func(b []byte, i int) []byte { return append(b, `, "{{ .x }}"`...) })
+	}},
 	{Name: "tmpl-branches", What: "{% if %} k = 1 {% else %} k = 2 {% endif %} in small tables", Template: true, make: func(size, n int) []byte {
 		return repeat(size, n, "", "", func(b []byte, i int) []byte {
 			return fmt.Appendf(b, "[t%d]\n{%% if x %%}\nk = 1\n{%% else %%}\nk = 2\n{%% endif %%}\n", i)

@@ -131,9 +131,10 @@ func Mask(src []byte) (*Masked, error) {
 			commentFrom(spans[0][0])
 		default:
 			prev := 0
-			for _, s := range spans {
+			values := valueContexts(line, spans)
+			for k, s := range spans {
 				out.Write(line[prev:s[0]])
-				quote, value := "", valueContext(line, spans, s[0])
+				quote, value := "", values[k]
 				if value {
 					quote = `"`
 				}
@@ -250,16 +251,18 @@ func onlyPlaceholders(body []byte, spans [][]int) bool {
 	return prev <= len(body) && len(bytes.TrimSpace(body[prev:])) == 0
 }
 
-// valueContext reports whether the placeholder at off stands where a value
-// goes: outside strings and comments, right after '=', '[' or ',' once the
-// other placeholders are left out.
-func valueContext(line []byte, spans [][]int, off int) bool {
+// valueContexts reports, for each placeholder of the line, whether it
+// stands where a value goes: outside strings and comments, right after '=',
+// '[' or ',' once the other placeholders are left out. It reads the line
+// once, however many placeholders it holds.
+func valueContexts(line []byte, spans [][]int) []bool {
+	values := make([]bool, len(spans))
 	var quote byte
 	last := byte(0) // the last byte outside strings and placeholders
+	comment := false
 	prev := 0
-	for _, s := range spans {
-		end := min(s[0], off)
-		for i := prev; i < end; i++ {
+	for k, s := range spans {
+		for i := prev; i < s[0] && !comment; i++ {
 			c := line[i]
 			switch {
 			case quote != 0:
@@ -269,17 +272,15 @@ func valueContext(line []byte, spans [][]int, off int) bool {
 			case c == '"' || c == '\'':
 				quote = c
 			case c == '#':
-				return false // in a comment
+				comment = true
 			case c != ' ' && c != '\t':
 				last = c
 			}
 		}
-		if s[0] >= off {
-			break
-		}
+		values[k] = !comment && quote == 0 && (last == '=' || last == '[' || last == ',')
 		prev = s[1]
 	}
-	return quote == 0 && (last == '=' || last == '[' || last == ',')
+	return values
 }
 
 // Restore puts the placeholders back into text, the masked template after
