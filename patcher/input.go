@@ -21,7 +21,9 @@ type input struct {
 }
 
 // load checks src and parses what follows its byte order mark, as a
-// template or as plain TOML by format.
+// template or as plain TOML by format. What is parsed must keep within the
+// bounds of tomlutil.CheckLimits, checked first, so that parsing costs time
+// linear in its size.
 func load(src []byte, format Format) (*input, error) {
 	if len(src) > MaxSize {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20), Err: ErrTooLarge}
@@ -37,6 +39,9 @@ func load(src []byte, format Format) (*input, error) {
 			if format == Auto {
 				// Markup that forms no placeholders in a valid TOML
 				// file ("Xy<%9q!" in a password) is text.
+				if err := tomlutil.CheckLimits(body); err != nil {
+					return nil, limitError(err, false)
+				}
 				if doc, perr := tomlutil.Parse(body); perr == nil {
 					in.doc = doc
 					return in, nil
@@ -50,6 +55,9 @@ func load(src []byte, format Format) (*input, error) {
 			}
 		}
 		in.tmpl, body = m, m.Text
+	}
+	if err := tomlutil.CheckLimits(body); err != nil {
+		return nil, limitError(err, in.tmpl != nil)
 	}
 	doc, err := tomlutil.Parse(body)
 	var se *tomlutil.SyntaxError
@@ -65,6 +73,16 @@ func load(src []byte, format Format) (*input, error) {
 	}
 	in.doc = doc
 	return in, err
+}
+
+// limitError is a file whose structure crosses a bound of
+// tomlutil.CheckLimits.
+func limitError(err error, template bool) error {
+	var le *tomlutil.LimitError
+	if errors.As(err, &le) {
+		return &Error{Line: le.Line, Column: le.Column, Msg: le.Msg, Err: ErrTooComplex, Template: template}
+	}
+	return err
 }
 
 // maskError is a template's markup that cannot be masked.

@@ -35,7 +35,9 @@
 // # Safety
 //
 // Input that is not valid TOML (duplicate keys and tables included), that is
-// not UTF-8, holds NUL bytes, or is larger than [MaxSize] is refused with an
+// not UTF-8, holds NUL bytes, is larger than [MaxSize], or holds more
+// table headers, keys or nesting than [tomlutil.CheckLimits] allows (so that
+// every input costs time and memory linear in its size) is refused with an
 // [*Error] that wraps one of the Err values. Every result is decoded again
 // before it is returned: server.offset must be N and every other value must
 // equal the input's, or Set returns an error wrapping [ErrVerify].
@@ -63,18 +65,22 @@ const MaxOffset = 65535
 // Errors that an *Error wraps, for errors.Is. Some are kinds of others:
 // ErrDuplicate is an ErrSyntax; ErrBranch and ErrBlock are ErrTemplate.
 var (
-	ErrTooLarge  = errors.New("file too large")
-	ErrBinary    = errors.New("not a text file")
-	ErrEncoding  = errors.New("not UTF-8 text")
-	ErrTemplate  = errors.New("template markup that cannot be read")
-	ErrBranch    = &kind{"offset set in a later branch of a template", ErrTemplate}
-	ErrBlock     = &kind{"offset would go inside a template's control block", ErrTemplate}
-	ErrSyntax    = errors.New("invalid TOML")
-	ErrDuplicate = &kind{"a key or table defined twice", ErrSyntax}
-	ErrShape     = errors.New("server or server.offset has the wrong type")
-	ErrValue     = errors.New("offset is not a number")
-	ErrRange     = errors.New("offset out of range")
-	ErrVerify    = errors.New("internal check of the result failed")
+	ErrTooLarge = errors.New("file too large")
+	// ErrTooComplex is a file with more table headers, keys or nesting
+	// than tomlutil.CheckLimits allows: far more than any deployment.toml
+	// has, and more than can be parsed in time linear in the file's size.
+	ErrTooComplex = errors.New("file too complex")
+	ErrBinary     = errors.New("not a text file")
+	ErrEncoding   = errors.New("not UTF-8 text")
+	ErrTemplate   = errors.New("template markup that cannot be read")
+	ErrBranch     = &kind{"offset set in a later branch of a template", ErrTemplate}
+	ErrBlock      = &kind{"offset would go inside a template's control block", ErrTemplate}
+	ErrSyntax     = errors.New("invalid TOML")
+	ErrDuplicate  = &kind{"a key or table defined twice", ErrSyntax}
+	ErrShape      = errors.New("server or server.offset has the wrong type")
+	ErrValue      = errors.New("offset is not a number")
+	ErrRange      = errors.New("offset out of range")
+	ErrVerify     = errors.New("internal check of the result failed")
 )
 
 // kind is an error that is a kind of a more general one.

@@ -98,6 +98,8 @@ func patcherHint(pe *patcher.Error) string {
 	switch err := error(pe); {
 	case errors.Is(err, patcher.ErrTooLarge):
 		return "a deployment.toml is normally under 64 KiB: check that this is the right file"
+	case errors.Is(err, patcher.ErrTooComplex):
+		return "a deployment.toml has a few hundred tables and keys at most, nested a level or two: check that this is the right file"
 	case errors.Is(err, patcher.ErrBinary):
 		return "check that this is a deployment.toml and not a binary or a damaged copy"
 	case errors.Is(err, patcher.ErrEncoding):

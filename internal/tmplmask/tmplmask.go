@@ -24,7 +24,6 @@ package tmplmask
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -44,10 +43,12 @@ type Placeholder struct {
 type Masked struct {
 	Text         []byte
 	Placeholders []Placeholder
-	Hidden       []Placeholder  // lines of else branches, masked whole as comments
-	inBlock      []bool         // by line, from 1: inside an if, for, range… block
-	tokens       map[string]int // token, decoration included, to its placeholder
-	replacer     *strings.Replacer
+	Hidden       []Placeholder // lines of else branches, masked whole as comments
+	inBlock      []bool        // by line, from 1: inside an if, for, range… block
+	// Depth is the deepest nesting of control blocks.
+	Depth    int
+	tokens   map[string]int // token, decoration included, to its placeholder
+	replacer *strings.Replacer
 }
 
 // Error is markup Mask cannot mask, with its place when it has one.
@@ -139,7 +140,7 @@ func Mask(src []byte) (*Masked, error) {
 	}
 	m := &Masked{tokens: map[string]int{}, inBlock: []bool{false}}
 	var out bytes.Buffer
-	var blocks []bool // open blocks, innermost last: true once in a later branch
+	var b blocks
 	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
 		lineNo := i + 1
 		spans := placeholderRE().FindAllIndex(line, -1)
@@ -148,10 +149,11 @@ func Mask(src []byte) (*Masked, error) {
 		}
 		body := bytes.TrimRight(line, "\r\n")
 		control := len(spans) > 0 && onlyPlaceholders(body, spans)
-		hidden := slices.Contains(blocks, true)
-		m.inBlock = append(m.inBlock, len(blocks) > 0)
+		hidden := b.later > 0
+		m.inBlock = append(m.inBlock, len(b.open) > 0)
 		if control {
-			blocks = steer(blocks, line, spans)
+			b.steer(line, spans)
+			m.Depth = max(m.Depth, len(b.open))
 		}
 		if len(spans) > 1 && !control && hasControl(line, spans) {
 			spans = [][]int{{spans[0][0], spans[len(spans)-1][1]}}
@@ -172,9 +174,10 @@ func Mask(src []byte) (*Masked, error) {
 			commentFrom(spans[0][0])
 		default:
 			prev := 0
-			for _, s := range spans {
+			values := valueContexts(line, spans)
+			for k, s := range spans {
 				out.Write(line[prev:s[0]])
-				quote, value := "", valueContext(line, spans, s[0])
+				quote, value := "", values[k]
 				if value {
 					quote = `"`
 				}
@@ -184,7 +187,7 @@ func Mask(src []byte) (*Masked, error) {
 			out.Write(line[prev:])
 		}
 	}
-	m.inBlock = append(m.inBlock, len(blocks) > 0) // past the last line
+	m.inBlock = append(m.inBlock, len(b.open) > 0) // past the last line
 	m.Text = out.Bytes()
 	pairs := make([]string, 0, 2*len(m.tokens))
 	for tok, i := range m.tokens {
@@ -235,26 +238,35 @@ func unclosed(line []byte, spans [][]int, lineNo int) error {
 	return nil
 }
 
+// blocks are the open control blocks.
+type blocks struct {
+	open  []bool // innermost last: true once in a later branch
+	later int    // how many of open are true, so that no line has to look at each
+}
+
 // steer follows the control tags of one control line through the open
 // blocks: an opening tag pushes a block, an else-like one marks the innermost
 // as in a later branch, a closing one pops it.
-func steer(blocks []bool, line []byte, spans [][]int) []bool {
+func (b *blocks) steer(line []byte, spans [][]int) {
 	for _, s := range spans {
 		tag := line[s[0]:s[1]]
 		switch {
 		case closeRE().Match(tag):
-			if len(blocks) > 0 {
-				blocks = blocks[:len(blocks)-1]
+			if n := len(b.open); n > 0 {
+				if b.open[n-1] {
+					b.later--
+				}
+				b.open = b.open[:n-1]
 			}
 		case branchRE().Match(tag):
-			if len(blocks) > 0 {
-				blocks[len(blocks)-1] = true
+			if n := len(b.open); n > 0 && !b.open[n-1] {
+				b.open[n-1] = true
+				b.later++
 			}
 		case openRE().Match(tag):
-			blocks = append(blocks, false)
+			b.open = append(b.open, false)
 		}
 	}
-	return blocks
 }
 
 // hasControl reports whether one of the placeholders is a control tag.
@@ -279,16 +291,18 @@ func onlyPlaceholders(body []byte, spans [][]int) bool {
 	return prev <= len(body) && len(bytes.TrimSpace(body[prev:])) == 0
 }
 
-// valueContext reports whether the placeholder at off stands where a value
-// goes: outside strings and comments, right after '=', '[' or ',' once the
-// other placeholders are left out.
-func valueContext(line []byte, spans [][]int, off int) bool {
+// valueContexts reports, for each placeholder of the line, whether it
+// stands where a value goes: outside strings and comments, right after '=',
+// '[' or ',' once the other placeholders are left out. It reads the line
+// once, however many placeholders it holds.
+func valueContexts(line []byte, spans [][]int) []bool {
+	values := make([]bool, len(spans))
 	var quote byte
 	last := byte(0) // the last byte outside strings and placeholders
+	comment := false
 	prev := 0
-	for _, s := range spans {
-		end := min(s[0], off)
-		for i := prev; i < end; i++ {
+	for k, s := range spans {
+		for i := prev; i < s[0] && !comment; i++ {
 			c := line[i]
 			switch {
 			case quote != 0:
@@ -298,17 +312,15 @@ func valueContext(line []byte, spans [][]int, off int) bool {
 			case c == '"' || c == '\'':
 				quote = c
 			case c == '#':
-				return false // in a comment
+				comment = true
 			case c != ' ' && c != '\t':
 				last = c
 			}
 		}
-		if s[0] >= off {
-			break
-		}
+		values[k] = !comment && quote == 0 && (last == '=' || last == '[' || last == ',')
 		prev = s[1]
 	}
-	return quote == 0 && (last == '=' || last == '[' || last == ',')
+	return values
 }
 
 // Masks tells whether text holds one of the tokens Mask put in place of a
