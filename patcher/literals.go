@@ -9,97 +9,212 @@ import (
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
-// LiteralPort is a port written as a number in a URL to this server, such as
-// "ws://localhost:9099": the server moves the port with its offset, the URL
-// does not.
+// LiteralPort is a port written as a number in a URL to a local server,
+// such as "ws://localhost:9099": a server moves its port with its offset,
+// the URL does not.
+//
+// Whose it is follows from the port alone (see [LiteralPorts]): this
+// server's, another server's ([LiteralPort.Owner]), or either
+// ([LiteralPort.Ambiguous]).
 type LiteralPort struct {
 	Line, Column int    // where the port's digits are
 	Key          string // the dotted key whose value holds the URL
 	URL          string // the URL up to and including the port
 	Port         int    // the port as written
-	Default      int    // the default port it stands for
-	at           tomlutil.Span
+	// Default is this server's default port that Port stands for (the port
+	// at offset 0); 0 when the port is only another server's.
+	Default int
+	// Ambiguous tells a port that has two readings: one of this server's
+	// ports at its default offset while the file has another (left behind
+	// by an earlier change of offset, or another server's that runs at the
+	// default offset), or a port of this server at the file's offset that
+	// is also Owner's. Set never moves it.
+	Ambiguous bool
+	// Owner is the Name of the server in Options.Others whose port it is,
+	// or "" when none is.
+	Owner string
+	at    tomlutil.Span
+}
+
+// Mine tells whether the port is this server's alone: the one reading
+// under which --shift-literals moves it.
+func (l LiteralPort) Mine() bool { return !l.Ambiguous && l.Owner == "" }
+
+// Server is another server on the same host, for telling whose a literal
+// port is (Options.Others).
+type Server struct {
+	Name  string // how messages name it: its home, say
+	Ports []int  // the ports it listens on: its enabled ports at its offset
 }
 
 // localHosts are the ways deployment.toml names the server itself.
 var localHosts = []string{`localhost`, `127\.0\.0\.1`, `\[::1\]`, `0\.0\.0\.0`, `\$\{carbon\.host\}`, `\$ref\{server\.hostname\}`}
 
-// LiteralPorts lists the URLs in the values of src (strings and arrays of
-// them; comments are not values) whose host is this server (localhost,
-// 127.0.0.1, [::1], 0.0.0.0, ${carbon.host}, $ref{server.hostname} or the
-// value of server.hostname) and whose port is one of defaults, either as it
-// is or moved by offset, the offset the file has now. A URL to another host
-// keeps its port: that is another server's.
+// LiteralPorts lists the URLs in the values of src (strings, and arrays
+// and inline tables of them; comments are never values, wherever they
+// stand) whose host is local (localhost, 127.0.0.1, [::1], 0.0.0.0,
+// ${carbon.host}, $ref{server.hostname} or the value of server.hostname)
+// and whose port tells whose it is. defaults are this server's default
+// ports that are on and move with the offset; offset is the offset the file
+// gives the server now, opt.DefaultOffset the one it runs at when the file
+// sets none. A port is:
 //
-// opt.Format says how to read src (see Format).
+//   - this server's when it is one of defaults moved by offset, and no
+//     server of opt.Others listens on it;
+//   - another server's (Owner) when a server of opt.Others listens on it;
+//   - ambiguous when it is one of defaults at opt.DefaultOffset while the
+//     file has another offset, and no other server claims it: left behind
+//     by a change of offset, or another server's at the default offset; or
+//     when it is this server's and also another server's (the two collide).
+//
+// A port that is none of these belongs to a server apim-offset does not
+// know of, and is not listed. opt.Format says how to read src (see Format).
 func LiteralPorts(src []byte, defaults []int, offset int, opt *Options) ([]LiteralPort, error) {
-	in, err := load(src, options(opt).Format)
+	o := options(opt)
+	in, err := load(src, o.Format)
 	if err != nil {
 		return nil, err
 	}
-	return newMatcher(in.doc, defaults, offset).find(in.doc), nil
+	return newMatcher(in.doc, defaults, offset, o).find(in.doc), nil
 }
 
-// matcher finds literal ports in a document.
+// matcher finds literal ports in a document and tells whose they are.
 type matcher struct {
-	re       *regexp.Regexp
-	defaults []int
-	offset   int
+	re            *regexp.Regexp
+	defaults      []int
+	offset        int // the file's offset
+	defaultOffset int // the server's when the file sets none
+	others        []Server
 }
 
-func newMatcher(doc *tomlutil.Document, defaults []int, offset int) matcher {
+func newMatcher(doc *tomlutil.Document, defaults []int, offset int, o Options) matcher {
 	hosts := slices.Clone(localHosts)
 	server, _ := doc.Values["server"].(map[string]any)
 	if h, ok := server["hostname"].(string); ok && h != "" {
 		hosts = append(hosts, regexp.QuoteMeta(h))
 	}
 	re := regexp.MustCompile(`(?i)\b(?:https?|wss?|tcp|ssl)://(?:` + strings.Join(hosts, "|") + `):(\d{1,5})\b`)
-	return matcher{re: re, defaults: defaults, offset: offset}
+	return matcher{re: re, defaults: defaults, offset: offset, defaultOffset: o.DefaultOffset, others: o.Others}
 }
 
 func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 	var out []LiteralPort
 	for _, e := range doc.Entries {
 		if e.Kind != tomlutil.String && e.Kind != tomlutil.Array {
-			continue
+			continue // an inline table's values are entries of their own
 		}
 		value := doc.Src[e.Value.Start:e.Value.End]
+		comments := commentSpans(value)
 		for _, sub := range m.re.FindAllSubmatchIndex(value, -1) {
+			if inSpans(comments, sub[0]) {
+				continue
+			}
 			port, _ := strconv.Atoi(string(value[sub[2]:sub[3]]))
-			def, ok := m.defaultFor(port)
+			l, ok := m.classify(port)
 			if !ok {
 				continue
 			}
-			at := tomlutil.Span{Start: e.Value.Start + sub[2], End: e.Value.Start + sub[3]}
-			line, col := tomlutil.Position(doc.Src, at.Start)
-			out = append(out, LiteralPort{Line: line, Column: col, Key: strings.Join(e.Path, "."),
-				URL: string(value[sub[0]:sub[1]]), Port: port, Default: def, at: at})
+			l.at = tomlutil.Span{Start: e.Value.Start + sub[2], End: e.Value.Start + sub[3]}
+			l.Line, l.Column = tomlutil.Position(doc.Src, l.at.Start)
+			l.Key, l.URL, l.Port = strings.Join(e.Path, "."), string(value[sub[0]:sub[1]]), port
+			out = append(out, l)
 		}
 	}
 	return out
 }
 
-// shift moves the literal ports in a decoded string to offset n, as find
-// and the edit do in the raw text: Set's check of its own result uses it.
+// classify tells whose port is, by the rules of LiteralPorts; false when
+// it is no known server's.
+func (m matcher) classify(port int) (LiteralPort, bool) {
+	var l LiteralPort
+	for _, s := range m.others {
+		if slices.Contains(s.Ports, port) {
+			l.Owner = s.Name
+			break
+		}
+	}
+	switch {
+	case slices.Contains(m.defaults, port-m.offset):
+		l.Default, l.Ambiguous = port-m.offset, l.Owner != ""
+	case l.Owner != "":
+	case m.offset != m.defaultOffset && slices.Contains(m.defaults, port-m.defaultOffset):
+		l.Default, l.Ambiguous = port-m.defaultOffset, true
+	default:
+		return l, false
+	}
+	return l, true
+}
+
+// shift moves the ports of this server alone in a decoded string to
+// offset n, as find and the edit do in the raw text: Set's check of its
+// own result uses it.
 func (m matcher) shift(s string, n int) string {
 	return m.re.ReplaceAllStringFunc(s, func(url string) string {
 		i := strings.LastIndexByte(url, ':')
 		port, _ := strconv.Atoi(url[i+1:])
-		if def, ok := m.defaultFor(port); ok {
-			return url[:i+1] + strconv.Itoa(def+n)
+		if l, ok := m.classify(port); ok && l.Mine() {
+			return url[:i+1] + strconv.Itoa(l.Default+n)
 		}
 		return url
 	})
 }
 
-// defaultFor tells which default port a literal port stands for: one moved
-// by the file's offset already, or one left at its default.
-func (m matcher) defaultFor(port int) (int, bool) {
-	if slices.Contains(m.defaults, port-m.offset) {
-		return port - m.offset, true
+// commentSpans returns where the comments are in the raw text of a TOML
+// value: an array or inline table may hold them between its elements
+// (arrays over several lines do). Strings, basic or literal, single- or
+// multi-line, are skipped so that a '#' in them starts nothing.
+func commentSpans(v []byte) []tomlutil.Span {
+	var out []tomlutil.Span
+	for i := 0; i < len(v); {
+		switch c := v[i]; {
+		case c == '#':
+			end := i
+			for end < len(v) && v[end] != '\n' {
+				end++
+			}
+			out = append(out, tomlutil.Span{Start: i, End: end})
+			i = end
+		case c == '"' || c == '\'':
+			i = stringEnd(v, i)
+		default:
+			i++
+		}
 	}
-	if slices.Contains(m.defaults, port) {
-		return port, true
+	return out
+}
+
+// stringEnd returns the index just past the string that starts at v[i],
+// a quote.
+func stringEnd(v []byte, i int) int {
+	q := v[i]
+	delim := []byte{q}
+	if i+2 < len(v) && v[i+1] == q && v[i+2] == q {
+		delim = []byte{q, q, q}
 	}
-	return 0, false
+	j := i + len(delim)
+	for j < len(v) {
+		if q == '"' && v[j] == '\\' {
+			j += 2
+			continue
+		}
+		if v[j] == q && strings.HasPrefix(string(v[j:]), string(delim)) {
+			j += len(delim)
+			// A multi-line string may end with up to two more quotes.
+			for len(delim) == 3 && j < len(v) && v[j] == q {
+				j++
+			}
+			return j
+		}
+		j++
+	}
+	return j
+}
+
+func inSpans(spans []tomlutil.Span, at int) bool {
+	for _, s := range spans {
+		if s.Start <= at && at < s.End {
+			return true
+		}
+	}
+	return false
 }

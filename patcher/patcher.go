@@ -168,10 +168,16 @@ type Options struct {
 	// is, instead of replacing it with the number.
 	KeepPlaceholder bool
 
-	// ShiftLiterals, when not empty, are the product's default ports: the
-	// URLs to this server that use one of them (see LiteralPorts) move to
-	// the new offset in the same edit.
+	// ShiftLiterals, when not empty, are the product's default ports that
+	// are on and move with the offset: the URLs that use one of them and
+	// are this server's alone (see LiteralPorts) move to the new offset in
+	// the same edit. Ambiguous ones and other servers' stay, listed in
+	// Result.Kept.
 	ShiftLiterals []int
+
+	// Others are the other servers on this host, whose ports tell a URL to
+	// them from one to this server (see LiteralPorts).
+	Others []Server
 
 	// DefaultOffset is the offset the server uses when the file sets none
 	// (Micro Integrator's is 10): setting it to a file that sets none, or
@@ -195,6 +201,9 @@ type Result struct {
 	To      int       // the offset after
 	Line    int       // 1-based line of the offset in Output
 	Shifted []Shifted // literal ports moved, with Options.ShiftLiterals
+	// Kept are the literal ports left as they were with
+	// Options.ShiftLiterals: the Ambiguous ones and other servers' (Owner).
+	Kept []LiteralPort
 
 	// Placeholder is the template placeholder the offset was, as written,
 	// or "": replaced by the number, or kept with Options.KeepPlaceholder.
@@ -267,7 +276,7 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 	if from.Source == SourceSet && !placeholder {
 		old = from.Offset
 	}
-	edits, shift := in.shiftLiterals(e, n, old, o.ShiftLiterals, &res)
+	edits, shift := in.shiftLiterals(e, n, old, o, &res)
 	masked := splice(body, edits)
 	out := in.restore(masked)
 	if bytes.Equal(out, src) {
@@ -319,19 +328,23 @@ func replacedWarning(err error, from Current, n int) Warning {
 		Msg: fmt.Sprintf("server.offset was %s, %s; the number %d replaces it", from.Raw, was, n)}
 }
 
-// shiftLiterals adds to e the edits that move the literal ports to
-// defaults, taken to be at offset old, to offset n, and records them in
-// res. It returns the edits and the shift that verify applies to decoded
-// strings, nil when there is none.
-func (in *input) shiftLiterals(e edit, n, old int, defaults []int, res *Result) ([]edit, func(string) string) {
+// shiftLiterals adds to e the edits that move this server's literal ports
+// (o.ShiftLiterals, the file being at offset old) to offset n, and records
+// them in res, with the ones it keeps. It returns the edits and the shift
+// that verify applies to decoded strings, nil when there is none.
+func (in *input) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edit, func(string) string) {
 	edits := []edit{e}
-	if len(defaults) == 0 {
+	if len(o.ShiftLiterals) == 0 {
 		return edits, nil
 	}
-	m := newMatcher(in.doc, defaults, old)
+	m := newMatcher(in.doc, o.ShiftLiterals, old, o)
 	for _, l := range m.find(in.doc) {
 		if l.at.Start <= e.at.End && e.at.Start <= l.at.End {
 			continue // inside the offset's own value, which e replaces
+		}
+		if !l.Mine() {
+			res.Kept = append(res.Kept, l)
+			continue
 		}
 		if to := l.Default + n; to != l.Port {
 			edits = append(edits, edit{at: l.at, text: []byte(strconv.Itoa(to))})

@@ -122,8 +122,6 @@ func fixWithCommand(f doctor.Finding) string {
 	switch f.Code {
 	case doctor.PlaceholderEnvUnset, doctor.PlaceholderSys:
 		return f.Fix + ", or set a number with 'apim-offset set N' (it replaces the placeholder)"
-	case doctor.LiteralPortStale:
-		return fmt.Sprintf("%s, or run 'apim-offset set %d --shift-literals'", f.Fix, f.Offset)
 	case doctor.LiteralPort:
 		return "change the offset with 'apim-offset set N --shift-literals' to move it too"
 	case doctor.HomeCollision:

@@ -31,7 +31,7 @@ func TestDoctorFixCommands(t *testing.T) {
 			doctor.PlaceholderSys: "check -DportOffset in the start command, or set a number with 'apim-offset set N' (it replaces the placeholder)",
 		}},
 		{"a literal port left at the default and one already moved", []string{"[server]\noffset = 25000\n\n[apim.gateway.environment]\nws_endpoint = \"ws://localhost:9099\"\nwss_endpoint = \"wss://localhost:33099\"\n"}, map[doctor.Code]string{
-			doctor.LiteralPortStale: "write 34099, or run 'apim-offset set 25000 --shift-literals'",
+			doctor.LiteralPortStale: "write 34099 if the URL is this server's; leave it if it is another server's",
 			doctor.LiteralPort:      "change the offset with 'apim-offset set N --shift-literals' to move it too",
 		}},
 		{"two homes whose ports meet (9711 + 25000 is 9611 + 25100)", []string{"[server]\noffset = 25000\n", "[server]\noffset = 25100\n"}, map[doctor.Code]string{

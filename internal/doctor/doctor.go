@@ -85,8 +85,17 @@ const (
 	PIDFileStale  Code = "pid-file-stale" // its process is gone
 	ServerRunning Code = "server-running" // its process runs
 
-	LiteralPortStale Code = "literal-port-stale" // check "literal-port": a default port kept at another offset
-	LiteralPort      Code = "literal-port"       // a port that is right now but will not move
+	LiteralPortStale  Code = "literal-port-stale"  // check "literal-port": a default port kept at another offset: left behind, or another server's
+	LiteralPort       Code = "literal-port"        // this server's port, right now, that will not move
+	LiteralPortOther  Code = "literal-port-other"  // another checked home's port
+	LiteralPortShared Code = "literal-port-shared" // this server's port and another checked home's too
+
+	WebSocketDefault Code = "websocket-default" // check "websocket-default": a gateway environment without ws_endpoint gets ws://localhost:9099
+
+	ISStoredURLs Code = "is-stored-urls" // check "identity-server-state": a home that has run stores callback URLs with its port then
+
+	InboundPort      Code = "inbound-port"      // check "inbound-endpoint": an inbound endpoint's port, which the offset does not move
+	InboundCollision Code = "inbound-collision" // two homes' inbound endpoints on the same port
 
 	PortHeldBy       Code = "port-held-by"        // check "port-in-use": held by a process doctor names
 	PortHeldByServer Code = "port-held-by-server" // held, perhaps by this home's running server
@@ -126,15 +135,21 @@ type System interface {
 // home by home, check by check.
 func Check(homes []Home, sys System) []Finding {
 	procs, _ := sys.Processes() // without a process list, those checks find nothing
-	var out []Finding
+	checkers := make([]*checker, len(homes))
 	effective := make([]int, len(homes))
 	for i, h := range homes {
 		c := &checker{home: h, sys: sys, procs: homeProcesses(h.Dir, procs)}
-		c.run()
-		out = append(out, c.found...)
-		effective[i] = c.runOffset
+		c.offsets()
+		checkers[i], effective[i] = c, c.runOffset
 	}
-	return append(out, collisions(homes, effective)...)
+	var out []Finding
+	for i, c := range checkers {
+		c.others = otherServers(homes, effective, i)
+		c.rest()
+		out = append(out, c.found...)
+	}
+	out = append(out, collisions(homes, effective)...)
+	return append(out, inboundCollisions(checkers)...)
 }
 
 // checker runs the checks of one home.
@@ -148,6 +163,9 @@ type checker struct {
 	runOffset  int  // the offset the server will run at: an override's, or fileOffset
 	serverPID  int  // the running server's pid, or 0
 
+	others  []patcher.Server // the other homes checked with this one, at their offsets
+	inbound []inboundPort    // Micro Integrator inbound endpoints defined under the home
+
 	found []Finding
 }
 
@@ -156,14 +174,22 @@ func (c *checker) add(f Finding) {
 	c.found = append(c.found, f)
 }
 
-func (c *checker) run() {
+// offsets runs the checks that tell the offset the server runs at; rest,
+// once every home's is known, the checks that need the others'.
+func (c *checker) offsets() {
 	c.readOffset()
 	c.wso2Parser()
 	c.runOffset = c.fileOffset
 	c.overrides()
 	c.profile()
 	c.running()
+}
+
+func (c *checker) rest() {
 	c.literals()
+	c.websocketFallback()
+	c.identityState()
+	c.inboundEndpoints()
 	c.portsInUse()
 }
 
@@ -370,29 +396,6 @@ func (c *checker) running() {
 	c.add(Finding{Severity: Warning, Check: "running", Code: ServerRunning, File: path,
 		Message: fmt.Sprintf("the server is running (pid %d): it keeps its ports until it restarts", pid),
 		Fix:     "restart the server for a new offset to take effect"})
-}
-
-// literals reports URLs to this server that keep a literal port: a port
-// written in a URL does not move with the offset (wso2/product-apim#8083,
-// #9642; wso2/docs-apim#5403).
-func (c *checker) literals() {
-	lits, err := patcher.LiteralPorts(c.home.Src, c.home.Product.ShiftingPorts(), c.fileOffset, &patcher.Options{Format: c.home.Format})
-	if err != nil {
-		return // readOffset has reported the file
-	}
-	for _, l := range lits {
-		need := l.Default + c.fileOffset
-		f := Finding{Check: "literal-port", File: c.home.File, Line: l.Line, Column: l.Column, Offset: c.fileOffset}
-		if l.Port != need {
-			f.Severity, f.Code = Warning, LiteralPortStale
-			f.Message = fmt.Sprintf("%s (%s) keeps port %d, but at offset %d the server listens on %d", l.URL, l.Key, l.Port, c.fileOffset, need)
-			f.Fix = fmt.Sprintf("write %d", need)
-		} else {
-			f.Severity, f.Code = Info, LiteralPort
-			f.Message = fmt.Sprintf("%s (%s) is a literal port: it will not move when the offset changes", l.URL, l.Key)
-		}
-		c.add(f)
-	}
 }
 
 // portsInUse reports the ports the server will need that something else

@@ -145,8 +145,8 @@ func TestCheck(t *testing.T) {
 			{doctor.Info, "running", doctor.PIDFileStale, "wso2carbon.pid", 0, "", "stale pid file: process 4242 is not running", ""},
 		}},
 		{"literal ports", "literals", nil, []finding{
-			{doctor.Warning, "literal-port", doctor.LiteralPortStale, "repository/conf/deployment.toml", 7, "", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, but at offset 2 the server listens on 9101",
-				"write 9101"},
+			{doctor.Warning, "literal-port", doctor.LiteralPortStale, "repository/conf/deployment.toml", 7, "", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, this server's at offset 0: if it means this server, at offset 2 it listens on 9101; if it means another server at offset 0, it is right",
+				"write 9101 if the URL is this server's; leave it if it is another server's"},
 			{doctor.Info, "literal-port", doctor.LiteralPort, "repository/conf/deployment.toml", 8, "", "wss://localhost:8101 (apim.gateway.environment.wss_endpoint) is a literal port: it will not move when the offset changes",
 				""},
 		}},

@@ -1,0 +1,187 @@
+package doctor_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/wso2"
+	"github.com/google/go-cmp/cmp"
+)
+
+// build writes files (slash paths under the home) into a new home and
+// returns it as a doctor.Home of product id, its file at config.
+func build(t *testing.T, id string, files map[string]string) doctor.Home {
+	t.Helper()
+	p, ok := wso2.Lookup(id)
+	if !ok {
+		t.Fatalf("no product %s", id)
+	}
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, filepath.FromSlash(p.Config))
+	src, _ := os.ReadFile(file)
+	return doctor.Home{Dir: dir, Product: p, File: file, Src: src}
+}
+
+// short is a finding as these tests compare it: severity, code and
+// message, with each home's folder written as its name.
+func short(fs []doctor.Finding, names map[string]string, checks ...string) []string {
+	var out []string
+	for _, f := range fs {
+		if len(checks) > 0 && !slicesContains(checks, f.Check) {
+			continue
+		}
+		s := string(f.Severity) + " " + string(f.Code) + ": " + f.Message
+		if f.Fix != "" {
+			s += " | fix: " + f.Fix
+		}
+		for dir, name := range names {
+			s = strings.ReplaceAll(s, dir, name)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLiteralOwners: whose a local URL's port is, home by home. The
+// documented "IS as Key Manager" set-up runs Identity Server at offset 1 and
+// points it back at API Manager on 9443 (wso2/docs-apim
+// configuring-wso2-identity-server-as-a-key-manager.md).
+func TestLiteralOwners(t *testing.T) {
+	isFile := "[server]\noffset = 1\n\n[apim_km]\nservice_url = \"https://localhost:9443/services/\"\ngateway = \"https://localhost:8243\"\n"
+	apim := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\n#offset=0\n"})
+	is := build(t, "is", map[string]string{"repository/conf/deployment.toml": isFile})
+	names := map[string]string{apim.Dir: "APIM", is.Dir: "IS"}
+
+	// Alone, 9443 in the IS file at offset 1 has two readings; 8243 is in
+	// no Identity Server table: another server's, never flagged.
+	got := short(doctor.Check([]doctor.Home{is}, fakeSystem{}), names, "literal-port")
+	want := []string{"warning literal-port-stale: https://localhost:9443 (apim_km.service_url) keeps port 9443, this server's at offset 0: if it means this server, at offset 1 it listens on 9444; if it means another server at offset 0, it is right | fix: write 9444 if the URL is this server's; leave it if it is another server's"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("IS alone (-want +got):\n%s", d)
+	}
+
+	// Checked with the API Manager home at offset 0, 9443 is that home's,
+	// and so is its gateway's 8243.
+	got = short(doctor.Check([]doctor.Home{apim, is}, fakeSystem{}), names, "literal-port")
+	want = []string{
+		"info literal-port-other: https://localhost:9443 (apim_km.service_url) is APIM's port: it moves when that server's offset changes, not with this one",
+		"info literal-port-other: https://localhost:8243 (apim_km.gateway) is APIM's port: it moves when that server's offset changes, not with this one",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("IS with APIM (-want +got):\n%s", d)
+	}
+
+	// Two API Manager homes at offset 0 both claim 9443: the URL is shared.
+	a := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[apim]\nurl = \"https://localhost:9443/x\"\n"})
+	b := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\n"})
+	got = short(doctor.Check([]doctor.Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "literal-port")
+	want = []string{"warning literal-port-shared: https://localhost:9443 (apim.url): port 9443 is this server's at offset 0 and B's too: the two servers need the same port | fix: give one of them another offset, then point the URL at the one it means"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("two APIM at 0 (-want +got):\n%s", d)
+	}
+}
+
+// TestWebSocketDefault: a gateway environment without ws_endpoint gets
+// ws://localhost:9099 whatever the offset (wso2/carbon-apimgt
+// APIManagerConfiguration WEBSOCKET_DEFAULT_GATEWAY_URL).
+func TestWebSocketDefault(t *testing.T) {
+	env := "\n[[apim.gateway.environment]]\nname = \"Default\"\nhttp_endpoint = \"http://localhost:${http.nio.port}\"\n\n[[apim.gateway.environment]]\nname = \"WS\"\nws_endpoint = \"ws://gw.example.com:9102\"\n"
+	h := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 3\n" + env})
+	got := short(doctor.Check([]doctor.Home{h}, fakeSystem{}), nil, "websocket-default")
+	want := []string{`warning websocket-default: gateway environment "Default" has no ws_endpoint: API Manager then shows ws://localhost:9099 for its WebSocket APIs, but at offset 3 the WebSocket inbound listens on 9102 | fix: add ws_endpoint = "ws://localhost:9102" to it (or the host clients reach)`}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("offset 3 (-want +got):\n%s", d)
+	}
+	h = build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\n#offset=0\n" + env})
+	if got := short(doctor.Check([]doctor.Home{h}, fakeSystem{}), nil, "websocket-default"); got != nil {
+		t.Errorf("at the default offset, 9099 is right: %q", got)
+	}
+}
+
+// TestIdentityServerRan: an Identity Server that has run keeps its
+// callback URLs with the old port (wso2/product-is#10514, #7588); a fresh
+// home has nothing stored.
+func TestIdentityServerRan(t *testing.T) {
+	conf := map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n"}
+	fresh := build(t, "is", conf)
+	if got := short(doctor.Check([]doctor.Home{fresh}, fakeSystem{}), nil, "identity-server-state"); got != nil {
+		t.Errorf("fresh home: %q", got)
+	}
+	for _, evidence := range []string{"repository/database/WSO2IDENTITY_DB.mv.db", "repository/logs/wso2carbon.log"} {
+		files := map[string]string{evidence: "x"}
+		for k, v := range conf {
+			files[k] = v
+		}
+		h := build(t, "is", files)
+		fs := doctor.Check([]doctor.Home{h}, fakeSystem{})
+		got := short(fs, nil, "identity-server-state")
+		want := []string{`warning is-stored-urls: this Identity Server has run before: its database keeps the Console and My Account callback URLs and the resident identity provider's issuer with the port it had then; if the offset changed since, login to the Console fails with "Registered callback does not match" | fix: make the system apps editable ([system_applications] read_only_apps = [] in deployment.toml), restart, and in the management console (https://localhost:9445/carbon) change the Console and My Account service providers' callback URLs and the resident identity provider's issuer (OAuth2/OpenID Connect) to port 9445; or start from a fresh database`}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", evidence, d)
+		}
+		if f := fs[len(fs)-1]; !strings.HasSuffix(filepath.ToSlash(f.File), evidence) {
+			t.Errorf("finding's file %s, want %s", f.File, evidence)
+		}
+	}
+	// API Manager keeps no such note.
+	h := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n", "repository/logs/wso2carbon.log": "x"})
+	if got := short(doctor.Check([]doctor.Home{h}, fakeSystem{}), nil, "identity-server-state"); got != nil {
+		t.Errorf("API Manager: %q", got)
+	}
+}
+
+// inbound is a Micro Integrator HTTP inbound endpoint as wso2/docs-ei
+// inbound-endpoint-properties.md shows it.
+const inbound = `<?xml version="1.0" encoding="UTF-8"?>
+<inboundEndpoint name="HttpListenerEP" protocol="http" suspend="false" sequence="TestIn" onError="fault" xmlns="http://ws.apache.org/ns/synapse">
+    <parameters>
+        <parameter name="inbound.http.port">8081</parameter>
+        <parameter name="inbound.worker.pool.size.core">400</parameter>
+    </parameters>
+</inboundEndpoint>
+`
+
+const inboundPath = "repository/deployment/server/synapse-configs/default/inbound-endpoints/HttpListenerEP.xml"
+
+// TestInboundEndpoints: Micro Integrator does not add the offset to
+// inbound endpoint ports unless inbound.port.offset.enable is true
+// (wso2/docs-ei inbound-endpoint-properties.md); two servers collide on
+// them (wso2/product-apim#10461).
+func TestInboundEndpoints(t *testing.T) {
+	a := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n", inboundPath: inbound})
+	b := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 20\n", inboundPath: inbound})
+	got := short(doctor.Check([]doctor.Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "inbound-endpoint")
+	note := "info inbound-port: inbound endpoint HttpListenerEP listens on 8081 (inbound.http.port) at any offset: Micro Integrator does not add the offset to inbound ports (inbound.port.offset.enable is false) | fix: give each server on this host its own inbound port, or set \"inbound.port.offset.enable\" = true under [synapse_properties]"
+	want := []string{note, note, "error inbound-collision: inbound endpoints HttpListenerEP of A and HttpListenerEP of B both listen on 8081: the offset does not move them | fix: give one of them another port"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+
+	c := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n\n[synapse_properties]\n'inbound.port.offset.enable' = true\n", inboundPath: inbound})
+	got = short(doctor.Check([]doctor.Home{c}, fakeSystem{}), nil, "inbound-endpoint")
+	want = []string{"info inbound-port: inbound endpoint HttpListenerEP listens on 8084 (inbound.http.port plus the offset 3: inbound.port.offset.enable is true)"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("offset enabled (-want +got):\n%s", d)
+	}
+}
