@@ -71,6 +71,7 @@ func (a *app) printPlan(plan []planner.Assignment) error {
 // does.
 func (a *app) applyPlan(cmd *cli.Command, ts []target, plan []planner.Assignment) error {
 	f := newSetFlags(cmd)
+	f.servers = a.literalServers(ts, f.format)
 	var changed []target
 	news := map[string]int{}
 	for i, p := range plan {

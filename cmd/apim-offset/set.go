@@ -57,8 +57,9 @@ func checkOffset(n int, p wso2.Product) error {
 type setFlags struct {
 	format                                                                  patcher.Format
 	dryRun, check, yes, shiftLiterals, keepPlaceholder, backup, showSecrets bool
-	filter                                                                  bool // --file -: stdin to stdout
-	strict                                                                  bool // refuse what WSO2's parser will not take
+	filter                                                                  bool             // --file -: stdin to stdout
+	strict                                                                  bool             // refuse what WSO2's parser will not take
+	servers                                                                 []patcher.Server // every home's, with several
 }
 
 func newSetFlags(cmd *cli.Command) setFlags {
@@ -108,6 +109,9 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	ts, err := a.targets(cmd)
 	if err != nil {
 		return err
+	}
+	if len(ts) > 1 {
+		f.servers = a.literalServers(ts, f.format)
 	}
 	var changed atomic.Bool
 	do := func(a *app, t target) error {
@@ -277,9 +281,8 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 		return c, err
 	}
 	opt := &patcher.Options{Format: f.format, KeepPlaceholder: f.keepPlaceholder, DefaultOffset: t.product.DefaultOffset}
-	if f.shiftLiterals {
-		opt.ShiftLiterals = t.product.ShiftingPorts()
-	}
+	others := othersThan(f.servers, t)
+	literalOptions(opt, t, f.shiftLiterals, others)
 	res, err := patcher.Set(c.src, n, opt)
 	a.noteTemplate(f.format, t, res.From.Template || readAsTemplate(err))
 	if err != nil {
@@ -300,6 +303,8 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	if err := a.checkDialect(c, f.strict); err != nil {
 		return c, err
 	}
+	a.noteLiterals(c, n, f.shiftLiterals, others)
+	a.noteOutside(c, n, f.keepPlaceholder)
 	a.notePlaceholder(t, res, f.keepPlaceholder)
 	if !res.Changed && res.Placeholder == "" && !a.json {
 		a.notef("%s: offset is already %d", t.path, n)
