@@ -40,10 +40,10 @@ var (
 		Key:       []string{"broker", "transport", "amqp", "ssl_connection", "port"},
 		EnableKey: []string{"broker", "transport", "amqp", "ssl_connection", "enabled"},
 		Source:    "apim-default broker.transport.amqp.ssl_connection (enabled: true, also in v3.2.0); broker.xml.j2 sslConnection"}
-	receiverTCP = Port{Port: 9611, Purpose: "event receiver TCP (throttling)", Shifts: true, Enabled: true,
+	receiverTCP = Port{Port: 9611, Purpose: "throttling event receiver TCP", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "tcpPort"},
 		Source: "apim-default transport.binary.receiver.tcpPort; carbon-analytics-common BinaryDataReceiverConfiguration"}
-	receiverSSL = Port{Port: 9711, Purpose: "event receiver SSL (throttling)", Shifts: true, Enabled: true,
+	receiverSSL = Port{Port: 9711, Purpose: "throttling event receiver SSL", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "sslPort"},
 		Source: "apim-default transport.binary.receiver.sslPort; carbon-analytics-common BinaryDataReceiverConfiguration"}
 	thriftTCP = Port{Port: 7611, Purpose: "Thrift receiver TCP", Shifts: true,

@@ -62,6 +62,10 @@ type Product struct {
 	// Table names the port table in Ports: "API Manager 4.5+ control plane".
 	Table string
 
+	// AliasOf: this ID is kept for an earlier release and names that
+	// product; Lookup returns it.
+	AliasOf string
+
 	// older are the tables of earlier versions, oldest first; Ports and
 	// Table are the current version's, the one shown when the version is
 	// not known.
@@ -149,19 +153,18 @@ var Products = []Product{
 	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimControlPlanePorts, Table: "API Manager 4.5+ control plane"},
 	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimGatewayPorts, Table: "API Manager 4.5+ universal gateway"},
 	{ID: "apim-4-traffic-manager", Name: "API Manager 4.5+ traffic manager", Config: carbonConfig, Ports: apimTrafficManagerPorts, Table: "API Manager 4.5+ traffic manager"},
+	// bin/key-manager.sh is a second launcher of the 4.5+ control-plane
+	// package (product-apim v4.5.0
+	// api-control-plane/modules/distribution/product/src/main/assembly/bin.xml
+	// puts api-cp.sh and key-manager.sh in the same wso2am-acp pack), not a
+	// package of its own: the ID is kept so that --product
+	// apim-4-key-manager still works, and names the control plane.
+	{ID: "apim-4-key-manager", AliasOf: "apim-4-control-plane"},
 	{ID: "apim-3", Name: "API Manager 3.x", Config: carbonConfig, Ports: apim3Ports, Table: "API Manager 3.x"},
 	{ID: "is", Name: "Identity Server", Config: carbonConfig, Ports: isPorts, Table: "Identity Server 6.x/7.x",
 		older: []versionTable{{Version{Major: 5, Minor: 999, Patch: 999}, "Identity Server 5.x", is5Ports}}},
 	{ID: "mi", Name: "Micro Integrator", Config: miConfig, DefaultOffset: 10, Ports: miPorts, Table: "Micro Integrator 4.x"},
 }
-
-// Aliases are product IDs kept for earlier releases, with the ID they now
-// name. apim-4-key-manager: bin/key-manager.sh is a second launcher of the
-// 4.5+ control-plane package (product-apim v4.5.0
-// api-control-plane/modules/distribution/product/src/main/assembly/bin.xml
-// puts api-cp.sh and key-manager.sh in the same wso2am-acp pack), not a
-// package of its own.
-var Aliases = map[string]string{"apim-4-key-manager": "apim-4-control-plane"}
 
 // Default is the product assumed when nothing tells which it is.
 var Default = Products[0]
@@ -190,19 +193,31 @@ func withDefaults(ports []Port) []Port {
 	return out
 }
 
-// Lookup returns the product with the given ID, or an alias's (Aliases).
+// Lookup returns the product with the given ID; for an alias (AliasOf),
+// the product it names.
 func Lookup(id string) (Product, bool) {
-	if to, ok := Aliases[id]; ok {
-		id = to
-	}
 	i := slices.IndexFunc(Products, func(p Product) bool { return p.ID == id })
 	if i < 0 {
 		return Product{}, false
 	}
+	if to := Products[i].AliasOf; to != "" {
+		return Lookup(to)
+	}
 	return Products[i], true
 }
 
-// IDs lists the product IDs, for usage messages.
+// Packages are the products less the aliases: each WSO2 package once.
+func Packages() []Product {
+	var out []Product
+	for _, p := range Products {
+		if p.AliasOf == "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// IDs lists the product IDs, aliases included, for usage messages.
 func IDs() []string {
 	var ids []string
 	for _, p := range Products {
