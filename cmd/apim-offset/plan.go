@@ -34,7 +34,8 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return err
 		}
-		servers[i] = planner.Server{Name: t.home, Product: t.product, Offset: offset, Set: source == patcher.SourceSet}
+		table, _ := a.serverTable(t)
+		servers[i] = planner.Server{Name: t.home, Product: table, Offset: offset, Set: source == patcher.SourceSet}
 	}
 	var inUse func(int) bool
 	if cmd.Bool("free") {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
@@ -13,22 +16,32 @@ import (
 
 // portsReport is what ports prints with --json.
 type portsReport struct {
-	Product   string       `json:"product"`
-	Name      string       `json:"name"`
-	Offset    int          `json:"offset"`
-	Source    string       `json:"source"`         // "file", "default" (none set) or "option" (--offset)
-	File      string       `json:"file,omitempty"` // the deployment.toml read, if any
-	MaxOffset int          `json:"max_offset"`
-	Ports     []portReport `json:"ports"`
+	Product   string `json:"product"`
+	Name      string `json:"name"`
+	Offset    int    `json:"offset"`
+	Source    string `json:"source"`         // "file", "default" (none set) or "option" (--offset)
+	File      string `json:"file,omitempty"` // the deployment.toml read, if any
+	MaxOffset int    `json:"max_offset"`     // from the ports the server opens, the file's bases included
+	// Version is the version read from the home ("" when not found), and
+	// VersionFrom where; Table names the port table shown.
+	Version     string       `json:"version"`
+	VersionFrom string       `json:"version_from,omitempty"`
+	Table       string       `json:"table"`
+	Ports       []portReport `json:"ports"`
 }
 
 type portReport struct {
-	Port      int    `json:"port"`
-	Effective int    `json:"effective"`
-	Shifts    bool   `json:"shifts"`
-	Enabled   bool   `json:"enabled"`  // open in a default installation
-	Inferred  bool   `json:"inferred"` // that it shifts is inferred, not verified
-	Purpose   string `json:"purpose"`
+	Port       int    `json:"port"` // the base: the table's default, or the file's
+	Default    int    `json:"default"`
+	Key        string `json:"key,omitempty"` // the deployment.toml setting of the base
+	FromFile   bool   `json:"from_file"`     // the file sets the base
+	Effective  int    `json:"effective"`
+	Shifts     bool   `json:"shifts"`
+	Enabled    bool   `json:"enabled"`    // open in a default installation, or as the file switches it
+	Inferred   bool   `json:"inferred"`   // that it shifts is inferred, not verified
+	Unverified bool   `json:"unverified"` // that the server opens it is not verified: not counted as on
+	Purpose    string `json:"purpose"`
+	Source     string `json:"source"` // the public source of the row
 }
 
 func (a *app) ports(_ context.Context, cmd *cli.Command) error {
@@ -55,6 +68,12 @@ func (a *app) ports(_ context.Context, cmd *cli.Command) error {
 	default:
 		fmt.Fprintf(a.stdout, " (--offset)\n")
 	}
+	switch {
+	case r.Version != "":
+		fmt.Fprintf(a.stdout, "Table: %s, for %s from %s\n", r.Table, r.Version, r.VersionFrom)
+	default:
+		fmt.Fprintf(a.stdout, "Table: %s\n", r.Table)
+	}
 	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "PORT\tEFFECTIVE\tSHIFTS\tPURPOSE\n")
 	for _, p := range r.Ports {
@@ -62,11 +81,17 @@ func (a *app) ports(_ context.Context, cmd *cli.Command) error {
 		if !p.Shifts {
 			shifts = "no"
 		}
-		if !p.Enabled {
-			notes += " (off by default)"
+		switch {
+		case p.Unverified:
+			notes += " (unverified: not counted as on)"
+		case !p.Enabled:
+			notes += " (off)"
 		}
 		if p.Inferred {
-			notes += " (inferred)"
+			notes += " (shift inferred)"
+		}
+		if p.FromFile {
+			notes += fmt.Sprintf(" (%s: default %d)", p.Key, p.Default)
 		}
 		fmt.Fprintf(w, "%d\t%d\t%s\t%s%s\n", p.Port, p.Effective, shifts, p.Purpose, notes)
 	}
@@ -78,9 +103,10 @@ func (a *app) ports(_ context.Context, cmd *cli.Command) error {
 // --product; --offset overrides the file's offset.
 func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 	var (
-		product      wso2.Product
-		offset       int
-		source, file string
+		product              wso2.Product
+		offset               int
+		source, file         string
+		version, versionFrom string
 	)
 	if by := named(cmd); by == byFlag || by == byEnv && cmd.String("product") == "" {
 		t, err := a.target1(cmd)
@@ -95,6 +121,14 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 		if from != patcher.SourceSet {
 			source = "default"
 		}
+		var found wso2.Found
+		product, found = a.serverTable(t)
+		if !found.Version.IsZero() {
+			version, versionFrom = found.Version.String(), found.From
+		}
+		if found.Fallback {
+			a.notef("%s: the version is not known (no bin/version.txt or updates/product.txt naming it, and the folder is not named like wso2am-4.5.0): showing the %s table", t.home, product.Table)
+		}
 	} else {
 		product = wso2.Default
 		if id := cmd.String("product"); id != "" {
@@ -103,6 +137,9 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 				return portsReport{}, err
 			}
 			product = p
+			if product.Versioned() {
+				a.notef("no home given, so no version: showing the %s table", product.Table)
+			}
 		} else {
 			a.warnf("no home, file or product given: showing %s (give --home or --product)", product.Name)
 		}
@@ -117,10 +154,29 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 			return portsReport{}, err
 		}
 	}
-	r := portsReport{Product: product.ID, Name: product.Name, Offset: offset, Source: source, File: file, MaxOffset: product.MaxOffset()}
+	r := portsReport{Product: product.ID, Name: product.Name, Offset: offset, Source: source, File: file, MaxOffset: product.MaxOffset(),
+		Version: version, VersionFrom: versionFrom, Table: product.Table}
 	for _, p := range product.Ports {
-		r.Ports = append(r.Ports, portReport{Port: p.Port, Effective: p.Effective(offset), Shifts: p.Shifts,
-			Enabled: p.Enabled, Inferred: p.Inferred, Purpose: p.Purpose})
+		r.Ports = append(r.Ports, portReport{Port: p.Port, Default: p.Default, Key: p.KeyName(), FromFile: p.FromFile,
+			Effective: p.Effective(offset), Shifts: p.Shifts, Enabled: p.Enabled, Inferred: p.Inferred, Unverified: p.Unverified,
+			Purpose: p.Purpose, Source: p.Source})
 	}
 	return r, nil
+}
+
+// serverTable is t's product with the port table of the version installed
+// in its home and the base ports its file sets: what ports, plan and the
+// range check count. A file that cannot be read leaves the defaults (the
+// command reading it says why).
+func (a *app) serverTable(t target) (wso2.Product, wso2.Found) {
+	p, found := t.product, wso2.Found{}
+	if t.home != "" {
+		p, found = p.ForHome(os.DirFS(t.home), filepath.Base(filepath.Clean(t.home)))
+	}
+	if t.path != "" && t.path != "-" {
+		if src, err := safefile.Read(t.path, patcher.MaxSize); err == nil {
+			p = p.WithFile(wso2.Values(src))
+		}
+	}
+	return p, found
 }

@@ -137,8 +137,10 @@ func Check(homes []Home, sys System) []Finding {
 	procs, _ := sys.Processes() // without a process list, those checks find nothing
 	checkers := make([]*checker, len(homes))
 	effective := make([]int, len(homes))
+	tables := make([]wso2.Product, len(homes))
 	for i, h := range homes {
-		c := &checker{home: h, sys: sys, procs: homeProcesses(h.Dir, procs)}
+		tables[i] = serverTable(h)
+		c := &checker{home: h, sys: sys, procs: homeProcesses(h.Dir, procs), table: tables[i]}
 		c.offsets()
 		checkers[i], effective[i] = c, c.runOffset
 	}
@@ -148,15 +150,26 @@ func Check(homes []Home, sys System) []Finding {
 		c.rest()
 		out = append(out, c.found...)
 	}
-	out = append(out, collisions(homes, effective)...)
+	out = append(out, collisions(homes, tables, effective)...)
 	return append(out, inboundCollisions(checkers)...)
+}
+
+// serverTable is h's product with the port table of the version installed
+// in its home and the base ports its file sets (package wso2).
+func serverTable(h Home) wso2.Product {
+	p := h.Product
+	if h.Dir != "" {
+		p, _ = p.ForHome(os.DirFS(h.Dir), filepath.Base(filepath.Clean(h.Dir)))
+	}
+	return p.WithFile(wso2.Values(h.Src))
 }
 
 // checker runs the checks of one home.
 type checker struct {
 	home  Home
 	sys   System
-	procs []Process // the processes that run from this home
+	procs []Process    // the processes that run from this home
+	table wso2.Product // the home's product with its own ports (serverTable)
 
 	fileOffset int  // the offset the file gives (or the product's default)
 	offsetSet  bool // the file sets it
@@ -401,7 +414,7 @@ func (c *checker) running() {
 // portsInUse reports the ports the server will need that something else
 // holds.
 func (c *checker) portsInUse() {
-	for _, p := range c.home.Product.Ports {
+	for _, p := range c.table.Ports {
 		if !p.Enabled {
 			continue
 		}
@@ -430,13 +443,13 @@ func (c *checker) portsInUse() {
 }
 
 // collisions reports homes whose ports overlap at the offsets they run at.
-func collisions(homes []Home, offsets []int) []Finding {
+func collisions(homes []Home, tables []wso2.Product, offsets []int) []Finding {
 	var out []Finding
 	for i := range homes {
 		for j := i + 1; j < len(homes); j++ {
 			var shared []string
-			for _, a := range homes[i].Product.Ports {
-				for _, b := range homes[j].Product.Ports {
+			for _, a := range tables[i].Ports {
+				for _, b := range tables[j].Ports {
 					if a.Enabled && b.Enabled && a.Effective(offsets[i]) == b.Effective(offsets[j]) {
 						shared = append(shared, fmt.Sprintf("%d (%s here, %s there)", a.Effective(offsets[i]), a.Purpose, b.Purpose))
 					}

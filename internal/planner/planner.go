@@ -1,8 +1,11 @@
 // Package planner assigns port offsets to several WSO2 servers on one
 // machine so that no two need the same port.
 //
-// Each server needs the ports of its product that are on by default and move
-// with the offset (wso2.Port.Enabled and Shifts), at its offset. A server
+// Each server needs its own ports that move with the offset, at its offset:
+// those of its package and version's table that are on, with the bases its
+// file sets (Server.Product is the table wso2.Product.ForHome and WithFile
+// give), and those the table lists as unverified (wso2.Port.Unverified):
+// keeping clear of a port that may be open costs nothing. A server
 // that already has an offset keeps it unless it collides with one kept
 // before it; the others get, in order, the smallest offset whose ports are
 // all free: not needed by a server planned before, at or below 65535, and,
@@ -17,7 +20,9 @@ import (
 
 // Server is one server to plan.
 type Server struct {
-	Name    string // for messages: its home
+	Name string // for messages: its home
+	// Product is the server's product with its own port table: its
+	// package, its version and its file's base ports.
 	Product wso2.Product
 	Offset  int  // its offset now
 	Set     bool // the offset is set in its file; otherwise Offset is the product's default
@@ -39,12 +44,12 @@ type Assignment struct {
 // Servers whose file sets an offset keep it first, while it collides with
 // none kept before; then the others are placed in order.
 func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
-	b := &board{inUse: inUse, needed: map[string][]int{}}
+	b := &board{inUse: inUse}
 	out := make([]Assignment, len(servers))
 	placed := make([]bool, len(servers))
 	for i, s := range servers {
 		out[i].Server = s
-		if ports := b.needs(s.Product); s.Set && s.Offset >= 0 && b.free(ports, s.Offset) {
+		if ports := needs(s.Product); s.Set && s.Offset >= 0 && b.free(ports, s.Offset) {
 			out[i].New, placed[i] = s.Offset, true
 			b.take(ports, s.Offset)
 		}
@@ -63,7 +68,7 @@ func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
 		a := &out[i]
 		a.Changed = a.New != a.Offset
 		a.Low, a.High = 65536, -1
-		for _, port := range b.needs(a.Product) {
+		for _, port := range needs(a.Product) {
 			a.Low, a.High = min(a.Low, port+a.New), max(a.High, port+a.New)
 		}
 	}
@@ -72,27 +77,16 @@ func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
 
 // board is the machine's ports as the plan takes them.
 type board struct {
-	taken  [65536]bool
-	needed map[string][]int // by product ID
-	inUse  func(port int) bool
+	taken [65536]bool
+	inUse func(port int) bool
 	// probed remembers inUse's answers: 1 free, 2 in use. Probing binds a
 	// socket, so it comes last and once a port.
 	probed [65536]uint8
 }
 
-// needs lists, once for each product, the ports it needs.
-func (b *board) needs(p wso2.Product) []int {
-	if ports, ok := b.needed[p.ID]; ok {
-		return ports
-	}
-	ports := needs(p)
-	b.needed[p.ID] = ports
-	return ports
-}
-
 // place gives s the smallest offset whose ports are free, and takes them.
 func (b *board) place(s Server) (int, error) {
-	ports, limit := b.needs(s.Product), s.Product.MaxOffset()
+	ports, limit := needs(s.Product), s.Product.MaxOffset()
 	o := 0
 	for o <= limit && !b.free(ports, o) {
 		o++
@@ -136,13 +130,13 @@ func (b *board) take(ports []int, offset int) {
 	}
 }
 
-// needs lists the ports a product needs: on by default and moving with the
-// offset. Ports that do not move are the same for every server, so no
+// needs lists the ports a server needs: on (or unverified) and moving with
+// the offset. Ports that do not move are the same for every server, so no
 // offset can separate them.
 func needs(p wso2.Product) []int {
 	var out []int
 	for _, port := range p.Ports {
-		if port.Enabled && port.Shifts {
+		if (port.Enabled || port.Unverified) && port.Shifts {
 			out = append(out, port.Port)
 		}
 	}

@@ -1,9 +1,19 @@
 // Package wso2 holds what apim-offset knows about WSO2 servers: the products
-// and where their deployment.toml is, which default ports move with the
-// offset, how far they can move, and how to tell a product from its home
-// folder. The facts come from WSO2's public sources: the product docs'
-// default-ports pages named on each table, and the code in the github.com/wso2
-// repositories that each row names.
+// and where their deployment.toml is, which ports each package and version
+// opens and which move with the offset, the deployment.toml settings that
+// change their base ports, how far the offset can go, and how to tell a
+// product and its version from its home folder. Each port row names its
+// public source: the code in the github.com/wso2 repositories (repository,
+// path, tag).
+//
+// # Effective ports
+//
+// A port's effective number is its base plus the offset when it shifts.
+// The base is the table's default unless deployment.toml sets it
+// ([transport.https] properties.port and the other keys in the table):
+// WSO2 adds the offset to the file's base as it does to the default.
+// [Product.WithFile] applies a decoded file; [Product.MaxOffset] and the
+// rest then work on the ports the server really opens.
 package wso2
 
 import (
@@ -11,16 +21,31 @@ import (
 	"slices"
 )
 
-// Port is a default port of a product.
+// Port is a port of a product.
 type Port struct {
-	Port     int    // the port at offset 0 (for Micro Integrator, the base before its offset)
+	Port     int    // the base port, before the offset: the table's default or the file's (for Micro Integrator, the base before its offset of 10)
 	Purpose  string // what listens there
 	Shifts   bool   // whether it moves with the offset
-	Enabled  bool   // whether it is open in a default installation
+	Enabled  bool   // whether it is open in a default installation (or as the file switches it)
 	Inferred bool   // the evidence that it shifts is inferred, not verified
+	// Unverified: listed somewhere, but that the server opens it is not
+	// verified; it is never counted as on.
+	Unverified bool
+	Source     string // the public source of the row
+
+	// Key is the deployment.toml setting of the base port, as a path of
+	// keys ("transport", "https", "properties", "port"); nil when fixed.
+	Key []string
+	// EnableKey is the setting that switches it on or off; nil when none.
+	EnableKey []string
+	// Default is the table's base; Port differs when the file sets Key.
+	Default int
+	// FromFile tells that Port comes from the file's Key.
+	FromFile bool
 }
 
-// Product is a WSO2 server product.
+// Product is a WSO2 server product: one package, with the port table of one
+// version.
 type Product struct {
 	ID   string // "apim-4", as --product takes it
 	Name string // "API Manager 4.x"
@@ -33,16 +58,34 @@ type Product struct {
 	DefaultOffset int
 
 	Ports []Port
+
+	// Table names the port table in Ports: "API Manager 4.5+ control plane".
+	Table string
+
+	// AliasOf: this ID is kept for an earlier release and names that
+	// product; Lookup returns it.
+	AliasOf string
+
+	// older are the tables of earlier versions, oldest first; Ports and
+	// Table are the current version's, the one shown when the version is
+	// not known.
+	older []versionTable
+}
+
+// versionTable is the port table of the versions up to upTo.
+type versionTable struct {
+	upTo  Version
+	table string
+	ports []Port
 }
 
 // MaxOffset is the largest offset that keeps every shifting port that is on
-// by default at or below 65535.
+// at or below 65535.
 func (p Product) MaxOffset() int {
 	return 65535 - p.HighestShifting().Port
 }
 
-// HighestShifting is the highest port that moves with the offset and is on
-// by default.
+// HighestShifting is the highest port that moves with the offset and is on.
 func (p Product) HighestShifting() Port {
 	var top Port
 	for _, port := range p.Ports {
@@ -72,55 +115,28 @@ func (p Port) Effective(offset int) int {
 	return p.Port
 }
 
-// apimPorts are API Manager's default ports; 3.2 has the same core list as
-// 4.x: https://apim.docs.wso2.com/en/3.2.0/install-and-setup/setup/reference/default-product-ports/
-// and https://apim.docs.wso2.com/en/4.7.0/reference/default-product-ports/.
-var apimPorts = []Port{
-	{9443, "management console and servlet HTTPS", true, true, false},        // carbon-kernel ServletTransportManager
-	{9763, "servlet HTTP", true, true, false},                                // carbon-kernel ServletTransportManager
-	{8243, "gateway passthrough HTTPS", true, true, false},                   // kernel portOffset for NIO; logs show 8245 at offset 2
-	{8280, "gateway passthrough HTTP", true, true, false},                    // kernel portOffset for NIO; logs show 8282 at offset 2
-	{5672, "internal JMS broker (AMQP)", true, true, false},                  // carbon-apimgt jms.port = 5672+offset
-	{9611, "throttling event receiver TCP", true, true, false},               // carbon-apimgt
-	{9711, "throttling event receiver SSL", true, true, false},               // carbon-apimgt
-	{7611, "Thrift receiver TCP", true, false, false},                        // off by default; logs show 7613 at offset 2
-	{7711, "Thrift receiver SSL", true, false, false},                        // off by default; logs show 7713 at offset 2
-	{9099, "WebSocket", true, true, false},                                   // inbound endpoint ws.use.port.offset=true
-	{8099, "secure WebSocket", true, true, false},                            // inbound endpoint ws.use.port.offset=true
-	{9021, "WebSub HTTP", true, true, true},                                  // carbon-mediation default for HTTP inbounds (inferred)
-	{8021, "WebSub HTTPS", true, true, true},                                 // carbon-mediation default for HTTP inbounds (inferred)
-	{10389, "embedded LDAP", true, true, false},                              // ${Ports.EmbeddedLDAP...}
-	{8000, "Kerberos KDC", true, true, true},                                 // kernel carbon.xml Ports (inferred)
-	{9999, "JMX RMI registry", true, true, false},                            // ${Ports.JMX.RMIRegistryPort}; JMX on by default
-	{11111, "JMX RMI server", true, true, false},                             // ${Ports.JMX.RMIServerPort}; JMX on by default
-	{45564, "Hazelcast multicast (clustering)", false, false, false},         // HazelcastClusteringAgent uses the port as given
-	{4000, "Hazelcast well-known address (clustering)", false, false, false}, // HazelcastClusteringAgent uses the port as given
-}
+// Versioned tells whether p has several tables, one for each range of
+// versions: then the version decides which one applies.
+func (p Product) Versioned() bool { return len(p.older) > 0 }
 
-// isPorts are Identity Server 6.x/7.x's: the kernel's servlet ports; the
-// embedded LDAP of Identity Server 5.x (wso2/product-is up to v5.11.0); the
-// Thrift entitlement service, off while EnableThriftService is false.
-var isPorts = []Port{
-	{9443, "management console and servlet HTTPS", true, true, false}, // shifts, as in the kernel
-	{9763, "servlet HTTP", true, true, false},                         // shifts, as in the kernel
-	{8000, "Kerberos KDC", true, true, true},                          // presumably shifts
-	{10500, "Thrift entitlement service", true, true, true},           // presumably shifts
-	{10389, "embedded LDAP", true, true, false},                       // ${Ports.EmbeddedLDAP...}
-	{9999, "JMX RMI registry", true, false, false},                    // JMX off by default in IS
-	{11111, "JMX RMI server", true, false, false},                     // JMX off by default in IS
-	{45564, "Hazelcast multicast (clustering)", false, false, false},  // Hazelcast ports do not shift
-	{4000, "Hazelcast well-known address (clustering)", false, false, false},
-}
-
-// miPorts are Micro Integrator 4.x's bases: the server adds its offset, 10
-// when none is set, so 8280 listens on 8290 (wso2/micro-integrator
-// config-tool default.json and carbon.xml.j2's default('10');
-// https://apim.docs.wso2.com/en/4.1.0/install-and-setup/setup/mi-setup/changing_default_ports).
-var miPorts = []Port{
-	{8280, "HTTP passthrough", true, true, false},  // 8290 at the default offset 10
-	{8243, "HTTPS passthrough", true, true, false}, // 8253 at the default offset 10
-	{9191, "management API", true, true, false},    // 9201 at the default offset 10
-	{9154, "internal HTTP API", true, true, false}, // 9164 at the default offset 10
+// ForVersion is p with the port table of version v; with v unknown (the
+// zero Version), p's current table. ok tells whether v chose the table
+// (false when v is unknown and p has several).
+func (p Product) ForVersion(v Version) (_ Product, ok bool) {
+	if !p.Versioned() {
+		return p, true
+	}
+	if v.IsZero() {
+		return p, false
+	}
+	for _, t := range p.older {
+		if !t.upTo.Less(v) {
+			p.Ports, p.Table = t.ports, t.table
+			break
+		}
+	}
+	p.older = nil
+	return p, true
 }
 
 const (
@@ -129,19 +145,25 @@ const (
 )
 
 // Products are the products apim-offset knows, API Manager 4.x first: it is
-// what an unknown home is taken for. The 4.5+ split packages get the whole
-// API Manager table: WSO2's docs list no ports per package, and each
-// package opens a part of them (wso2/product-apim v4.5.0: the control plane's
-// api-control-plane/.../axis2/axis2.xml.j2 has only 9763 and 9443).
+// what an unknown home is taken for. Each 4.5+ package has its own table
+// (package tables.go).
 var Products = []Product{
-	{ID: "apim-4", Name: "API Manager 4.x", Config: carbonConfig, Ports: apimPorts},
-	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimPorts},
-	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimPorts},
-	{ID: "apim-4-traffic-manager", Name: "API Manager 4.5+ traffic manager", Config: carbonConfig, Ports: apimPorts},
-	{ID: "apim-4-key-manager", Name: "API Manager 4.5+ key manager", Config: carbonConfig, Ports: apimPorts},
-	{ID: "apim-3", Name: "API Manager 3.x", Config: carbonConfig, Ports: apimPorts},
-	{ID: "is", Name: "Identity Server", Config: carbonConfig, Ports: isPorts},
-	{ID: "mi", Name: "Micro Integrator", Config: miConfig, DefaultOffset: 10, Ports: miPorts},
+	{ID: "apim-4", Name: "API Manager 4.x", Config: carbonConfig, Ports: apim4Ports, Table: "API Manager 4.5+ all-in-one",
+		older: []versionTable{{Version{Major: 4, Minor: 4, Patch: 999}, "API Manager 4.0-4.4", apim4Ports}}},
+	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimControlPlanePorts, Table: "API Manager 4.5+ control plane"},
+	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimGatewayPorts, Table: "API Manager 4.5+ universal gateway"},
+	{ID: "apim-4-traffic-manager", Name: "API Manager 4.5+ traffic manager", Config: carbonConfig, Ports: apimTrafficManagerPorts, Table: "API Manager 4.5+ traffic manager"},
+	// bin/key-manager.sh is a second launcher of the 4.5+ control-plane
+	// package (product-apim v4.5.0
+	// api-control-plane/modules/distribution/product/src/main/assembly/bin.xml
+	// puts api-cp.sh and key-manager.sh in the same wso2am-acp pack), not a
+	// package of its own: the ID is kept so that --product
+	// apim-4-key-manager still works, and names the control plane.
+	{ID: "apim-4-key-manager", AliasOf: "apim-4-control-plane"},
+	{ID: "apim-3", Name: "API Manager 3.x", Config: carbonConfig, Ports: apim3Ports, Table: "API Manager 3.x"},
+	{ID: "is", Name: "Identity Server", Config: carbonConfig, Ports: isPorts, Table: "Identity Server 6.x/7.x",
+		older: []versionTable{{Version{Major: 5, Minor: 999, Patch: 999}, "Identity Server 5.x", is5Ports}}},
+	{ID: "mi", Name: "Micro Integrator", Config: miConfig, DefaultOffset: 10, Ports: miPorts, Table: "Micro Integrator 4.x"},
 }
 
 // Default is the product assumed when nothing tells which it is.
@@ -149,19 +171,53 @@ var Default = Products[0]
 
 // MaxOffset is the default product's largest offset, 54424 (11111, JMX, is
 // API Manager's highest port that moves): the bound for a file whose product
-// is not known, and the lowest of all the products'.
+// is not known, and the lowest of all the products' default tables.
 var MaxOffset = Default.MaxOffset()
 
-// Lookup returns the product with the given ID.
+func init() {
+	for i := range Products {
+		Products[i].Ports = withDefaults(Products[i].Ports)
+		for j := range Products[i].older {
+			Products[i].older[j].ports = withDefaults(Products[i].older[j].ports)
+		}
+	}
+	Default = Products[0]
+}
+
+// withDefaults records each port's table default.
+func withDefaults(ports []Port) []Port {
+	out := slices.Clone(ports)
+	for i := range out {
+		out[i].Default = out[i].Port
+	}
+	return out
+}
+
+// Lookup returns the product with the given ID; for an alias (AliasOf),
+// the product it names.
 func Lookup(id string) (Product, bool) {
 	i := slices.IndexFunc(Products, func(p Product) bool { return p.ID == id })
 	if i < 0 {
 		return Product{}, false
 	}
+	if to := Products[i].AliasOf; to != "" {
+		return Lookup(to)
+	}
 	return Products[i], true
 }
 
-// IDs lists the product IDs, for usage messages.
+// Packages are the products less the aliases: each WSO2 package once.
+func Packages() []Product {
+	var out []Product
+	for _, p := range Products {
+		if p.AliasOf == "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// IDs lists the product IDs, aliases included, for usage messages.
 func IDs() []string {
 	var ids []string
 	for _, p := range Products {
@@ -174,7 +230,8 @@ func IDs() []string {
 // Server, one of the markers) is in the home: the start scripts of the
 // distributions in wso2/product-apim (all-in-one-apim, api-control-plane,
 // gateway, traffic-manager at v4.5.0; modules/distribution before 4.5),
-// wso2/product-is and wso2/micro-integrator.
+// wso2/product-is and wso2/micro-integrator. bin/key-manager.sh ships in
+// the control-plane pack beside api-cp.sh (Aliases).
 var detection = []struct {
 	id      string
 	script  string
@@ -184,7 +241,7 @@ var detection = []struct {
 	{"apim-4-control-plane", "bin/api-cp.sh", nil},
 	{"apim-4-gateway", "bin/gateway.sh", nil},
 	{"apim-4-traffic-manager", "bin/traffic-manager.sh", nil},
-	{"apim-4-key-manager", "bin/key-manager.sh", nil},
+	{"apim-4-control-plane", "bin/key-manager.sh", nil},
 	{"apim-4", "bin/api-manager.sh", nil},
 	// Identity Server and API Manager 3.x share wso2server.sh; the IS
 	// console and My Account apps tell them apart.
@@ -197,7 +254,8 @@ var detection = []struct {
 
 // Detect tells the product installed in home, given as a file system rooted
 // there (os.DirFS(home)). It returns the product, the path that told, and
-// false when nothing did.
+// false when nothing did. The product has its current table: see
+// [DetectVersion] and [Product.ForVersion].
 func Detect(home fs.FS) (Product, string, bool) {
 	exists := func(name string) bool {
 		_, err := fs.Stat(home, name)
