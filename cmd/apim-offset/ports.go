@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/apim-offset/apim-offset/internal/safefile"
@@ -164,19 +162,12 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 	return r, nil
 }
 
-// serverTable is t's product with the port table of the version installed
-// in its home and the base ports its file sets: what ports, plan and the
-// range check count. A file that cannot be read leaves the defaults (the
-// command reading it says why).
+// serverTable is t's product as it runs from its home with its file
+// (wso2.Product.Installed).
 func (a *app) serverTable(t target) (wso2.Product, wso2.Found) {
-	p, found := t.product, wso2.Found{}
-	if t.home != "" {
-		p, found = p.ForHome(os.DirFS(t.home), filepath.Base(filepath.Clean(t.home)))
-	}
+	var src []byte
 	if t.path != "" && t.path != "-" {
-		if src, err := safefile.Read(t.path, patcher.MaxSize); err == nil {
-			p = p.WithFile(wso2.Values(src))
-		}
+		src, _ = safefile.Read(t.path, patcher.MaxSize)
 	}
-	return p, found
+	return t.product.Installed(t.home, src)
 }

@@ -274,10 +274,13 @@ func (a *app) finish(r setReport, err error) error {
 // bytes, what they replace, and the warnings, printed as they come.
 func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	c := &change{t: t, r: setReport{File: t.path, Home: t.home, Product: t.product.ID, To: n, Warnings: []string{}}}
-	if err := checkOffset(n, t.product); err != nil {
+	if err := a.read(c, f.filter); err != nil {
 		return c, err
 	}
-	if err := a.read(c, f.filter); err != nil {
+	// The range counts the ports this version opens, from the file's base
+	// ports.
+	table, _ := t.product.Installed(t.home, c.src)
+	if err := checkOffset(n, table); err != nil {
 		return c, err
 	}
 	opt := &patcher.Options{Format: f.format, KeepPlaceholder: f.keepPlaceholder, DefaultOffset: t.product.DefaultOffset}

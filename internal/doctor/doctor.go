@@ -139,7 +139,7 @@ func Check(homes []Home, sys System) []Finding {
 	effective := make([]int, len(homes))
 	tables := make([]wso2.Product, len(homes))
 	for i, h := range homes {
-		tables[i] = serverTable(h)
+		tables[i], _ = h.Product.Installed(h.Dir, h.Src)
 		c := &checker{home: h, sys: sys, procs: homeProcesses(h.Dir, procs), table: tables[i]}
 		c.offsets()
 		checkers[i], effective[i] = c, c.runOffset
@@ -154,22 +154,12 @@ func Check(homes []Home, sys System) []Finding {
 	return append(out, inboundCollisions(checkers)...)
 }
 
-// serverTable is h's product with the port table of the version installed
-// in its home and the base ports its file sets (package wso2).
-func serverTable(h Home) wso2.Product {
-	p := h.Product
-	if h.Dir != "" {
-		p, _ = p.ForHome(os.DirFS(h.Dir), filepath.Base(filepath.Clean(h.Dir)))
-	}
-	return p.WithFile(wso2.Values(h.Src))
-}
-
 // checker runs the checks of one home.
 type checker struct {
 	home  Home
 	sys   System
 	procs []Process    // the processes that run from this home
-	table wso2.Product // the home's product with its own ports (serverTable)
+	table wso2.Product // the home's product with its own ports (wso2.Product.Installed)
 
 	fileOffset int  // the offset the file gives (or the product's default)
 	offsetSet  bool // the file sets it

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -119,6 +121,17 @@ type Found struct {
 	// Fallback: the version was not found and the product has a table for
 	// each range of versions: the table shown is the current one.
 	Fallback bool
+}
+
+// Installed is p as it runs from the folder home with the deployment.toml
+// src: the port table of the version installed there (ForHome) and the
+// base ports src sets (WithFile). An empty home gives the default table.
+func (p Product) Installed(home string, src []byte) (Product, Found) {
+	var found Found
+	if home != "" {
+		p, found = p.ForHome(os.DirFS(home), filepath.Base(filepath.Clean(home)))
+	}
+	return p.WithFile(Values(src)), found
 }
 
 // ForHome is p with the port table of the version installed in home (a
