@@ -130,6 +130,8 @@ type File struct {
 	Path string          // the file: the home's deployment.toml, or -Ddeployment.config.file.path
 	Src  []byte          // its bytes
 	Cur  patcher.Current // what patcher read; Cur.Raw is the placeholder when there is one
+	// Column is the value's column, when it is a placeholder.
+	Column int
 	Err  error           // reading the offset: a *patcher.Error, or a *PlaceholderError
 	// Offset is the file's offset: its number, its placeholder resolved, or
 	// the product's default when it sets none (or cannot be read).
@@ -518,6 +520,7 @@ func (s *settings) readFile(f *File) {
 		return
 	}
 	ph := &Placeholder{Raw: strings.Trim(cur.Raw, `"`), Form: m[1], Name: m[2]}
+	f.Column = pe.Column
 	f.Placeholder = ph
 	fail := func(msg string) {
 		f.Err = &PlaceholderError{Line: pe.Line, Column: pe.Column, Placeholder: *ph, Msg: fmt.Sprintf("server.offset is %s, %s", cur.Raw, msg)}
