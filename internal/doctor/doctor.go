@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,6 +175,7 @@ func (c *checker) run() {
 	c.overrides()
 	c.profile()
 	c.running()
+	c.sockets()
 	c.literals()
 	c.portsInUse()
 }
@@ -477,6 +479,61 @@ func (c *checker) running() {
 	c.add(Finding{Severity: Warning, Check: "running", Code: ServerRunning, File: path,
 		Message: fmt.Sprintf("the server is running (pid %d): it keeps its ports until it restarts", pid),
 		Fix:     "restart the server for a new offset to take effect"})
+}
+
+// sockets reads the listening sockets of this home's running server (the
+// process whose command line has -Dcarbon.home=HOME, as WSO2's start
+// scripts give it, or the pid file's) and says whether it listens at the
+// offset it should: the file's, or the override's that wins.
+func (c *checker) sockets() {
+	var pids []int
+	for _, p := range effective.Servers(c.home.Dir, c.all) {
+		pids = append(pids, p.PID)
+	}
+	if c.serverPID == 0 && len(pids) > 0 {
+		c.serverPID = pids[0] // the ports it holds are its own, not another's
+	}
+	l, ok := c.sys.(Listener)
+	if !ok {
+		return
+	}
+	if c.serverPID != 0 && !slices.Contains(pids, c.serverPID) {
+		pids = append(pids, c.serverPID)
+	}
+	for _, pid := range pids {
+		f := Finding{Check: "running", Source: fmt.Sprintf("pid %d", pid)}
+		ports, err := l.Listening(pid)
+		offset, matched := c.listensAt(ports, c.runOffset)
+		switch {
+		case err != nil:
+			f.Severity, f.Code = Info, ServerSockets
+			f.Message = fmt.Sprintf("the server (pid %d) runs, but its sockets cannot be read here: %v", pid, err)
+			f.Fix = "run doctor as the server's user or root to see which offset it runs at"
+		case len(matched) == 0:
+			f.Severity, f.Code = Info, ServerSockets
+			f.Message = fmt.Sprintf("the server (pid %d) listens on no port of %s at any offset (yet): %v", pid, c.home.Product.Name, ports)
+		case offset == c.runOffset:
+			f.Severity, f.Code = Info, ServerAtOffset
+			f.Message = fmt.Sprintf("the server (pid %d) listens at offset %d, the one it should (%s)", pid, offset, strings.Join(first(matched, 3), ", "))
+		default:
+			f.Severity, f.Code = Warning, ServerStale
+			should := fmt.Sprintf("the file's offset %d", c.runOffset)
+			if d := c.res.Decided; d != nil && c.runOffset != c.fileOffset {
+				should = fmt.Sprintf("offset %d (%s)", c.runOffset, d.Where(c.home.Dir))
+			}
+			f.Message = fmt.Sprintf("the server (pid %d) listens at offset %d (%s), not at %s: it was started before the change", pid, offset, strings.Join(first(matched, 3), ", "), should)
+			f.Fix = fmt.Sprintf("restart the server for offset %d to take effect", c.runOffset)
+		}
+		c.add(f)
+	}
+}
+
+func first(s []string, n int) []string {
+	slices.Sort(s)
+	if len(s) > n {
+		return append(s[:n:n], "...")
+	}
+	return s
 }
 
 // literals reports URLs to this server that keep a literal port: a port
