@@ -132,7 +132,7 @@ type File struct {
 	Cur  patcher.Current // what patcher read; Cur.Raw is the placeholder when there is one
 	// Column is the value's column, when it is a placeholder.
 	Column int
-	Err  error           // reading the offset: a *patcher.Error, or a *PlaceholderError
+	Err    error // reading the offset: a *patcher.Error, or a *PlaceholderError
 	// Offset is the file's offset: its number, its placeholder resolved, or
 	// the product's default when it sets none (or cannot be read).
 	Offset int
