@@ -77,7 +77,7 @@ func (a *app) warnOverrides(t target, src []byte) []string {
 			warn("%s: the server runs at the offset set at start-up, whatever this file says", overrideText(t, r))
 		}
 	}
-	if c := r.ConfigFile; c != nil && !sameFile(r.File.Path, t.path) {
+	if c := r.ConfigFile; c != nil && (r.ConfigFileMissing || !sameFile(r.File.Path, t.path)) {
 		warn("%s: %s: the server reads %s, not this file: the change does not reach it", c.Where(t.home), c.Text, c.Value)
 	}
 	for _, s := range r.AvoidConfigUpdate {
