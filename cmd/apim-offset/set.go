@@ -306,6 +306,7 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	if err := a.checkDialect(c, f.strict); err != nil {
 		return c, err
 	}
+	c.r.Warnings = append(c.r.Warnings, a.warnOverrides(t, c.res.Output)...)
 	a.noteLiterals(c, n, f.shiftLiterals, others)
 	a.noteOutside(c, n, f.keepPlaceholder)
 	a.notePlaceholder(t, res, f.keepPlaceholder)

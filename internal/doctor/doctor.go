@@ -11,8 +11,6 @@
 package doctor
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -22,7 +20,7 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
-	"github.com/apim-offset/apim-offset/internal/lazyregexp"
+	"github.com/apim-offset/apim-offset/internal/effective"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -70,20 +68,31 @@ const (
 	PlaceholderEnvInvalid  Code = "placeholder-env-invalid"  // $env{X} with X not a whole number
 	PlaceholderEnvResolved Code = "placeholder-env-resolved" // $env{X} resolved from this environment
 	PlaceholderSys         Code = "placeholder-sys"          // $sys{X} or ${X}, resolved at start-up
+	PlaceholderSysResolved Code = "placeholder-sys-resolved" // $sys{X} or ${X} resolved from a -DX= (or ${X} from the environment)
 
-	OverrideUnknown Code = "override-unknown" // check "port-offset-override": a value set at start-up
-	OverrideDiffers Code = "override-differs" // the server runs at another offset than the file's
-	OverrideSame    Code = "override-same"    // the same offset as the file's, for now
+	OverrideUnknown  Code = "override-unknown"  // check "port-offset-override": a value set at start-up
+	OverrideDiffers  Code = "override-differs"  // the server runs at another offset than the file's
+	OverrideSame     Code = "override-same"     // the same offset as the file's, for now
+	OverrideShadowed Code = "override-shadowed" // a -DportOffset that a higher one beats
+	OverrideIgnored  Code = "override-ignored"  // -DportOffset in JVM_OPTS, which WSO2's scripts never read
+
+	PortPinned Code = "port-pinned" // check "port-pin": -Dtomcat.https.port or -Dtomcat.http.port
+
+	ConfigFileElsewhere Code = "config-file-elsewhere" // check "config-file": -Ddeployment.config.file.path names another file
+	ConfigFileMissing   Code = "config-file-missing"   // it names a file that does not exist here
 
 	AvoidConfigUpdate Code = "avoid-config-update" // check "avoid-config-update"
 
-	ProfileStarted   Code = "profile-started"   // check "profile-optimisation": a running server started with -Dprofile
+	ProfileStarted   Code = "profile-started"   // check "profile-optimisation": started with --optimize and -Dprofile, or profileSetup.sh run
 	ProfileBackup    Code = "profile-backup"    // an optimisation replaced the file before
 	ProfileAvailable Code = "profile-available" // this version has the optimisation
 
-	PIDFileEmpty  Code = "pid-file-empty" // check "running": the pid file holds no pid
-	PIDFileStale  Code = "pid-file-stale" // its process is gone
-	ServerRunning Code = "server-running" // its process runs
+	PIDFileEmpty   Code = "pid-file-empty"   // check "running": the pid file holds no pid
+	PIDFileStale   Code = "pid-file-stale"   // its process is gone
+	ServerRunning  Code = "server-running"   // its process runs
+	ServerAtOffset Code = "server-at-offset" // it listens at the offset it should
+	ServerStale    Code = "server-stale"     // it listens at another offset: it needs a restart
+	ServerSockets  Code = "server-sockets"   // its sockets cannot be read, or match no offset
 
 	LiteralPortStale  Code = "literal-port-stale"  // check "literal-port": a default port kept at another offset: left behind, or another server's
 	LiteralPort       Code = "literal-port"        // this server's port, right now, that will not move
@@ -116,10 +125,7 @@ type Home struct {
 }
 
 // Process is a running process.
-type Process struct {
-	PID  int
-	Args []string
-}
+type Process = effective.Process
 
 // System is what doctor reads of the machine besides the homes' files.
 type System interface {
@@ -140,7 +146,7 @@ func Check(homes []Home, sys System) []Finding {
 	tables := make([]wso2.Product, len(homes))
 	for i, h := range homes {
 		tables[i], _ = h.Product.Installed(h.Dir, h.Src)
-		c := &checker{home: h, sys: sys, procs: homeProcesses(h.Dir, procs), table: tables[i]}
+		c := &checker{home: h, sys: sys, all: procs, table: tables[i]}
 		c.offsets()
 		checkers[i], effective[i] = c, c.runOffset
 	}
@@ -158,8 +164,10 @@ func Check(homes []Home, sys System) []Finding {
 type checker struct {
 	home  Home
 	sys   System
-	procs []Process    // the processes that run from this home
-	table wso2.Product // the home's product with its own ports (wso2.Product.Installed)
+	all   []Process        // every process
+	procs []Process        // the processes that run from this home
+	res   effective.Result // the offset the server runs at, and why
+	table wso2.Product     // the home's product with its own ports (wso2.Product.Installed)
 
 	fileOffset int  // the offset the file gives (or the product's default)
 	offsetSet  bool // the file sets it
@@ -180,12 +188,17 @@ func (c *checker) add(f Finding) {
 // offsets runs the checks that tell the offset the server runs at; rest,
 // once every home's is known, the checks that need the others'.
 func (c *checker) offsets() {
+	h := c.home
+	c.res = effective.Resolve(effective.Home{Dir: h.Dir, File: h.File, Src: h.Src, Format: h.Format, Product: h.Product},
+		effective.Machine{Getenv: c.sys.Getenv, Processes: c.all})
+	c.procs = c.res.Processes
 	c.readOffset()
 	c.wso2Parser()
 	c.runOffset = c.fileOffset
 	c.overrides()
 	c.profile()
 	c.running()
+	c.sockets()
 }
 
 func (c *checker) rest() {
@@ -208,168 +221,264 @@ func (c *checker) wso2Parser() {
 	}
 }
 
-// readOffset takes the file's offset, resolving a placeholder from the
-// environment where it can.
+// readOffset takes the offset of the file the server reads, a placeholder
+// resolved where it can be (package effective).
 func (c *checker) readOffset() {
-	c.fileOffset = c.home.Product.DefaultOffset
-	cur, err := patcher.Offset(c.home.Src, &patcher.Options{Format: c.home.Format})
+	f := c.res.File
+	c.fileOffset, c.offsetSet = f.Offset, f.Set
 	var pe *patcher.Error
 	switch {
-	case err == nil && cur.Source == patcher.SourceSet:
-		c.fileOffset, c.offsetSet = cur.Offset, true
-	case errors.As(err, &pe) && errors.Is(err, patcher.ErrValue):
-		c.placeholder(cur, pe)
-	case err != nil:
-		f := Finding{Severity: Error, Check: "file", Code: FileUnreadable, File: c.home.File, Message: err.Error()}
+	case f.Placeholder != nil:
+		c.placeholder(f)
+	case errors.As(f.Err, &pe) && errors.Is(f.Err, patcher.ErrValue):
+		c.add(Finding{Severity: Error, Check: "offset-placeholder", Code: PlaceholderInvalid, File: f.Path, Line: pe.Line, Column: pe.Column, Message: pe.Msg, Err: f.Err})
+	case f.Err != nil:
+		fd := Finding{Severity: Error, Check: "file", Code: FileUnreadable, File: f.Path, Message: f.Err.Error()}
 		if pe != nil {
-			f.Line, f.Column, f.Message, f.Err = pe.Line, pe.Column, pe.Msg, err
+			fd.Line, fd.Column, fd.Message, fd.Err = pe.Line, pe.Column, pe.Msg, f.Err
 		}
-		c.add(f)
+		c.add(fd)
 	}
 }
 
-var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
-
-// placeholder reports an offset written as $env{X}, $sys{X} or ${X}, which
-// wso2/config-mapper resolves at start-up from the environment or a -D
-// system property.
-func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
-	f := Finding{Check: "offset-placeholder", File: c.home.File, Line: pe.Line, Column: pe.Column}
-	m := placeholderRE().FindStringSubmatch(cur.Raw)
+// placeholder reports an offset written as $env{X}, $sys{X} or ${X}:
+// wso2/config-mapper's ReferenceResolver resolves the first two at start-up
+// from the environment and the command line's -DX=, and wso2/carbon-kernel's
+// ServerConfiguration.replaceSystemProperty the third from a system
+// property or else the environment.
+func (c *checker) placeholder(f effective.File) {
+	ph := f.Placeholder
+	fd := Finding{Check: "offset-placeholder", File: f.Path, Line: f.Cur.Line, Column: f.Column}
+	raw := f.Cur.Raw
 	switch {
-	case m == nil:
-		f.Severity, f.Code, f.Message, f.Err = Error, PlaceholderInvalid, pe.Msg, pe
-	case m[1] == "env":
-		v := c.sys.Getenv(m[2])
-		n, err := strconv.Atoi(v)
-		switch {
-		case v == "":
-			f.Severity, f.Code = Warning, PlaceholderEnvUnset
-			f.Message = fmt.Sprintf("server.offset is %s, and %s is not set in this environment", cur.Raw, m[2])
-			f.Fix = fmt.Sprintf("export %s=N where the server starts", m[2])
-		case err != nil:
-			f.Severity, f.Code = Error, PlaceholderEnvInvalid
-			f.Message = fmt.Sprintf("server.offset is %s, and %s=%q here is not a whole number", cur.Raw, m[2], v)
-			f.Fix = fmt.Sprintf("export %s as a whole number", m[2])
-		default:
-			f.Severity, f.Code = Info, PlaceholderEnvResolved
-			f.Message = fmt.Sprintf("server.offset is %s: %s=%d in this environment", cur.Raw, m[2], n)
-			c.fileOffset, c.offsetSet = n, true
+	case ph.From != nil && !f.Set:
+		fd.Severity, fd.Code = Error, PlaceholderEnvInvalid
+		if ph.Form == "env" {
+			fd.Message = fmt.Sprintf("server.offset is %s, and %s=%q here is not a whole number", raw, ph.Name, ph.Value)
+			fd.Fix = fmt.Sprintf("export %s as a whole number", ph.Name)
+		} else {
+			fd.Code = PlaceholderSys
+			fd.Message = fmt.Sprintf("server.offset is %s, and %s gives %q, not a whole number: the server stops at start-up", raw, ph.From.Where(c.home.Dir), ph.Value)
+			fd.Fix = fmt.Sprintf("give %s a whole number", ph.Name)
 		}
+	case ph.From != nil && ph.From.Kind == effective.EnvVar:
+		fd.Severity, fd.Code = Info, PlaceholderEnvResolved
+		fd.Message = fmt.Sprintf("server.offset is %s: %s=%d in this environment", raw, ph.Name, f.Offset)
+		if ph.Form != "env" {
+			fd.Code = PlaceholderSysResolved
+		}
+	case ph.From != nil:
+		fd.Severity, fd.Code = Info, PlaceholderSysResolved
+		fd.Message = fmt.Sprintf("server.offset is %s: %s sets %s", raw, ph.From.Where(c.home.Dir), ph.From.Text)
+	case ph.Form == "env":
+		fd.Severity, fd.Code = Warning, PlaceholderEnvUnset
+		fd.Message = fmt.Sprintf("server.offset is %s, and %s is not set in this environment", raw, ph.Name)
+		fd.Fix = fmt.Sprintf("export %s=N where the server starts", ph.Name)
 	default:
-		f.Severity, f.Code = Warning, PlaceholderSys
-		f.Message = fmt.Sprintf("server.offset is %s, a system property resolved at start-up: apim-offset cannot see its value", cur.Raw)
-		f.Fix = fmt.Sprintf("check -D%s in the start command", m[2])
+		fd.Severity, fd.Code = Warning, PlaceholderSys
+		fd.Message = fmt.Sprintf("server.offset is %s, a system property resolved at start-up: apim-offset cannot see its value", raw)
+		fd.Fix = fmt.Sprintf("check -D%s in the start command", ph.Name)
+		if ph.Form == "" {
+			fd.Fix += fmt.Sprintf(", or the environment variable %s", ph.Name)
+		}
+	}
+	c.add(fd)
+}
+
+// at is a finding placed where s was found: a file and line, or a source.
+func (c *checker) at(s effective.Source) Finding {
+	if s.File != "" {
+		return Finding{File: s.File, Line: s.Line}
+	}
+	return Finding{Source: s.Where(c.home.Dir)}
+}
+
+// removeFix says how to take s away.
+func removeFix(s effective.Source) string {
+	switch s.Kind {
+	case effective.Script:
+		return "remove it from " + filepath.Base(s.File)
+	case effective.ProcessArgs:
+		return fmt.Sprintf("restart the server without it (process %d was started with it)", s.PID)
+	case effective.CarbonProperties:
+		return "remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it)"
+	case effective.SystemParameter:
+		return "remove it from [system.parameter] and set [server] offset instead"
+	}
+	return "remove it from " + string(s.Kind) + " where the server starts"
+}
+
+// overrides reports what sets the offset over the file's (package
+// effective has the order and its sources): carbon.properties and
+// [system.parameter] portOffset, which wso2/carbon-kernel Main.addSystemProperties
+// applies after the command line; -DportOffset in a running server's
+// command line, the start scripts, JAVA_OPTS and JVM_MEM_OPTS (every reader
+// takes System.getProperty("portOffset") before carbon.xml's Ports.Offset:
+// kernel CarbonUtils.getPortFromServerConfig); and JVM_OPTS, which
+// wso2/product-apim's startup-scripts never read. Then what else undoes the
+// file: -DavoidConfigUpdate=true (wso2/config-mapper ConfigParser.parse
+// returns before it reads deployment.toml), -Ddeployment.config.file.path
+// (kernel Main.handleConfiguration reads that file instead), and the
+// -Dtomcat.*.port pins (kernel CarbonTomcat).
+func (c *checker) overrides() {
+	for i, o := range c.res.Overrides {
+		f := c.at(o)
+		f.Check = "port-offset-override"
+		text := o.Text
+		if o.Kind == effective.SystemParameter {
+			text = "[system.parameter] " + text
+		}
+		why := ": a -DportOffset system property wins over deployment.toml"
+		if o.Kind == effective.CarbonProperties || o.Kind == effective.SystemParameter {
+			why = ": Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"
+		}
+		n, ok := o.Offset()
+		switch {
+		case i > 0:
+			top := c.res.Overrides[0]
+			f.Severity, f.Code = Info, OverrideShadowed
+			f.Message = fmt.Sprintf("%s also sets the offset, but %s (%s) wins over it", text, top.Where(c.home.Dir), top.Text)
+		case !ok && !strings.ContainsAny(o.Value, "$%"):
+			f.Severity, f.Code = Error, OverrideUnknown
+			f.Message = fmt.Sprintf("%s overrides the file's offset %d with %q, which Integer.parseInt refuses: the server stops at start-up", text, c.fileOffset, o.Value)
+		case !ok:
+			f.Severity, f.Code = Warning, OverrideUnknown
+			f.Message = fmt.Sprintf("%s overrides the file's offset %d with a value set at start-up", text, c.fileOffset)
+		case n != c.fileOffset:
+			f.Severity, f.Code = Error, OverrideDiffers
+			f.Message = fmt.Sprintf("%s overrides the file's offset %d: the server runs at offset %d", text, c.fileOffset, n)
+			c.runOffset = n
+		default:
+			f.Severity, f.Code = Warning, OverrideSame
+			f.Message = fmt.Sprintf("%s overrides the file's offset (the same %d now): a later change to the file will not take effect", text, n)
+		}
+		f.Fix = removeFix(o) + why
+		c.add(f)
+	}
+	for _, o := range c.res.Ignored {
+		f := c.at(o)
+		f.Severity, f.Check, f.Code = Info, "port-offset-override", OverrideIgnored
+		f.Message = fmt.Sprintf("JVM_OPTS holds %s, but WSO2's start scripts never read JVM_OPTS: it does not change the offset", o.Text)
+		f.Fix = "to override the offset, JAVA_OPTS is the variable the scripts read; otherwise remove it"
+		c.add(f)
+	}
+	for _, o := range c.res.AvoidConfigUpdate {
+		f := c.at(o)
+		f.Severity, f.Check, f.Code = Error, "avoid-config-update", AvoidConfigUpdate
+		f.Message = "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them"
+		f.Fix = removeFix(o)
+		c.add(f)
+	}
+	c.configFile()
+	c.pins()
+}
+
+// configFile reports -Ddeployment.config.file.path: the server reads that
+// file instead of the home's deployment.toml (kernel Main.handleConfiguration).
+func (c *checker) configFile() {
+	cfg := c.res.ConfigFile
+	if cfg == nil {
+		return
+	}
+	f := c.at(*cfg)
+	f.Severity, f.Check = Error, "config-file"
+	switch {
+	case c.res.ConfigFileMissing:
+		f.Code = ConfigFileMissing
+		f.Message = fmt.Sprintf("%s: the server reads %s, which does not exist here, not %s: the offset in this file does nothing", cfg.Text, cfg.Value, c.home.File)
+		f.Fix = "set the offset in the file the server reads, or remove the property"
+	case sameFile(c.res.File.Path, c.home.File):
+		return
+	default:
+		f.Code = ConfigFileElsewhere
+		set := "sets none"
+		if c.res.File.Set {
+			set = fmt.Sprintf("is %d", c.res.File.Offset)
+		}
+		f.Message = fmt.Sprintf("%s: the server reads %s, not %s: its offset (which %s) is the one used, and changing this file does nothing", cfg.Text, c.res.File.Path, c.home.File, set)
+		f.Fix = "change the offset in " + c.res.File.Path + ", or remove the property"
 	}
 	c.add(f)
 }
 
-var (
-	portOffsetRE   = lazyregexp.New(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
-	avoidConfigRE  = lazyregexp.New(`-DavoidConfigUpdate=(?i:true)\b`)
-	profileRE      = lazyregexp.New(`-Dprofile=(\S+)`)
-	scriptComments = lazyregexp.New(`^\s*(#|(?i:rem)\b|::)`)
-)
-
-// overrides finds -DportOffset and -DavoidConfigUpdate=true in the start
-// scripts, JAVA_OPTS and JVM_OPTS, and the running server's command line.
-// Every reader of the offset takes System.getProperty("portOffset") before
-// carbon.xml's Ports.Offset, which deployment.toml renders (wso2/carbon-kernel
-// CarbonUtils.getPortFromServerConfig; the start scripts put JAVA_OPTS on the
-// java command line, wso2/product-apim startup-scripts/api-manager.sh); and
-// with avoidConfigUpdate=true, wso2/config-mapper's ConfigParser.parse
-// returns before it reads deployment.toml.
-func (c *checker) overrides() {
-	bin := filepath.Join(c.home.Dir, "bin")
-	entries, _ := os.ReadDir(bin)
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !slices.Contains([]string{".sh", ".bat", ".cmd", ".conf"}, filepath.Ext(name)) {
-			continue
-		}
-		path := filepath.Join(bin, name)
-		data, err := os.ReadFile(path)
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 1<<20)
-		for line := 1; sc.Scan(); line++ {
-			text := sc.Text()
-			if scriptComments().MatchString(text) {
-				continue
-			}
-			c.overridesIn(text, Finding{File: path, Line: line}, "remove it from "+name)
-		}
-	}
-	for _, env := range []string{"JAVA_OPTS", "JVM_OPTS"} {
-		if v := c.sys.Getenv(env); v != "" {
-			c.overridesIn(v, Finding{Source: env}, "remove it from "+env+" where the server starts")
-		}
-	}
-	for _, p := range c.procs {
-		c.overridesIn(strings.Join(p.Args, " "), Finding{Source: fmt.Sprintf("pid %d", p.PID)}, fmt.Sprintf("restart the server without it (process %d was started with it)", p.PID))
-	}
+func sameFile(a, b string) bool {
+	x, err1 := os.Stat(a)
+	y, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(x, y)
 }
 
-// overridesIn reports the overrides in one line of text, at where.
-func (c *checker) overridesIn(text string, where Finding, fix string) {
-	for _, m := range portOffsetRE().FindAllStringSubmatch(text, -1) {
-		f := where
-		f.Check = "port-offset-override"
-		value := strings.Trim(m[1], `"'`)
-		n, err := strconv.Atoi(value)
-		switch {
-		case err != nil:
-			f.Severity, f.Code = Warning, OverrideUnknown
-			f.Message = fmt.Sprintf("%s overrides the file's offset %d with a value set at start-up", m[0], c.fileOffset)
-		case n != c.fileOffset:
-			f.Severity, f.Code = Error, OverrideDiffers
-			f.Message = fmt.Sprintf("%s overrides the file's offset %d: the server runs at offset %d", m[0], c.fileOffset, n)
-			c.runOffset = n
-		default:
-			f.Severity, f.Code = Warning, OverrideSame
-			f.Message = fmt.Sprintf("%s overrides the file's offset (the same %d now): a later change to the file will not take effect", m[0], n)
+// pins reports -Dtomcat.https.port and -Dtomcat.http.port: the servlet
+// connector then listens there whatever the offset (kernel CarbonTomcat).
+func (c *checker) pins() {
+	for _, o := range c.res.Pins {
+		f := c.at(o)
+		f.Severity, f.Check, f.Code = Warning, "port-pin", PortPinned
+		what, base := "servlet HTTPS port", 9443
+		if strings.Contains(o.Text, "tomcat.http.port") {
+			what, base = "servlet HTTP port", 9763
 		}
-		f.Fix = fix + ": a -DportOffset system property wins over deployment.toml"
-		c.add(f)
-	}
-	if avoidConfigRE().MatchString(text) {
-		f := where
-		f.Severity, f.Check, f.Code = Error, "avoid-config-update", AvoidConfigUpdate
-		f.Message = "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them"
-		f.Fix = fix
+		f.Message = fmt.Sprintf("%s pins the %s at %s: the offset does not move it (at offset %d it would be %d)", o.Text, what, o.Value, c.runOffset, base+c.runOffset)
+		f.Fix = removeFix(o) + " to let the offset move the port, or keep it and choose that port yourself"
 		c.add(f)
 	}
 }
 
-// profile warns about API Manager 4.0-4.4's profile optimisation, which
-// replaces deployment.toml with a profile template unless
-// --skipConfigOptimization is given (wso2/product-apim v4.2.0,
-// startup-scripts/api-manager.sh, the --optimize branch that runs
-// profileSetup.sh, which keeps the old file as deployment.toml.backup).
+// profile reports API Manager's profile optimisation: bin/profileSetup.sh
+// replaces deployment.toml with a profile template (keeping the old file as
+// deployment.toml.backup) unless --skipConfigOptimization is given. It runs
+// only when the start script gets --optimize together with -Dprofile=X, or
+// when profileSetup.sh is run directly (wso2/product-apim v4.2.0
+// startup-scripts/api-manager.sh, the --optimize branch); a plain
+// -Dprofile=gateway-worker changes no file. It ships in 3.0-3.2
+// (wso2server.sh), 4.0-4.4 and the 4.5+ control plane (api-cp.sh,
+// key-manager.sh; product-apim api-control-plane startup-scripts/profileSetup.sh),
+// not in the 4.5+ all-in-one pack.
 func (c *checker) profile() {
-	if !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.sh")) && !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.bat")) {
+	setup := filepath.Join(c.home.Dir, "bin", "profileSetup.sh")
+	if !exists(setup) && !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.bat")) {
 		return
 	}
 	for _, p := range c.procs {
-		args := strings.Join(p.Args, " ")
-		if m := profileRE().FindStringSubmatch(args); m != nil && !strings.Contains(args, "skipConfigOptimization") {
+		if how, profile := optimises(p.Args); how != "" {
 			c.add(Finding{Severity: Error, Check: "profile-optimisation", Code: ProfileStarted, Source: fmt.Sprintf("pid %d", p.PID),
-				Message: fmt.Sprintf("the server was started with %s and without --skipConfigOptimization: each such start replaces deployment.toml with the %s profile template, and the offset with it", m[0], m[1]),
-				Fix:     "add --skipConfigOptimization to the start command"})
+				Message: fmt.Sprintf("the server was started with %s -Dprofile=%s and without --skipConfigOptimization: each such start replaces deployment.toml with the %s profile template, and the offset with it", how, profile, profile),
+				Fix:     "add --skipConfigOptimization to the start command, or start without --optimize (a plain -Dprofile keeps the file)"})
+			break // the script and the java process it starts carry the same arguments
 		}
 	}
 	backup := filepath.Join(filepath.Dir(c.home.File), "deployment.toml.backup")
 	if exists(backup) {
 		c.add(Finding{Severity: Warning, Check: "profile-optimisation", Code: ProfileBackup, File: backup,
-			Message: "a profile optimisation replaced deployment.toml before (this is the old file): starting with -Dprofile or --optimize again replaces it, and the offset with it",
+			Message: "a profile optimisation replaced deployment.toml before (this is the old file): starting with --optimize and -Dprofile again replaces it, and the offset with it",
 			Fix:     "start with --skipConfigOptimization, or set the offset again after the optimisation"})
 		return
 	}
-	c.add(Finding{Severity: Info, Check: "profile-optimisation", Code: ProfileAvailable, File: filepath.Join(c.home.Dir, "bin", "profileSetup.sh"),
-		Message: "this version's -Dprofile and --optimize replace deployment.toml with a profile template",
-		Fix:     "add --skipConfigOptimization when you start with a profile"})
+	c.add(Finding{Severity: Info, Check: "profile-optimisation", Code: ProfileAvailable, File: setup,
+		Message: "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not",
+		Fix:     "add --skipConfigOptimization when you start with --optimize"})
+}
+
+// optimises tells whether a command line runs the profile optimisation:
+// "--optimize" (or the script's other spellings) or profileSetup.sh, with
+// -Dprofile=X and without --skipConfigOptimization. It returns how
+// ("--optimize" or "profileSetup.sh") and X.
+func optimises(args []string) (how, profile string) {
+	for _, a := range args {
+		switch {
+		case a == "--optimize" || a == "-optimize" || a == "optimize":
+			how = "--optimize"
+		case how == "" && (strings.HasSuffix(a, "profileSetup.sh") || strings.HasSuffix(a, "profileSetup.bat")):
+			how = "profileSetup.sh"
+		case strings.HasPrefix(a, "-Dprofile="):
+			profile = strings.TrimPrefix(a, "-Dprofile=")
+		case strings.TrimLeft(a, "-") == "skipConfigOptimization":
+			return "", ""
+		}
+	}
+	if how == "" || profile == "" {
+		return "", ""
+	}
+	return how, profile
 }
 
 // running reports a live server: the offset is read at start-up only, so a
@@ -399,6 +508,61 @@ func (c *checker) running() {
 	c.add(Finding{Severity: Warning, Check: "running", Code: ServerRunning, File: path,
 		Message: fmt.Sprintf("the server is running (pid %d): it keeps its ports until it restarts", pid),
 		Fix:     "restart the server for a new offset to take effect"})
+}
+
+// sockets reads the listening sockets of this home's running server (the
+// process whose command line has -Dcarbon.home=HOME, as WSO2's start
+// scripts give it, or the pid file's) and says whether it listens at the
+// offset it should: the file's, or the override's that wins.
+func (c *checker) sockets() {
+	var pids []int
+	for _, p := range effective.Servers(c.home.Dir, c.all) {
+		pids = append(pids, p.PID)
+	}
+	if c.serverPID == 0 && len(pids) > 0 {
+		c.serverPID = pids[0] // the ports it holds are its own, not another's
+	}
+	l, ok := c.sys.(Listener)
+	if !ok {
+		return
+	}
+	if c.serverPID != 0 && !slices.Contains(pids, c.serverPID) {
+		pids = append(pids, c.serverPID)
+	}
+	for _, pid := range pids {
+		f := Finding{Check: "running", Source: fmt.Sprintf("pid %d", pid)}
+		ports, err := l.Listening(pid)
+		offset, matched := c.listensAt(ports, c.runOffset)
+		switch {
+		case err != nil:
+			f.Severity, f.Code = Info, ServerSockets
+			f.Message = fmt.Sprintf("the server (pid %d) runs, but its sockets cannot be read here: %v", pid, err)
+			f.Fix = "run doctor as the server's user or root to see which offset it runs at"
+		case len(matched) == 0:
+			f.Severity, f.Code = Info, ServerSockets
+			f.Message = fmt.Sprintf("the server (pid %d) listens on no port of %s at any offset (yet): %v", pid, c.home.Product.Name, ports)
+		case offset == c.runOffset:
+			f.Severity, f.Code = Info, ServerAtOffset
+			f.Message = fmt.Sprintf("the server (pid %d) listens at offset %d, the one it should (%s)", pid, offset, strings.Join(first(matched, 3), ", "))
+		default:
+			f.Severity, f.Code = Warning, ServerStale
+			should := fmt.Sprintf("the file's offset %d", c.runOffset)
+			if d := c.res.Decided; d != nil && c.runOffset != c.fileOffset {
+				should = fmt.Sprintf("offset %d (%s)", c.runOffset, d.Where(c.home.Dir))
+			}
+			f.Message = fmt.Sprintf("the server (pid %d) listens at offset %d (%s), not at %s: it was started before the change", pid, offset, strings.Join(first(matched, 3), ", "), should)
+			f.Fix = fmt.Sprintf("restart the server for offset %d to take effect", c.runOffset)
+		}
+		c.add(f)
+	}
+}
+
+func first(s []string, n int) []string {
+	slices.Sort(s)
+	if len(s) > n {
+		return append(s[:n:n], "...")
+	}
+	return s
 }
 
 // portsInUse reports the ports the server will need that something else
@@ -449,29 +613,6 @@ func collisions(homes []Home, tables []wso2.Product, offsets []int) []Finding {
 				out = append(out, Finding{Severity: Error, Check: "home-collision", Code: HomeCollision, Home: homes[i].Dir,
 					Message: fmt.Sprintf("at offsets %d and %d, %s and %s both need port %s", offsets[i], offsets[j], homes[i].Dir, homes[j].Dir, strings.Join(shared, ", ")),
 					Fix:     "give one of them another offset"})
-			}
-		}
-	}
-	return out
-}
-
-// homeProcesses keeps the processes that run from home: started with
-// -Dcarbon.home=home or a script under home.
-func homeProcesses(home string, procs []Process) []Process {
-	abs, err := filepath.Abs(home)
-	if err != nil {
-		return nil
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
-	var out []Process
-	for _, p := range procs {
-		for _, a := range p.Args {
-			v := strings.TrimPrefix(a, "-Dcarbon.home=")
-			if v == abs || strings.HasPrefix(v, abs+string(filepath.Separator)+"bin"+string(filepath.Separator)) {
-				out = append(out, p)
-				break
 			}
 		}
 	}

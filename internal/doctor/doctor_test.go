@@ -109,21 +109,82 @@ func TestCheck(t *testing.T) {
 		}, nil},
 		{"profile optimisation left a backup", "profile-backup", nil, []finding{
 			{doctor.Warning, "profile-optimisation", doctor.ProfileBackup, "repository/conf/deployment.toml.backup", 0, "",
-				"a profile optimisation replaced deployment.toml before (this is the old file): starting with -Dprofile or --optimize again replaces it, and the offset with it",
+				"a profile optimisation replaced deployment.toml before (this is the old file): starting with --optimize and -Dprofile again replaces it, and the offset with it",
 				"start with --skipConfigOptimization, or set the offset again after the optimisation"},
 		}},
-		{"started with -Dprofile", "profile-none", func(dir string) fakeSystem {
+		// product-apim v4.2.0 startup-scripts/api-manager.sh runs
+		// profileSetup.sh only in its --optimize branch: a plain -Dprofile
+		// (docs-apim product-profiles.md, the documented way to start an
+		// optimised node) changes no file.
+		{"plain -Dprofile=gateway-worker keeps deployment.toml (product-apim v4.2.0 api-manager.sh)", "profile-none", func(dir string) fakeSystem {
 			return fakeSystem{procs: []doctor.Process{{PID: 40, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker"}}}}
 		}, []finding{
-			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 40",
-				"the server was started with -Dprofile=gateway-worker and without --skipConfigOptimization: each such start replaces deployment.toml with the gateway-worker profile template, and the offset with it",
-				"add --skipConfigOptimization to the start command"},
-			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
+			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
 		}},
-		{"started with -Dprofile and --skipConfigOptimization", "profile-none", func(dir string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{{PID: 41, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker", "--skipConfigOptimization"}}}}
+		{"--optimize with -Dprofile replaces deployment.toml (product-apim v4.2.0 api-manager.sh --optimize branch)", "profile-none", func(dir string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{
+				{PID: 40, Args: []string{"sh", dir + "/bin/api-manager.sh", "--optimize", "-Dprofile=gateway-worker"}},
+				{PID: 41, Args: []string{"java", "-Dcarbon.home=" + dir, "org.wso2.carbon.bootstrap.Bootstrap", "--optimize", "-Dprofile=gateway-worker"}},
+			}}
 		}, []finding{
-			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's -Dprofile and --optimize replace deployment.toml with a profile template", "add --skipConfigOptimization when you start with a profile"},
+			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 40",
+				"the server was started with --optimize -Dprofile=gateway-worker and without --skipConfigOptimization: each such start replaces deployment.toml with the gateway-worker profile template, and the offset with it",
+				"add --skipConfigOptimization to the start command, or start without --optimize (a plain -Dprofile keeps the file)"},
+			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+		}},
+		{"profileSetup.sh run directly (product-apim startup-scripts/profileSetup.sh)", "profile-none", func(dir string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{{PID: 42, Args: []string{"sh", dir + "/bin/profileSetup.sh", "-Dprofile=traffic-manager"}}}}
+		}, []finding{
+			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 42",
+				"the server was started with profileSetup.sh -Dprofile=traffic-manager and without --skipConfigOptimization: each such start replaces deployment.toml with the traffic-manager profile template, and the offset with it",
+				"add --skipConfigOptimization to the start command, or start without --optimize (a plain -Dprofile keeps the file)"},
+			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+		}},
+		{"--optimize with --skipConfigOptimization", "profile-none", func(dir string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{{PID: 41, Args: []string{"sh", dir + "/bin/api-manager.sh", "--optimize", "-Dprofile=gateway-worker", "--skipConfigOptimization"}}}}
+		}, []finding{
+			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+		}},
+		{"4.5 control plane key-manager.sh --optimize -Dprofile=key-manager (product-apim api-control-plane startup-scripts)", "profile-control-plane", func(dir string) fakeSystem {
+			return fakeSystem{procs: []doctor.Process{{PID: 43, Args: []string{"sh", dir + "/bin/key-manager.sh", "--optimize", "-Dprofile=key-manager"}}}}
+		}, []finding{
+			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 43",
+				"the server was started with --optimize -Dprofile=key-manager and without --skipConfigOptimization: each such start replaces deployment.toml with the key-manager profile template, and the offset with it",
+				"add --skipConfigOptimization to the start command, or start without --optimize (a plain -Dprofile keeps the file)"},
+			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+		}},
+		{"-DportOffset in JVM_MEM_OPTS (product-apim api-manager.sh puts it on the java command line)", "plain", func(string) fakeSystem {
+			return fakeSystem{env: map[string]string{"JVM_MEM_OPTS": "-Xms256m -Xmx1024m -DportOffset=7"}}
+		}, []finding{
+			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "", 0, "JVM_MEM_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
+				"remove it from JVM_MEM_OPTS where the server starts: a -DportOffset system property wins over deployment.toml"},
+		}},
+		{"-DportOffset in JVM_OPTS, which product-apim's start scripts never read", "plain", func(string) fakeSystem {
+			return fakeSystem{env: map[string]string{"JVM_OPTS": "-DportOffset=7"}}
+		}, []finding{
+			{doctor.Info, "port-offset-override", doctor.OverrideIgnored, "", 0, "JVM_OPTS", "JVM_OPTS holds -DportOffset=7, but WSO2's start scripts never read JVM_OPTS: it does not change the offset",
+				"to override the offset, JAVA_OPTS is the variable the scripts read; otherwise remove it"},
+		}},
+		{"carbon.properties portOffset (kernel Main.addSystemProperties)", "carbon-properties", nil, []finding{
+			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "repository/conf/carbon.properties", 2, "", "portOffset=5 overrides the file's offset 2: the server runs at offset 5",
+				"remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it): Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"},
+		}},
+		{"[system.parameter] portOffset beats -DportOffset (kernel carbon.properties.j2, Main.addSystemProperties)", "system-parameter", nil, []finding{
+			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "repository/conf/deployment.toml", 5, "", "[system.parameter] portOffset = 4 overrides the file's offset 2: the server runs at offset 4",
+				"remove it from [system.parameter] and set [server] offset instead: Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"},
+			{doctor.Info, "port-offset-override", doctor.OverrideShadowed, "bin/api-manager.sh", 2, "", "-DportOffset=3 also sets the offset, but repository/conf/deployment.toml:5 (portOffset = 4) wins over it",
+				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
+		}},
+		{"-Dtomcat.https.port pins the servlet port (kernel CarbonTomcat)", "tomcat-pin", nil, []finding{
+			{doctor.Warning, "port-pin", doctor.PortPinned, "bin/api-manager.sh", 2, "", "-Dtomcat.https.port=9500 pins the servlet HTTPS port at 9500: the offset does not move it (at offset 2 it would be 9445)",
+				"remove it from api-manager.sh to let the offset move the port, or keep it and choose that port yourself"},
+		}},
+		{"-Ddeployment.config.file.path: the server reads another file (kernel Main.handleConfiguration)", "config-file", nil, []finding{
+			{doctor.Error, "config-file", doctor.ConfigFileElsewhere, "bin/api-manager.sh", 2, "", "-Ddeployment.config.file.path=conf2/deployment.toml: the server reads CONF2, not FILE: its offset (which is 7) is the one used, and changing this file does nothing",
+				"change the offset in CONF2, or remove the property"},
+		}},
+		{"$sys{X} resolved from the script's -DX= (config-mapper ReferenceResolver)", "placeholder-sys", nil, []finding{
+			{doctor.Info, "offset-placeholder", doctor.PlaceholderSysResolved, "repository/conf/deployment.toml", 2, "", `server.offset is "$sys{apim.offset}": bin/api-manager.sh:2 sets -Dapim.offset=6`, ""},
 		}},
 		{"running server", "running", func(string) fakeSystem { return fakeSystem{alive: map[int]bool{4242: true}} }, []finding{
 			{doctor.Warning, "running", doctor.ServerRunning, "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
@@ -168,6 +229,10 @@ func TestCheck(t *testing.T) {
 				sys = tt.sys(h.Dir)
 			}
 			got := relative(h, doctor.Check([]doctor.Home{h}, sys))
+			for i := range got { // paths in messages, relative
+				r := strings.NewReplacer(filepath.Join(h.Dir, "conf2", "deployment.toml"), "CONF2", h.File, "FILE")
+				got[i].Message, got[i].Fix = r.Replace(got[i].Message), r.Replace(got[i].Fix)
+			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("findings (-want +got):\n%s", d)
 			}

@@ -1,0 +1,624 @@
+// Package effective works out the port offset a WSO2 server's home really
+// runs at, and why: the file's [server] offset, or a system property that
+// wins over it.
+//
+// # Precedence
+//
+// Every reader of the offset takes System.getProperty("portOffset") before
+// carbon.xml's Ports.Offset, which config-mapper renders from deployment.toml
+// (wso2/carbon-kernel CarbonUtils.getPortFromServerConfig). The system
+// property is set, last setting winning, by:
+//
+//  1. repository/conf/carbon.properties, which kernel Main.addSystemProperties
+//     applies after the command line, and into which [system.parameter] of
+//     deployment.toml is rendered (kernel carbon.properties.j2): it beats
+//     even -DportOffset (wso2/carbon-kernel
+//     core/org.wso2.carbon.server/src/main/java/org/wso2/carbon/server/Main.java);
+//  2. the start script's arguments (passed to Bootstrap as "$*" and set by
+//     Main.processCmdLineArgs), then JAVA_OPTS, then JVM_MEM_OPTS, which the
+//     scripts put on the java command line in the order JVM_MEM_OPTS ...
+//     JAVA_OPTS (wso2/product-apim startup-scripts/api-manager.sh); a running
+//     process's command line holds them all. JVM_OPTS is never read by the
+//     scripts, and --debug replaces JAVA_OPTS;
+//  3. the file's [server] offset, with $env{X} taken from the environment
+//     and $sys{X} from a -DX= on the command line (wso2/config-mapper
+//     ReferenceResolver, which runs before carbon.properties is applied),
+//     and ${X} from a system property or else the environment at run time
+//     (kernel ServerConfiguration.replaceSystemProperty);
+//  4. the product's default.
+//
+// -Ddeployment.config.file.path=F makes the server read F instead of the
+// home's deployment.toml (kernel Main.handleConfiguration); -Dtomcat.https.port
+// and -Dtomcat.http.port pin the servlet ports (kernel CarbonTomcat).
+package effective
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/apim-offset/apim-offset/internal/lazyregexp"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
+	"github.com/apim-offset/apim-offset/internal/wso2"
+	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tomlutil"
+)
+
+// Process is a running process.
+type Process struct {
+	PID  int
+	Args []string
+}
+
+// Machine is what Resolve reads besides the home's files.
+type Machine struct {
+	Getenv    func(key string) string // nil: an empty environment
+	Processes []Process               // every process; Resolve keeps this home's
+}
+
+// Home is the server to look at.
+type Home struct {
+	Dir     string         // the server's home; "" when not known: only the file counts
+	File    string         // its deployment.toml, as opened
+	Src     []byte         // the file's bytes
+	Format  patcher.Format //
+	Product wso2.Product
+}
+
+// Kind is where a setting comes from.
+type Kind string
+
+const (
+	CarbonProperties Kind = "carbon.properties" // repository/conf/carbon.properties, a portOffset line
+	SystemParameter  Kind = "system.parameter"  // deployment.toml [system.parameter]
+	ProcessArgs      Kind = "process"           // a running process of this home
+	Script           Kind = "script"            // a line of a start script in bin/
+	JavaOpts         Kind = "JAVA_OPTS"         // the environment variable
+	JVMMemOpts       Kind = "JVM_MEM_OPTS"      // the environment variable
+	JVMOpts          Kind = "JVM_OPTS"          // never read by WSO2's scripts
+	EnvVar           Kind = "env"               // an environment variable a placeholder names: Text is NAME=value
+	FileOffset       Kind = "file"              // [server] offset
+	Default          Kind = "default"           // the product's default
+)
+
+// Source is one place a setting is made.
+type Source struct {
+	Kind  Kind
+	File  string // the file, for a script, carbon.properties or deployment.toml
+	Line  int    // 1-based, in File
+	PID   int    // for a process
+	Text  string // as found: "-DportOffset=5", "portOffset=3", "portOffset = 3"
+	Value string // the value, quotes removed
+}
+
+// Where names the source for a person: "bin/api-manager.sh:12" (File
+// relative to home when under it), "JAVA_OPTS", "pid 1234".
+func (s Source) Where(home string) string {
+	switch {
+	case s.File != "":
+		file := s.File
+		if home != "" {
+			if rel, err := filepath.Rel(home, s.File); err == nil && filepath.IsLocal(rel) {
+				file = filepath.ToSlash(rel)
+			}
+		}
+		if s.Line > 0 {
+			return fmt.Sprintf("%s:%d", file, s.Line)
+		}
+		return file
+	case s.PID != 0:
+		return fmt.Sprintf("pid %d", s.PID)
+	case s.Kind == EnvVar:
+		name, _, _ := strings.Cut(s.Text, "=")
+		return name
+	}
+	return string(s.Kind)
+}
+
+// Offset is the source's value as Java's Integer.parseInt reads it.
+func (s Source) Offset() (int, bool) { return ParseInt(s.Value) }
+
+// File is the offset of the file the server reads.
+type File struct {
+	Path string          // the file: the home's deployment.toml, or -Ddeployment.config.file.path
+	Src  []byte          // its bytes
+	Cur  patcher.Current // what patcher read; Cur.Raw is the placeholder when there is one
+	// Column is the value's column, when it is a placeholder.
+	Column int
+	Err    error // reading the offset: a *patcher.Error, or a *PlaceholderError
+	// Offset is the file's offset: its number, its placeholder resolved, or
+	// the product's default when it sets none (or cannot be read).
+	Offset int
+	Set    bool // the file sets Offset: a number, or a placeholder resolved here
+	// Placeholder is set when the value is $env{X}, $sys{X} or ${X}.
+	Placeholder *Placeholder
+}
+
+// Literal is the file's own number, nil when it is a placeholder or sets none.
+func (f File) Literal() *int {
+	if f.Set && f.Placeholder == nil {
+		n := f.Offset
+		return &n
+	}
+	return nil
+}
+
+// Placeholder is an offset written as a reference WSO2 resolves at start-up.
+type Placeholder struct {
+	Raw  string // as written: "$env{PORT_OFFSET}"
+	Form string // "env", "sys" or "" (${X})
+	Name string // PORT_OFFSET
+	// From is where the value was found: JAVA_OPTS, a script line, the
+	// environment (Kind "env"); nil when not found here.
+	From  *Source
+	Value string // the value found
+}
+
+// ErrUnresolved is what a *PlaceholderError wraps.
+var ErrUnresolved = errors.New("placeholder not resolved")
+
+// PlaceholderError is a placeholder offset that cannot be resolved here, or
+// resolves to something that is not a whole number.
+type PlaceholderError struct {
+	Line, Column int
+	Placeholder
+	Msg string
+}
+
+func (e *PlaceholderError) Error() string {
+	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+}
+func (e *PlaceholderError) Unwrap() error { return ErrUnresolved }
+
+// Result is the offset the server runs at and why.
+type Result struct {
+	// Offset is the offset the server runs at: Decided's, the file's, or
+	// the product's default. With Known false it is the file's, which an
+	// override of unknown value replaces at start-up.
+	Offset int
+	Known  bool
+	// Decided is the override that decides Offset; nil when the file (or
+	// the default) does.
+	Decided *Source
+	File    File
+	// Overrides are every portOffset setting above the file, highest
+	// precedence first: Decided is the first.
+	Overrides []Source
+	Ignored   []Source // -DportOffset in JVM_OPTS: never read
+	// Pins are -Dtomcat.https.port and -Dtomcat.http.port, each the one
+	// that wins.
+	Pins []Source
+	// ConfigFile is -Ddeployment.config.file.path, when set: the server
+	// reads File.Path = its value.
+	ConfigFile *Source
+	// ConfigFileMissing: ConfigFile names a file that does not exist here
+	// (File is then the home's own file).
+	ConfigFileMissing bool
+	AvoidConfigUpdate []Source // -DavoidConfigUpdate=true
+	Processes         []Process
+}
+
+// FromFile tells whether the file's offset is the one the server runs at.
+func (r Result) FromFile() bool { return r.Decided == nil }
+
+// Resolve works out the offset h's server runs at.
+func Resolve(h Home, m Machine) Result {
+	getenv := m.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	s := &settings{home: h, getenv: getenv}
+	if h.Dir != "" {
+		s.procs = HomeProcesses(h.Dir, m.Processes)
+		s.readScripts()
+	}
+	r := Result{Processes: s.procs}
+
+	// The file the server reads.
+	r.File = File{Path: h.File, Src: h.Src}
+	if cfg := s.last("deployment.config.file.path"); cfg != nil && h.Dir != "" {
+		r.ConfigFile = cfg
+		path := cfg.Value
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(h.Dir, path) // the scripts cd to CARBON_HOME
+		}
+		if src, err := os.ReadFile(path); err == nil {
+			r.File.Path, r.File.Src = path, src
+		} else {
+			r.ConfigFileMissing = true
+		}
+	}
+	s.src, s.srcPath = r.File.Src, r.File.Path
+	s.readCarbonProperties()
+	s.readFile(&r.File)
+
+	// portOffset, highest precedence first.
+	r.Overrides = s.top("portOffset")
+	r.Overrides = append(r.Overrides, s.middle("portOffset")...)
+	r.Ignored = s.find("portOffset", JVMOpts)
+	r.Offset, r.Known = r.File.Offset, r.File.Err == nil
+	if len(r.Overrides) > 0 {
+		d := r.Overrides[0]
+		r.Decided = &d
+		n, ok := d.Offset()
+		r.Offset, r.Known = n, ok
+		if !ok {
+			r.Offset = r.File.Offset
+		}
+	}
+	for _, name := range []string{"tomcat.https.port", "tomcat.http.port"} {
+		all := append(s.top(name), s.middle(name)...)
+		if len(all) > 0 {
+			r.Pins = append(r.Pins, all[0])
+		}
+	}
+	for _, a := range s.middle("avoidConfigUpdate") {
+		if strings.EqualFold(a.Value, "true") {
+			r.AvoidConfigUpdate = append(r.AvoidConfigUpdate, a)
+		}
+	}
+	return r
+}
+
+// settings are the places a home's system properties are set.
+type settings struct {
+	home    Home
+	getenv  func(string) string
+	procs   []Process
+	scripts []scriptLine
+	src     []byte            // the file the server reads
+	srcPath string            //
+	props   []propLine        // carbon.properties
+	params  map[string]Source // [system.parameter] of the file
+}
+
+type scriptLine struct {
+	file string
+	line int
+	text string
+}
+
+type propLine struct {
+	line       int
+	key, value string
+	text       string
+}
+
+// scriptComment is a comment line in sh or bat.
+var scriptComment = lazyregexp.New(`^\s*(#|(?i:rem)\b|::)`)
+
+// readScripts reads the start scripts and their like in bin/.
+func (s *settings) readScripts() {
+	bin := filepath.Join(s.home.Dir, "bin")
+	entries, _ := os.ReadDir(bin)
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !slices.Contains([]string{".sh", ".bat", ".cmd", ".conf"}, filepath.Ext(name)) {
+			continue
+		}
+		path := filepath.Join(bin, name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Buffer(nil, 1<<20)
+		for line := 1; sc.Scan(); line++ {
+			text := sc.Text()
+			if !strings.Contains(text, "-D") || scriptComment().MatchString(text) {
+				continue
+			}
+			s.scripts = append(s.scripts, scriptLine{path, line, text})
+		}
+	}
+}
+
+// CarbonPropertiesPath is where Carbon reads carbon.properties: beside the
+// product's deployment.toml (-Dcarbon.config.dir.path).
+func CarbonPropertiesPath(dir string, p wso2.Product) string {
+	return filepath.Join(dir, filepath.Dir(filepath.FromSlash(p.Config)), "carbon.properties")
+}
+
+// readCarbonProperties reads carbon.properties as java.util.Properties
+// does, for the plain "key=value", "key: value" and "key value" lines, and
+// the file's [system.parameter] table.
+func (s *settings) readCarbonProperties() {
+	if s.home.Dir != "" {
+		if data, err := os.ReadFile(CarbonPropertiesPath(s.home.Dir, s.home.Product)); err == nil {
+			for i, text := range strings.Split(string(data), "\n") {
+				if key, value, ok := propertyLine(text); ok {
+					s.props = append(s.props, propLine{i + 1, key, value, strings.TrimSpace(text)})
+				}
+			}
+		}
+	}
+	s.params = map[string]Source{}
+	src := s.src
+	if s.home.Format == patcher.Template || s.home.Format == patcher.Auto && tmplmask.Has(src) {
+		m, err := tmplmask.Mask(src)
+		if err != nil {
+			return
+		}
+		src = m.Text
+	}
+	doc, err := tomlutil.Parse(src)
+	if err != nil {
+		return
+	}
+	for _, e := range doc.Entries {
+		if len(e.Path) != 3 || e.Path[0] != "system" || e.Path[1] != "parameter" || e.Parent >= 0 {
+			continue
+		}
+		v, ok := lookup(doc.Values, e.Path)
+		if !ok {
+			continue
+		}
+		line, _ := tomlutil.Position(doc.Src, e.Value.Start)
+		start := e.Value.Start
+		if len(e.KeyRaw) > 0 {
+			start = e.KeyRaw[0].Start
+		}
+		value := fmt.Sprint(v)
+		if f, ok := v.(float64); ok { // Jinja renders 2.0 as "2.0"
+			value = strconv.FormatFloat(f, 'f', -1, 64)
+			if !strings.ContainsAny(value, ".eEnN") {
+				value += ".0"
+			}
+		}
+		s.params[e.Path[2]] = Source{Kind: SystemParameter, File: "", Line: line, Text: string(doc.Src[start:e.Value.End]), Value: value}
+	}
+}
+
+// propertyLine reads one line of a .properties file as
+// java.util.Properties.load does: the key ends at the first '=', ':' or
+// blank; blanks and one '=' or ':' after it are skipped; the value keeps
+// trailing blanks (Integer.parseInt then refuses them). Continuation lines
+// and escapes are not read.
+func propertyLine(text string) (key, value string, ok bool) {
+	t := strings.TrimLeft(strings.TrimSuffix(text, "\r"), " \t\f")
+	if t == "" || t[0] == '#' || t[0] == '!' {
+		return "", "", false
+	}
+	end := strings.IndexAny(t, "=: \t\f")
+	if end < 0 {
+		return t, "", true
+	}
+	key, rest := t[:end], strings.TrimLeft(t[end:], " \t\f")
+	if rest != "" && (rest[0] == '=' || rest[0] == ':') {
+		rest = strings.TrimLeft(rest[1:], " \t\f")
+	}
+	return key, rest, true
+}
+
+func lookup(m map[string]any, path []string) (any, bool) {
+	var v any = m
+	for _, k := range path {
+		t, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = t[k]; !ok {
+			return nil, false
+		}
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		return nil, false
+	}
+	return v, true
+}
+
+// top is where name is set after the command line: the file's
+// [system.parameter], rendered into carbon.properties at start-up, then
+// carbon.properties as it stands.
+func (s *settings) top(name string) []Source {
+	var out []Source
+	if p, ok := s.params[name]; ok {
+		p.File = s.srcPath
+		out = append(out, p)
+	}
+	for i := len(s.props) - 1; i >= 0; i-- { // the last line wins
+		if p := s.props[i]; p.key == name {
+			out = append(out, Source{Kind: CarbonProperties, File: CarbonPropertiesPath(s.home.Dir, s.home.Product), Line: p.line, Text: p.text, Value: p.value})
+			break
+		}
+	}
+	return out
+}
+
+// middle is where -Dname= is set on the command line, the one that wins
+// first: a running process (its whole command line), the start scripts,
+// JAVA_OPTS, then JVM_MEM_OPTS.
+func (s *settings) middle(name string) []Source {
+	var out []Source
+	out = append(out, s.find(name, ProcessArgs)...)
+	out = append(out, s.find(name, Script)...)
+	out = append(out, s.find(name, JavaOpts)...)
+	out = append(out, s.find(name, JVMMemOpts)...)
+	return out
+}
+
+// last is the -Dname= that wins on the command line, or nil.
+func (s *settings) last(name string) *Source {
+	if m := s.middle(name); len(m) > 0 {
+		return &m[0]
+	}
+	return nil
+}
+
+// propRE matches -Dname=value, the value quoted or up to a blank.
+func propRE(name string) *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s"'=])-D` + regexp.QuoteMeta(name) + `=("[^"]*"|'[^']*'|[^\s"']*)`)
+}
+
+// find lists the -Dname= settings of one kind of place: for a process or an
+// environment variable the last one, which wins; for scripts each line.
+func (s *settings) find(name string, kind Kind) []Source {
+	re := propRE(name)
+	lastIn := func(text string) (string, string, bool) {
+		ms := re.FindAllStringSubmatch(text, -1)
+		if len(ms) == 0 {
+			return "", "", false
+		}
+		m := ms[len(ms)-1]
+		return strings.TrimLeft(m[0], " \t\"'"), strings.Trim(m[1], `"'`), true
+	}
+	var out []Source
+	switch kind {
+	case ProcessArgs:
+		for _, p := range s.procs {
+			if text, v, ok := lastIn(strings.Join(p.Args, " ")); ok {
+				out = append(out, Source{Kind: kind, PID: p.PID, Text: text, Value: v})
+			}
+		}
+	case Script:
+		for _, l := range s.scripts {
+			for _, m := range re.FindAllStringSubmatch(l.text, -1) {
+				out = append(out, Source{Kind: kind, File: l.file, Line: l.line, Text: strings.TrimLeft(m[0], " \t\"'"), Value: strings.Trim(m[1], `"'`)})
+			}
+		}
+	case JavaOpts, JVMMemOpts, JVMOpts:
+		if s.home.Dir == "" {
+			return nil // the environment is this home's only when there is one
+		}
+		if text, v, ok := lastIn(s.getenv(string(kind))); ok {
+			out = append(out, Source{Kind: kind, Text: text, Value: v})
+		}
+	}
+	return out
+}
+
+var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
+
+// readFile reads the file's own offset, resolving a placeholder.
+func (s *settings) readFile(f *File) {
+	p := s.home.Product
+	f.Offset = p.DefaultOffset
+	cur, err := patcher.Offset(f.Src, &patcher.Options{Format: s.home.Format})
+	f.Cur = cur
+	var pe *patcher.Error
+	switch {
+	case err == nil && cur.Source == patcher.SourceSet:
+		f.Offset, f.Set = cur.Offset, true
+		return
+	case err == nil:
+		return
+	case !errors.As(err, &pe) || !errors.Is(err, patcher.ErrValue):
+		f.Err = err
+		return
+	}
+	m := placeholderRE().FindStringSubmatch(cur.Raw)
+	if m == nil {
+		f.Err = err
+		return
+	}
+	ph := &Placeholder{Raw: strings.Trim(cur.Raw, `"`), Form: m[1], Name: m[2]}
+	f.Column = pe.Column
+	f.Placeholder = ph
+	fail := func(msg string) {
+		f.Err = &PlaceholderError{Line: pe.Line, Column: pe.Column, Placeholder: *ph, Msg: fmt.Sprintf("server.offset is %s, %s", cur.Raw, msg)}
+	}
+	switch ph.Form {
+	case "env":
+		// config-mapper's ReferenceResolver: System.getenv, an unset
+		// variable stops the server.
+		v, ok := s.lookupEnv(ph.Name)
+		if !ok {
+			fail(fmt.Sprintf("and %s is not set in this environment", ph.Name))
+			return
+		}
+		ph.From, ph.Value = &Source{Kind: EnvVar, Text: ph.Name + "=" + v, Value: v}, v
+	case "sys":
+		// ReferenceResolver: System.getProperty, before carbon.properties
+		// is applied: only the command line counts.
+		src := s.last(ph.Name)
+		if src == nil {
+			fail(fmt.Sprintf("and no -D%s= is set where apim-offset can see it", ph.Name))
+			return
+		}
+		ph.From, ph.Value = src, src.Value
+	default:
+		// ${X} reaches carbon.xml as it is; ServerConfiguration resolves it
+		// from the system property X, else the environment variable X.
+		if all := append(s.top(ph.Name), s.middle(ph.Name)...); len(all) > 0 {
+			ph.From, ph.Value = &all[0], all[0].Value
+		} else if v, ok := s.lookupEnv(ph.Name); ok {
+			ph.From, ph.Value = &Source{Kind: EnvVar, Text: ph.Name + "=" + v, Value: v}, v
+		} else {
+			fail(fmt.Sprintf("and neither a -D%s= nor an environment variable %s is set where apim-offset can see it", ph.Name, ph.Name))
+			return
+		}
+	}
+	n, ok := ParseInt(ph.Value)
+	if !ok {
+		fail(fmt.Sprintf("and %s gives %q, not a whole number", ph.From.Where(s.home.Dir), ph.Value))
+		return
+	}
+	f.Offset, f.Set = n, true
+}
+
+func (s *settings) lookupEnv(name string) (string, bool) {
+	v := s.getenv(name)
+	return v, v != ""
+}
+
+// ParseInt reads s as Java's Integer.parseInt does: an optional sign and
+// decimal digits within 32 bits, nothing else (no blanks).
+func ParseInt(s string) (int, bool) {
+	if s == "" || strings.TrimLeft(s, "+-0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 32)
+	return int(n), err == nil
+}
+
+// HomeProcesses keeps the processes that run from home: started with
+// -Dcarbon.home=home or a script under home/bin.
+func HomeProcesses(home string, procs []Process) []Process {
+	abs := realPath(home)
+	if abs == "" {
+		return nil
+	}
+	var out []Process
+	for _, p := range procs {
+		for _, a := range p.Args {
+			v := strings.TrimPrefix(a, "-Dcarbon.home=")
+			if v == abs || strings.HasPrefix(v, abs+string(filepath.Separator)+"bin"+string(filepath.Separator)) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Servers keeps the processes started with -Dcarbon.home=home: the servers
+// themselves, not the scripts that start them.
+func Servers(home string, procs []Process) []Process {
+	abs := realPath(home)
+	var out []Process
+	for _, p := range procs {
+		if abs != "" && slices.Contains(p.Args, "-Dcarbon.home="+abs) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func realPath(home string) string {
+	abs, err := filepath.Abs(home)
+	if err != nil {
+		return ""
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	return abs
+}
