@@ -145,7 +145,7 @@ func (a *app) commands() *cli.Command {
 				{"see the change, then write it", "apim-offset set 2 --home /opt/wso2am-4.5.0"},
 				{"read the offset and the ports it gives", "apim-offset get --home /opt/wso2am-4.5.0"},
 				{"", "apim-offset ports --home /opt/wso2am-4.5.0"},
-				{"give three servers on one machine offsets that do not collide", "apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is --apply"},
+				{"give two servers on one machine offsets that do not collide", "apim-offset plan --home /opt/apim-a --home /opt/is --apply"},
 				{"find what would undo the offset", "apim-offset doctor --home /opt/wso2am-4.5.0"},
 			},
 		}},
@@ -271,7 +271,7 @@ func (a *app) commands() *cli.Command {
 					},
 					examples: []example{
 						{"", "apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is"},
-						{"review the changes as one patch, then set them", "apim-offset plan --home '/opt/wso2/*' --free --apply --dry-run > plan.patch"},
+						{"review the changes as one patch, then set them", "apim-offset plan --home '/opt/wso2/*' --free --apply -n > plan.patch"},
 						{"", "apim-offset plan --home '/opt/wso2/*' --free --apply --yes"},
 					},
 				}},
