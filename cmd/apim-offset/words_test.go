@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/doctor"
@@ -42,6 +43,26 @@ func TestSuggest(t *testing.T) {
 	for _, tt := range tests {
 		if got := suggest(tt.typed, names); got != tt.want {
 			t.Errorf("suggest(%q) = %q, want %q", tt.typed, got, tt.want)
+		}
+	}
+}
+
+// TestHelpWidth: every command's help fits 80 columns when stdout is not a
+// terminal, and names no option the command refuses.
+func TestHelpWidth(t *testing.T) {
+	for _, name := range []string{"", "set", "get", "ports", "plan", "doctor", "completion", "man", "help", "version"} {
+		args := []string{"help"}
+		if name != "" {
+			args = append(args, name)
+		}
+		code, stdout, stderr := runCLI(t, args...)
+		if code != exitOK || stderr != "" {
+			t.Fatalf("help %s: exit %d: %s", name, code, stderr)
+		}
+		for i, line := range strings.Split(stdout, "\n") {
+			if n := len([]rune(line)); n > 80 {
+				t.Errorf("help %s: line %d is %d columns: %q", name, i+1, n, line)
+			}
 		}
 	}
 }
