@@ -48,9 +48,9 @@ func manPage(w io.Writer, root *cli.Command, info manInfo) error {
 	var b strings.Builder
 	d := docOf(root)
 	fmt.Fprintf(&b, ".TH APIM-OFFSET 1 %q %q \"User Commands\"\n", info.date, strings.TrimSpace(root.Name+" "+info.version))
-	b.WriteString(".nh\n") // no hyphens: file names and flags stay whole
+	b.WriteString(".nh\n.ad l\n") // no hyphens (file names and flags stay whole), ragged right
 	b.WriteString(".SH NAME\n" + root.Name + " \\- " + roffEscape(root.Usage) + "\n")
-	b.WriteString(".SH SYNOPSIS\n.ad l\n")
+	b.WriteString(".SH SYNOPSIS\n")
 	for i, c := range append([]*cli.Command{root}, visible(root.Commands)...) {
 		for j, s := range synopsis(c) {
 			if i == 0 && j > 0 {
@@ -63,7 +63,6 @@ func manPage(w io.Writer, root *cli.Command, info manInfo) error {
 			fmt.Fprintf(&b, "\\fB%s\\fR%s\n", roffEscape(name), roffEscape(strings.TrimPrefix(s, name)))
 		}
 	}
-	b.WriteString(".ad\n")
 	b.WriteString(".SH DESCRIPTION\n" + roffText(d.text))
 	b.WriteString(".SH COMMANDS\n")
 	for _, c := range visible(root.Commands) {
