@@ -2,16 +2,20 @@ package main
 
 // Output rules:
 //   - stdout carries only the product: a diff for set, a number for get, a
-//     table or JSON for ports, a report or JSON for doctor.
+//     table or JSON for ports, a report or JSON for doctor, a table, JSON or
+//     (with --apply --dry-run) a patch for plan; help, the man page and
+//     completion scripts when asked for.
 //   - stderr carries everything said to the person: "apim-offset: error: …",
 //     "apim-offset: warning: …", "apim-offset: hint: …", lower-case, no full
-//     stop, and the confirmation prompt.
+//     stop, and the confirmation prompt. Flags are named as typed: --home.
 //   - Errors tied to a place read "apim-offset: error: <file>:<line>:<col>: …".
 //   - With --json, stdout carries one JSON object a line, one for each file,
 //     errors included ({"error": …}); stderr still carries warnings.
-//   - Exit codes: 0 done or nothing to do, 1 set --check would change a file
-//     or doctor found problems, 2 any error. Nothing else.
-//   - Colour only when stdout is a terminal and NO_COLOR is unset.
+//   - Exit codes: 0 done or nothing to do, 1 set --check would change a file,
+//     doctor found problems or a question was answered no, 2 any error.
+//     Nothing else.
+//   - Colour (--color=auto) only when stdout is a terminal, NO_COLOR is unset
+//     and TERM is not dumb.
 
 import (
 	"bufio"
@@ -20,6 +24,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/big"
 	"os"
 	"runtime/debug"
 	"slices"
@@ -33,23 +39,9 @@ import (
 
 const (
 	exitOK      = 0
-	exitChanges = 1 // set --check: a file would change; doctor: problems found
+	exitChanges = 1 // set --check: a file would change; doctor: problems found; a question answered no
 	exitError   = 2
 )
-
-var usageFooter = `Choosing the file:
-  --home DIR    DIR/repository/conf/deployment.toml (DIR/conf/deployment.toml for
-                Micro Integrator); the product is told by the start script in DIR/bin
-  --file PATH   PATH itself
-  neither       $APIM_HOME as --home
-  --product P   the product, when it cannot be told: ` + productList + `
-
-Exit codes:
-  0  done, or nothing to do (the offset was already N); doctor: nothing at error level
-  1  set --check: a file does not have offset N (the diff is printed); doctor: problems found
-  2  error: usage, I/O, invalid or unsupported file, file changed by another program
-     meanwhile; nothing was written (with several files: the others were still done)
-`
 
 // productList names the products --product takes.
 var productList = strings.Join(wso2.IDs(), ", ")
@@ -61,6 +53,7 @@ type app struct {
 	lines          *bufio.Reader // stdin, read line by line for answers
 	json           bool          // --json: results and errors go to stdout as JSON lines
 	quiet          bool          // --quiet: errors only
+	color          string        // --color: auto, always or never
 }
 
 // stdinLines reads answers from stdin; one reader, so that several
@@ -72,6 +65,36 @@ func (a *app) stdinLines() *bufio.Reader {
 	return a.lines
 }
 
+// doc is what help and the man page say of a command besides its Usage
+// line and flags; it lives in the command's Metadata["doc"].
+type doc struct {
+	synopsis []string   // the usage lines, after "apim-offset CMD"
+	text     string     // paragraphs; lines that start with two spaces are kept as they are
+	exits    []exitCode // the exit codes this command uses
+	examples []example
+}
+
+type exitCode struct {
+	code int
+	text string
+}
+
+type example struct{ comment, line string }
+
+func docOf(c *cli.Command) doc {
+	d, _ := c.Metadata["doc"].(doc)
+	return d
+}
+
+// exitError2 is the exit code 2 line every command shares.
+var exitError2 = exitCode{exitError, "error: usage, I/O, an invalid or unsupported file, or a file changed by another program meanwhile; nothing was written (with several files, the others were still done)"}
+
+// colorFlag is --color, on the root and on the commands that colour.
+func colorFlag() cli.Flag {
+	return &cli.StringFlag{Name: "color", Value: "auto", Local: true,
+		Usage: "colour the diff: `WHEN` is auto (only a terminal, and not with NO_COLOR set or TERM=dumb), always or never"}
+}
+
 // commands is the command tree: every command with its flags and help.
 func (a *app) commands() *cli.Command {
 	// fileFlags are every file-reading command's flags; withFileFlags adds
@@ -81,14 +104,16 @@ func (a *app) commands() *cli.Command {
 		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note); --template=false reads it as plain TOML"},
 	}
 	withFileFlags := func(own ...cli.Flag) []cli.Flag { return append(slices.Clip(fileFlags), own...) }
+	homeFlag := func(usage string) cli.Flag { return &cli.StringSliceFlag{Name: "home", Usage: usage} }
+	const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repository/conf; repeat it, or give a quoted pattern ('/opt/apim-*'), for several; $APIM_HOME when neither --home nor --file is given"
 	// homeOrFile are --home and --file, which exclude each other; every
 	// file-reading command has its own pair, as urfave keeps a flag's value
 	// in the flag.
-	homeOrFile := func() []cli.MutuallyExclusiveFlags {
-		return []cli.MutuallyExclusiveFlags{{Flags: [][]cli.Flag{
-			{&cli.StringSliceFlag{Name: "home", Usage: "the server's home `DIR`: DIR/repository/conf/deployment.toml; set and get take several, and quoted patterns ('/opt/apim-*'); $APIM_HOME when neither --home nor --file is given"}},
-			{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself"}},
-		}}}
+	homeOrFile := func(homeUsage string) cli.MutuallyExclusiveFlags {
+		return cli.MutuallyExclusiveFlags{Flags: [][]cli.Flag{
+			{homeFlag(homeUsage)},
+			{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself; - reads stdin and writes the result to stdout"}},
+		}}
 	}
 	root := &cli.Command{
 		Name:            "apim-offset",
@@ -98,158 +123,281 @@ func (a *app) commands() *cli.Command {
 		ErrWriter:       a.stderr,
 		Reader:          a.stdin,
 		HideHelpCommand: true,
-		// "apim-offset completion bash|zsh|fish" prints a completion script.
-		EnableShellCompletion: true,
-		ExitErrHandler:        func(context.Context, *cli.Command, error) {},
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-			return &usageError{msg: err.Error(), hint: "run 'apim-offset --help'"}
-		},
-		Description: "Every port of a WSO2 server moves up by its offset: 9443 becomes 9445 at offset 2.\n" +
-			"apim-offset changes [server] offset in deployment.toml and nothing else: comments,\n" +
-			"blank lines, order, line endings and a missing final newline stay as they are.\n\n" + usageFooter,
+		ExitErrHandler:  func(context.Context, *cli.Command, error) {},
+		OnUsageError:    a.usageErr,
+		Flags:           []cli.Flag{colorFlag()},
+		Before:          a.before,
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{"COMMAND [OPTIONS] [ARGUMENTS]", "help [COMMAND]"},
+			text: "Every port of a WSO2 server moves up by its offset: 9443 becomes 9445 at offset 2. " +
+				"apim-offset changes [server] offset in deployment.toml and nothing else: comments, blank lines, " +
+				"order, line endings and a missing final newline stay as they are. It shows the change as a " +
+				"unified diff before writing, and replaces the file in one step.\n\n" +
+				"The file is HOME/repository/conf/deployment.toml (HOME/conf/deployment.toml for Micro Integrator) " +
+				"for --home HOME, the one given with --file PATH, or, with neither, that of $APIM_HOME. " +
+				"The product is told by the start script in HOME/bin; --product names it when it cannot be: " + productList + ".",
+			exits: []exitCode{
+				{exitOK, "done, or nothing to do"},
+				{exitChanges, "set --check: a file does not have offset N; doctor: problems found; set or plan --apply: the answer to the question was not yes"},
+				exitError2,
+			},
+			examples: []example{
+				{"see the change, then write it", "apim-offset set 2 --home /opt/wso2am-4.5.0"},
+				{"read the offset and the ports it gives", "apim-offset get --home /opt/wso2am-4.5.0"},
+				{"", "apim-offset ports --home /opt/wso2am-4.5.0"},
+				{"give two servers on one machine offsets that do not collide", "apim-offset plan --home /opt/apim-a --home /opt/is --apply"},
+				{"find what would undo the offset", "apim-offset doctor --home /opt/wso2am-4.5.0"},
+			},
+		}},
 		Commands: []*cli.Command{
 			{
 				Name:      "set",
 				Usage:     "set the offset to N, showing the change as a unified diff",
 				ArgsUsage: "N",
-				Description: "Prints the diff on stdout, then writes the file: after asking when stdin is a\n" +
-					"terminal, without asking otherwise or with --yes. Flags may come before or after N.\n" +
-					"The file is locked while it is read and written, and replaced in one step through a\n" +
-					"new file in its folder that keeps its owner, group and mode.\n\n" +
-					"Values of keys that look secret (password, key_password, client_secret, token, ...)\n" +
-					"are shown as (masked) in the diff; such a diff describes the change but does not\n" +
-					"apply with patch or git apply: use --show-secrets for one that does.\n\n" +
-					"--json prints, for each file, one line:\n" +
-					"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"changed\": BOOL, \"applied\": BOOL,\n" +
-					"   \"from\": N|null, \"from_source\": \"set|commented|absent|placeholder\", \"to\": N,\n" +
-					"   \"action\": \"unchanged|replaced|uncommented|inserted|added-table\", \"line\": N,\n" +
-					"   \"diff\": TEXT, \"backup\": PATH, \"in_place\": BOOL, \"warnings\": [TEXT]}\n" +
-					"or, when that file failed, {\"error\": TEXT, \"file\": PATH, \"line\": N, \"column\": N, \"hint\": TEXT}.\n" +
-					"changed: the file did not have offset N; applied: the change was written.\n\n" +
-					"N is a whole number from 0 to the product's largest offset: " + strconv.Itoa(wso2.MaxOffset) + "\n" +
-					"for API Manager, whose highest default port that moves is 11111 (JMX).\n\n" +
-					"Examples:\n" +
-					"  apim-offset set 2 --home /opt/wso2am-4.5.0\n" +
-					"  apim-offset set 2 --file conf/deployment.toml --dry-run > offset.patch\n" +
-					"  apim-offset set 2 --home /opt/wso2am-4.5.0 --yes --backup\n" +
-					"  apim-offset set 2 --home /opt/wso2am-4.5.0 --check --json\n\n" + usageFooter,
+				Metadata: map[string]any{"doc": doc{
+					synopsis: []string{"N [--home DIR]... [OPTIONS]", "N --file PATH [OPTIONS]"},
+					text: "Prints the diff on stdout, then writes the file: after asking when stdin is a terminal, " +
+						"without asking with --yes. Options may come before or after N. The file is locked while it is " +
+						"read and written, and replaced in one step through a new file in its folder that keeps its " +
+						"owner, group and mode.\n\n" +
+						"N is a whole number from 0 to the product's largest offset: " + strconv.Itoa(wso2.MaxOffset) +
+						" for API Manager, whose highest default port that moves is 11111 (JMX).\n\n" +
+						"Values of keys that look secret (password, client_secret, token, ...) are shown as (masked) in " +
+						"the diff; such a diff describes the change but does not apply with patch or git apply: " +
+						"--show-secrets gives one that does.\n\n" +
+						"With --json, set prints one line for each file:\n" +
+						"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"changed\": BOOL,\n" +
+						"   \"applied\": BOOL, \"from\": N|null,\n" +
+						"   \"from_source\": \"set|commented|absent|placeholder\", \"to\": N,\n" +
+						"   \"action\": \"unchanged|replaced|uncommented|inserted|added-table\",\n" +
+						"   \"line\": N, \"diff\": TEXT, \"backup\": PATH, \"in_place\": BOOL,\n" +
+						"   \"warnings\": [TEXT]}\n" +
+						"or, when that file failed:\n" +
+						"  {\"error\": TEXT, \"file\": PATH, \"line\": N, \"column\": N, \"hint\": TEXT}\n" +
+						"changed: the file did not have offset N; applied: the change was written.",
+					exits: []exitCode{
+						{exitOK, "the offset is N: it was written, or it was already"},
+						{exitChanges, "--check: a file does not have offset N (the diff is printed); or the answer to the question was not yes"},
+						exitError2,
+					},
+					examples: []example{
+						{"see the diff and answer y to write it", "apim-offset set 2 --home /opt/wso2am-4.5.0"},
+						{"keep the change as a patch, write nothing", "apim-offset set 2 --file conf/deployment.toml --dry-run > offset.patch"},
+						{"write without asking, keeping the old file", "apim-offset set 2 --home /opt/wso2am-4.5.0 --yes --backup"},
+						{"in a script: does the file have offset 2?", "apim-offset set 2 --home /opt/wso2am-4.5.0 --check --json"},
+					},
+				}},
 				Flags: withFileFlags(
 					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
 					&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 0 when the file already has offset N, 1 when it would change"},
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking; needed when stdin is not a terminal"},
 					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print neither the diff nor notes and warnings: errors only"},
-					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (see below), instead of the diff"},
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above), instead of the diff"},
 					&cli.BoolFlag{Name: "backup", Usage: "keep the old file as deployment.toml.bak (deployment.toml.bak.TIME when that exists)"},
-					&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; they are masked otherwise, and a masked diff does not apply as a patch"},
+					&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; a masked diff does not apply as a patch"},
 					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
 					&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
 					&cli.BoolFlag{Name: "strict", Usage: "refuse a file that holds what WSO2's own TOML parser will not take (a byte order mark, TOML 1.0 features, a sub-table before its table); set warns and writes otherwise"},
+					colorFlag(),
 				),
-				MutuallyExclusiveFlags: homeOrFile(),
-				OnUsageError:           a.usageErr,
-				Before:                 a.before,
-				Action:                 a.set,
+				MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{
+					homeOrFile(homeUsage),
+					{Flags: [][]cli.Flag{{}, {}}}, // --dry-run and --check: filled in below
+				},
+				Action: a.set,
 			},
 			{
 				Name:  "get",
-				Usage: "print the offset the server will use (its default when unset or commented out: 0, or 10 for Micro Integrator)",
-				Description: "Examples:\n" +
-					"  apim-offset get --home /opt/wso2am-4.5.0\n\n" + usageFooter,
+				Usage: "print the offset the server will use",
+				Metadata: map[string]any{"doc": doc{
+					synopsis: []string{"[--home DIR]... [OPTIONS]", "--file PATH [OPTIONS]"},
+					text: "Prints the offset the server will use: the file's, or its default when the file sets none " +
+						"or has it commented out: 0, or 10 for Micro Integrator. With several homes, prints one line " +
+						"for each: the home, a tab, the offset.\n\n" +
+						"With --json, get prints one line for each file:\n" +
+						"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"offset\": N,\n" +
+						"   \"source\": \"set|commented|absent\"}",
+					exits: []exitCode{{exitOK, "the offset was printed"}, {exitError, "error: usage, I/O, an invalid or unsupported file"}},
+					examples: []example{
+						{"", "apim-offset get --home /opt/wso2am-4.5.0"},
+						{"every server under /opt/wso2", "apim-offset get --home '/opt/wso2/*'"},
+					},
+				}},
 				Flags: withFileFlags(
-					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file: {\"file\", \"home\", \"product\", \"offset\", \"source\": \"set|commented|absent\"}"},
+					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above)"},
 				),
-				MutuallyExclusiveFlags: homeOrFile(),
-				OnUsageError:           a.usageErr,
-				Before:                 a.before,
+				MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
 				Action:                 a.get,
 			},
 			{
 				Name:  "ports",
 				Usage: "list the product's default ports and where they are at the offset",
-				Description: "The product and offset come from the file (--home, --file or $APIM_HOME), or\n" +
-					"from --product at its default offset; --offset N shows them at N instead.\n" +
-					"Ports marked 'off by default' are closed in a default installation, and\n" +
-					"'inferred' rows are not verified against WSO2's code.\n\n" +
-					"Examples:\n" +
-					"  apim-offset ports --home /opt/wso2am-4.5.0\n" +
-					"  apim-offset ports --product mi --offset 3 --json\n\n" + usageFooter,
+				Metadata: map[string]any{"doc": doc{
+					synopsis: []string{"[--home DIR | --file PATH | --product PRODUCT] [--offset N] [--json]"},
+					text: "The product and offset come from the file (--home, --file or $APIM_HOME), or from --product " +
+						"at its default offset; --offset N shows the ports at N instead. Ports marked 'off by default' " +
+						"are closed in a default installation, and 'inferred' rows are not verified against WSO2's code.",
+					exits:    []exitCode{{exitOK, "the ports were printed"}, {exitError, "error: usage, I/O, an invalid or unsupported file"}},
+					examples: []example{{"", "apim-offset ports --home /opt/wso2am-4.5.0"}, {"", "apim-offset ports --product mi --offset 3 --json"}},
+				}},
 				Flags: withFileFlags(
-					&cli.IntFlag{Name: "offset", Usage: "show the ports at offset `N` instead of the file's"},
+					&cli.StringFlag{Name: "offset", Usage: "show the ports at offset `N` (default: the file's offset, or the product's default)"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				),
-				MutuallyExclusiveFlags: homeOrFile(),
-				OnUsageError:           a.usageErr,
-				Before:                 a.before,
+				MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
 				Action:                 a.ports,
 			},
 			{
 				Name:  "plan",
 				Usage: "choose offsets for several servers on this machine so that no two need the same port",
-				Description: "Each home keeps the offset its file sets unless that collides with a home before it;\n" +
-					"the others get, in order, the smallest offset whose ports are free of the homes\n" +
-					"before them and within 65535, and with --free, not in use on this machine.\n" +
-					"Prints the plan; --apply sets it, with the diffs and questions of set.\n\n" +
-					"Examples:\n" +
-					"  apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is\n" +
-					"  apim-offset plan --home '/opt/wso2/*' --free --apply --yes\n\n" + usageFooter,
+				Metadata: map[string]any{"doc": doc{
+					synopsis: []string{"--home DIR... [--free] [--json]", "--home DIR... [--free] --apply [--dry-run | --yes] [OPTIONS]"},
+					text: "Each home keeps the offset it runs at (the file's, or the product's default when the file " +
+						"sets none) unless that collides with a home kept before it: homes whose file sets an offset " +
+						"are kept first. The others get, in order, the smallest offset whose ports are free of the " +
+						"homes kept and within 65535, and, with --free, not in use on this machine by anything but " +
+						"the home's own running server.\n\n" +
+						"Prints the plan as a table; --apply sets it, with the diffs and questions of set. " +
+						"With --apply --dry-run, the table goes to stderr and stdout is a patch of every change, " +
+						"for patch -p1 or git apply.\n\n" +
+						"With --json, plan prints one object:\n" +
+						"  {\"homes\": [{\"home\": DIR, \"product\": ID, \"now\": N, \"set\": BOOL,\n" +
+						"    \"plan\": N, \"ports\": {\"low\": N, \"high\": N}, \"changed\": BOOL}]}\n" +
+						"set: the file sets the offset (otherwise now is the product's default).",
+					exits: []exitCode{
+						{exitOK, "the plan was printed, or set"},
+						{exitChanges, "--apply: the answer to a question was not yes"},
+						{exitError, "error: usage, I/O, an invalid or unsupported file, no free offset for a home"},
+					},
+					examples: []example{
+						{"", "apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is"},
+						{"review the changes as one patch, then set them", "apim-offset plan --home '/opt/wso2/*' --free --apply -n > plan.patch"},
+						{"", "apim-offset plan --home '/opt/wso2/*' --free --apply --yes"},
+					},
+				}},
 				Flags: withFileFlags(
-					&cli.BoolFlag{Name: "free", Usage: "also keep clear of ports in use on this machine"},
+					homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), for each server to plan together"),
+					&cli.BoolFlag{Name: "free", Usage: "also keep clear of ports in use on this machine (except by the home's own running server)"},
+					&cli.BoolFlag{Name: "json", Usage: "print the plan as one JSON object (described above)"},
 					&cli.BoolFlag{Name: "apply", Usage: "set the planned offsets"},
-					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs, write nothing"},
+					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs as one patch, write nothing"},
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking; needed when stdin is not a terminal"},
 					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "with --apply: print neither the diffs nor notes and warnings: errors only"},
 					&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
 					&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
+					colorFlag(),
 				),
-				MutuallyExclusiveFlags: homeOrFile(),
-				OnUsageError:           a.usageErr,
-				Before:                 a.before,
-				Action:                 a.plan,
+				Action: a.plan,
 			},
 			{
 				Name:  "doctor",
 				Usage: "find what will override or undo the offset, and ports that will not be free",
-				Description: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_OPTS or the\n" +
-					"running server's command line (it wins over the file); -DavoidConfigUpdate=true (the\n" +
-					"server ignores the file); API Manager 4.0-4.4 profile optimisation (it replaces the\n" +
-					"file); a running server (a new offset needs a restart); URLs to this server with\n" +
-					"literal default ports; the server's ports already taken on this machine; an offset\n" +
-					"placeholder; and, with several --home, homes whose ports collide.\n\n" +
-					"Exit codes:\n" +
-					"  0  nothing at error level (warnings and notes may be printed)\n" +
-					"  1  problems found: the offset will not work as the file says\n" +
-					"  2  error: usage, I/O, unreadable file\n\n" +
-					"Examples:\n" +
-					"  apim-offset doctor --home /opt/wso2am-4.5.0\n" +
-					"  apim-offset doctor --home /opt/apim-a --home /opt/apim-b --json\n",
+				Metadata: map[string]any{"doc": doc{
+					synopsis: []string{"[--home DIR]... [--product PRODUCT] [--json]"},
+					text: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_OPTS or the running " +
+						"server's command line (it wins over the file); -DavoidConfigUpdate=true (the server ignores " +
+						"the file); API Manager 4.0-4.4 profile optimisation (it replaces the file); a running server " +
+						"(a new offset needs a restart); URLs to this server with literal default ports; the server's " +
+						"ports already taken on this machine; an offset placeholder; what WSO2's own TOML parser will " +
+						"not take; and, with several homes, homes whose ports collide.\n\n" +
+						"Each finding is an error (the offset will not work as the file says), a warning (it needs " +
+						"attention) or a note (for the record).",
+					exits: []exitCode{
+						{exitOK, "no errors found (warnings and notes may be printed)"},
+						{exitChanges, "errors found: the offset will not work as the file says"},
+						{exitError, "error: usage, I/O, an unreadable file"},
+					},
+					examples: []example{
+						{"", "apim-offset doctor --home /opt/wso2am-4.5.0"},
+						{"several servers together, as JSON", "apim-offset doctor --home /opt/apim-a --home /opt/apim-b --json"},
+					},
+				}},
 				Flags: []cli.Flag{
-					&cli.StringSliceFlag{Name: "home", Usage: "a server's home `DIR`; repeat it to check several together, or give a quoted pattern ('/opt/wso2/*'); $APIM_HOME when not given"},
+					homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME when not given"),
 					&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 					&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 				},
-				OnUsageError: a.usageErr,
-				Before:       a.before,
-				Action:       a.doctor,
+				Action: a.doctor,
 			},
+			a.completionCommand(),
 			manCommand(),
+			{
+				Name:      "help",
+				Usage:     "show the help of apim-offset or of a command",
+				ArgsUsage: "[COMMAND]",
+				Metadata: map[string]any{"doc": doc{
+					synopsis: []string{"[COMMAND]"},
+					exits:    []exitCode{{exitOK, "the help was printed"}, {exitError, "error: no such command"}},
+					examples: []example{{"", "apim-offset help set"}},
+				}},
+				Action: a.help,
+			},
+			{
+				Name:  "version",
+				Usage: "print the version",
+				Metadata: map[string]any{"doc": doc{
+					synopsis: []string{""},
+					exits:    []exitCode{{exitOK, "the version was printed"}},
+				}},
+				Action: func(_ context.Context, cmd *cli.Command) error {
+					if err := noArgs(cmd, "run 'apim-offset version'"); err != nil {
+						return err
+					}
+					cli.VersionPrinter(cmd.Root())
+					return nil
+				},
+			},
+			{
+				Name:   "__complete",
+				Hidden: true,
+				Usage:  "print the completions for the words after it (for the completion scripts)",
+				// Everything after it is words, flags included.
+				SkipFlagParsing: true,
+				Action:          a.complete,
+			},
 		},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() > 0 {
-				return &usageError{msg: fmt.Sprintf("unknown command %q", cmd.Args().First()), hint: "the commands are set, get, ports, plan and doctor: run 'apim-offset --help'"}
+				name := cmd.Args().First()
+				hint := "the commands are " + commandList(cmd) + ": run 'apim-offset help'"
+				if s := suggest(name, commandNames(cmd)); s != "" {
+					hint = "did you mean 'apim-offset " + s + "'?"
+				}
+				return &usageError{msg: fmt.Sprintf("unknown command %q", name), hint: hint}
 			}
-			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR' or 'apim-offset --help'"}
+			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR', or 'apim-offset help' for the commands"}
 		},
 	}
 	for _, c := range root.Commands {
 		// A home may have a comma in its name: repeat --home for several.
 		c.DisableSliceFlagSeparator = true
+		c.OnUsageError = a.usageErr
+		if c.Before == nil {
+			c.Before = a.before
+		}
+		if c.Name == "set" {
+			// --dry-run and --check exclude each other; set keeps its own
+			// flags, so the group names them.
+			c.MutuallyExclusiveFlags[1].Flags = [][]cli.Flag{{flagNamed(c, "dry-run")}, {flagNamed(c, "check")}}
+			c.Flags = slices.DeleteFunc(c.Flags, func(f cli.Flag) bool { return f.Names()[0] == "dry-run" || f.Names()[0] == "check" })
+		}
 	}
 	return root
 }
 
+// flagNamed is c's flag called name.
+func flagNamed(c *cli.Command, name string) cli.Flag {
+	for _, f := range c.Flags {
+		if slices.Contains(f.Names(), name) {
+			return f
+		}
+	}
+	panic("no flag " + name)
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, color: "auto"}
 	err := a.commands().Run(context.Background(), args)
 	var problems problemsFound
 	switch {
@@ -267,18 +415,203 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // before sets the output mode from the parsed flags.
 func (a *app) before(ctx context.Context, cmd *cli.Command) (context.Context, error) {
 	a.json, a.quiet = cmd.Bool("json"), cmd.Bool("quiet")
+	if hasFlag(cmd, "color") && cmd.IsSet("color") {
+		switch a.color = cmd.String("color"); a.color {
+		case "auto", "always", "never":
+		default:
+			return ctx, &usageError{msg: fmt.Sprintf("--color %s: not auto, always or never", a.color), hint: "--color=never turns colour off; NO_COLOR=1 does too"}
+		}
+	}
 	return ctx, nil
+}
+
+// hasFlag tells whether c itself defines the flag name.
+func hasFlag(c *cli.Command, name string) bool {
+	for _, f := range c.Flags {
+		if slices.Contains(f.Names(), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// colored tells whether to colour what goes to stdout: --color=always, or
+// --color=auto with stdout a terminal, NO_COLOR unset and TERM not dumb.
+func (a *app) colored() bool {
+	switch a.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 }
 
 // usageErr words a mistake in a command's flags; the output mode is that
 // of the flags parsed so far.
 func (a *app) usageErr(ctx context.Context, cmd *cli.Command, err error, _ bool) error {
-	a.before(ctx, cmd)
+	a.json, a.quiet = cmd.Bool("json"), cmd.Bool("quiet")
 	msg := err.Error()
-	if cmd.IsSet("home") && cmd.IsSet("file") && strings.Contains(msg, "cannot be set along with") {
-		return &usageError{msg: "--home and --file both given", hint: "use one: --home names the server's folder, --file the deployment.toml"}
+	help := "run 'apim-offset help " + cmd.Name + "'"
+	if cmd.Root() == cmd {
+		help = "run 'apim-offset help'"
 	}
-	return &usageError{msg: msg, hint: "run 'apim-offset " + cmd.Name + " --help'"}
+	const (
+		notDef   = "flag provided but not defined: -"
+		needsArg = "flag needs an argument: "
+		mutex    = " cannot be set along with option "
+	)
+	switch {
+	case strings.HasPrefix(msg, notDef):
+		name := strings.TrimLeft(strings.TrimPrefix(msg, notDef), "-")
+		typed := "--" + name
+		if len([]rune(name)) == 1 {
+			typed = "-" + name
+		}
+		hint := help
+		if s := suggest(name, flagNames(cmd)); s != "" {
+			hint = "did you mean " + dashes(s) + "?"
+		}
+		return &usageError{msg: "unknown option " + typed, hint: hint}
+	case strings.HasPrefix(msg, needsArg):
+		name := strings.TrimLeft(strings.TrimPrefix(msg, needsArg), "-")
+		return &usageError{msg: dashes(name) + " needs a value", hint: help}
+	case strings.HasPrefix(msg, "option ") && strings.Contains(msg, mutex):
+		one, two, _ := strings.Cut(strings.TrimPrefix(msg, "option "), mutex)
+		one, two = strings.TrimLeft(one, "-"), strings.TrimLeft(two, "-")
+		return &usageError{msg: dashes(one) + " and " + dashes(two) + " both given", hint: conflictHint(one, two, help)}
+	}
+	return &usageError{msg: msg, hint: help}
+}
+
+// conflictHint says which of two options that exclude each other to keep.
+func conflictHint(one, two, help string) string {
+	switch pair := []string{one, two}; {
+	case slices.Contains(pair, "home") && slices.Contains(pair, "file"):
+		return "use one: --home names the server's folder, --file the deployment.toml"
+	case slices.Contains(pair, "dry-run") && slices.Contains(pair, "check"):
+		return "use one: --dry-run prints the diff; --check prints it too, and exits 1 when the file would change"
+	}
+	return help
+}
+
+// dashes is a flag's name as typed: --name, or -n for a one-letter alias.
+func dashes(name string) string {
+	if len([]rune(name)) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// flagNames lists the names of cmd's flags (and the help flag's).
+func flagNames(cmd *cli.Command) []string {
+	names := []string{"help"}
+	for _, f := range cmd.Flags {
+		names = append(names, f.Names()...)
+	}
+	for _, g := range cmd.MutuallyExclusiveFlags {
+		for _, fs := range g.Flags {
+			for _, f := range fs {
+				if f != nil {
+					names = append(names, f.Names()...)
+				}
+			}
+		}
+	}
+	return names
+}
+
+// commandNames lists the visible commands of the root cmd.
+func commandNames(cmd *cli.Command) []string {
+	var names []string
+	for _, c := range cmd.Root().Commands {
+		if !c.Hidden {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+// commandList is "set, get, ..., help and version".
+func commandList(cmd *cli.Command) string {
+	names := commandNames(cmd)
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// suggest is the name in names closest to typed, when it is close enough
+// to be a slip: at most a third of its letters wrong (edits counted as
+// Levenshtein does), or typed is the start of exactly one name.
+func suggest(typed string, names []string) string {
+	best, bestD := "", 1<<30
+	var prefixed []string
+	for _, n := range names {
+		if len(n) < 2 {
+			continue
+		}
+		if d := levenshtein(typed, n); d < bestD {
+			best, bestD = n, d
+		}
+		if len(typed) >= 2 && strings.HasPrefix(n, typed) {
+			prefixed = append(prefixed, n)
+		}
+	}
+	if bestD > 0 && bestD <= max(1, len([]rune(typed))/3) {
+		return best
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}
+
+// parseN reads an offset written by the user (what names it, such as
+// "offset" or "--offset"): a whole number of 0 or more, at most the largest
+// any product takes; the product's own bound is checked once the product is
+// known (checkOffset).
+func parseN(what, s string) (int, error) {
+	hint := fmt.Sprintf("every port moves up by the offset: 2 moves 9443 to 9445; API Manager takes up to %d", wso2.MaxOffset)
+	n, ok := new(big.Int).SetString(strings.TrimPrefix(s, "+"), 10)
+	switch {
+	case !ok:
+		return 0, &usageError{msg: fmt.Sprintf("%s %q is not a number", what, s), hint: hint}
+	case n.Sign() < 0:
+		return 0, &usageError{msg: fmt.Sprintf("%s %s is below 0", what, s), hint: hint}
+	case !n.IsInt64() || n.Int64() > math.MaxInt32:
+		// The product's own bound (checkOffset) is lower: this one keeps
+		// huge numbers from being read as something else.
+		return 0, &usageError{msg: fmt.Sprintf("%s %s is too large: no product takes more than %d", what, s, maxAnyOffset()), hint: hint}
+	}
+	return int(n.Int64()), nil
+}
+
+// maxAnyOffset is the largest offset any product takes.
+func maxAnyOffset() int {
+	m := 0
+	for _, p := range wso2.Products {
+		m = max(m, p.MaxOffset())
+	}
+	return m
 }
 
 // noArgs refuses arguments to a command that takes none.

@@ -5,12 +5,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/apim-offset/apim-offset/internal/golden"
 	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/google/go-cmp/cmp"
 )
 
 // runCLI runs the command in-process and returns its exit code and output.
@@ -165,13 +167,37 @@ func TestPortsGolden(t *testing.T) {
 }
 
 // TestManPage keeps docs/apim-offset.1 what "apim-offset man" prints (-update
-// rewrites it), and checks that groff reads it without a warning.
+// rewrites it), and checks that groff reads it without a warning. The title
+// line carries the build's version and date, which differ from build to
+// build: it is compared in form only, and -update dates the page by
+// $SOURCE_DATE_EPOCH or, without it, the commit checked out.
 func TestManPage(t *testing.T) {
+	if os.Getenv("SOURCE_DATE_EPOCH") == "" {
+		if out, err := exec.Command("git", "log", "-1", "--format=%ct").Output(); err == nil {
+			t.Setenv("SOURCE_DATE_EPOCH", strings.TrimSpace(string(out)))
+		}
+	}
 	code, stdout, stderr := runCLI(t, "man")
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	golden.Check(t, filepath.Join("..", "..", "docs", "apim-offset.1"), []byte(stdout))
+	path := filepath.Join("..", "..", "docs", "apim-offset.1")
+	title := regexp.MustCompile(`^\.TH APIM-OFFSET 1 "\d{4}-\d{2}-\d{2}" "apim-offset [^"]+" "User Commands"\n`)
+	if *golden.Update {
+		golden.Check(t, path, []byte(stdout))
+	}
+	checked, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotTitle, gotBody, _ := strings.Cut(stdout, "\n")
+	wantTitle, wantBody, _ := strings.Cut(string(checked), "\n")
+	if !title.MatchString(gotTitle+"\n") || !title.MatchString(wantTitle+"\n") {
+		t.Errorf("title lines %q (made) and %q (%s), want a date and a version", gotTitle, wantTitle, path)
+	}
+	if gotBody != wantBody {
+		t.Errorf("%s differs from what 'apim-offset man' prints (-want +got; go test -run TestManPage -update rewrites it):\n%s", path, cmp.Diff(wantBody, gotBody))
+	}
 	if _, err := exec.LookPath("groff"); err != nil {
 		t.Skip("no groff to render it")
 	}
@@ -179,5 +205,27 @@ func TestManPage(t *testing.T) {
 	cmd.Stdin = strings.NewReader(stdout)
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("groff: %v\n%s", err, out)
+	}
+}
+
+// TestManPageWidth renders docs/apim-offset.1 as man(1) does at 80 columns:
+// no line may be wider.
+func TestManPageWidth(t *testing.T) {
+	if _, err := exec.LookPath("man"); err != nil {
+		t.Skip("no man to render it")
+	}
+	cmd := exec.Command("man", "-l", filepath.Join("..", "..", "docs", "apim-offset.1"))
+	cmd.Env = append(os.Environ(), "MANWIDTH=80", "MANPAGER=cat", "PAGER=cat", "MAN_KEEP_FORMATTING=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("man -l: %v", err)
+	}
+	if len(out) < 1000 {
+		t.Fatalf("man -l printed %d bytes:\n%s", len(out), out)
+	}
+	for i, line := range strings.Split(string(out), "\n") {
+		if n := len([]rune(line)); n > 80 {
+			t.Errorf("line %d is %d columns: %q", i+1, n, line)
+		}
 	}
 }

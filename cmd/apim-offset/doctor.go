@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/apim-offset/apim-offset/internal/doctor"
 	"github.com/apim-offset/apim-offset/patcher"
@@ -19,6 +21,7 @@ type doctorReport struct {
 	Findings []doctor.Finding `json:"findings"`
 	Errors   int              `json:"errors"`
 	Warnings int              `json:"warnings"`
+	Notes    int              `json:"notes"`
 }
 
 type doctorHome struct {
@@ -70,6 +73,8 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 			report.Errors++
 		case doctor.Warning:
 			report.Warnings++
+		case doctor.Info:
+			report.Notes++
 		}
 	}
 	if cmd.Bool("json") {
@@ -90,25 +95,53 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 	return nil
 }
 
+// printDoctor prints the report: the homes, then each finding with its
+// severity (error, warning or note), its place (with the home's name when
+// there are several), the fix, and the homes that collide as one table;
+// then the counts, in the same words.
 func (a *app) printDoctor(homes []doctor.Home, r doctorReport) {
 	for _, h := range homes {
 		fmt.Fprintf(a.stdout, "%s: %s, %s\n", h.Dir, h.Product.Name, h.File)
 	}
-	notes := 0
+	var collisions []doctor.Finding
 	for _, f := range r.Findings {
-		if f.Severity == doctor.Info {
-			notes++
+		if f.Code == doctor.HomeCollision && f.With != "" {
+			collisions = append(collisions, f)
+			continue
 		}
-		fmt.Fprintf(a.stdout, "%-8s %s%s\n", f.Severity, where(f), f.Message)
+		fmt.Fprintf(a.stdout, "%-8s %s%s\n", f.Severity, where(f, len(homes) > 1), f.Message)
 		if f.Fix != "" {
 			fmt.Fprintf(a.stdout, "%-8s fix: %s\n", "", f.Fix)
 		}
 	}
-	if r.Errors+r.Warnings+notes == 0 {
+	if len(collisions) > 0 {
+		fmt.Fprintf(a.stdout, "%-8s %s\n", doctor.Error, plural(len(collisions), "pair")+" of homes need the same ports:")
+		w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(w, "%9sHOME\tOFFSET\tHOME\tOFFSET\tPORTS\n", "")
+		for _, f := range collisions {
+			fmt.Fprintf(w, "%9s%s\t%d\t%s\t%d\t%s\n", "", f.Home, f.Offset, f.With, f.WithOffset, portList(f.Ports, 4))
+		}
+		w.Flush()
+		fmt.Fprintf(a.stdout, "%-8s fix: %s\n", "", collisions[0].Fix)
+	}
+	if r.Errors+r.Warnings+r.Notes == 0 {
 		fmt.Fprintln(a.stdout, "no problems found")
 		return
 	}
-	fmt.Fprintf(a.stdout, "%s, %s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"), plural(notes, "note"))
+	fmt.Fprintf(a.stdout, "%s, %s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"), plural(r.Notes, "note"))
+}
+
+// portList is ports, the first n of them and how many more.
+func portList(ports []int, n int) string {
+	var s []string
+	for _, p := range ports[:min(n, len(ports))] {
+		s = append(s, strconv.Itoa(p))
+	}
+	out := strings.Join(s, ", ")
+	if len(ports) > n {
+		out += fmt.Sprintf(" and %d more", len(ports)-n)
+	}
+	return out
 }
 
 // fixWithCommand is a finding's fix as the CLI words it: the hint for an
@@ -131,13 +164,18 @@ func fixWithCommand(f doctor.Finding) string {
 }
 
 // where names a finding's place: file:line:col relative to its home, or its
-// source.
-func where(f doctor.Finding) string {
+// source; with several homes, after the home's name. A source the message
+// starts with ("port 9445") is not said twice.
+func where(f doctor.Finding, several bool) string {
+	home := ""
+	if several && f.Home != "" {
+		home = f.Home + ": "
+	}
 	if f.File == "" {
-		if f.Source == "" {
-			return ""
+		if f.Source == "" || strings.HasPrefix(f.Message, f.Source) {
+			return home
 		}
-		return f.Source + ": "
+		return home + f.Source + ": "
 	}
 	file := f.File
 	if rel, err := filepath.Rel(f.Home, f.File); err == nil && !strings.HasPrefix(rel, "..") {
@@ -145,11 +183,11 @@ func where(f doctor.Finding) string {
 	}
 	switch {
 	case f.Column > 0:
-		return fmt.Sprintf("%s:%d:%d: ", file, f.Line, f.Column)
+		return fmt.Sprintf("%s%s:%d:%d: ", home, file, f.Line, f.Column)
 	case f.Line > 0:
-		return fmt.Sprintf("%s:%d: ", file, f.Line)
+		return fmt.Sprintf("%s%s:%d: ", home, file, f.Line)
 	}
-	return file + ": "
+	return home + file + ": "
 }
 
 func plural(n int, word string) string {

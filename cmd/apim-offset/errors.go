@@ -27,8 +27,14 @@ type fileError struct {
 func (e *fileError) Error() string {
 	var pe *patcher.Error
 	var de *dialectError
-	if errors.As(e.err, &pe) && pe.Line > 0 || errors.As(e.err, &de) {
+	var se *safefile.Error
+	switch {
+	case errors.As(e.err, &pe) && pe.Line > 0 || errors.As(e.err, &de):
 		return e.path + ":" + e.err.Error() // file:line:col: message
+	case errors.As(e.err, &se) && se.Err != nil && se.Err == se.Kind:
+		// The cause is the kind itself ("the file changed since it was
+		// read"): the message says it already.
+		return e.path + ": " + se.Msg
 	}
 	return e.path + ": " + e.err.Error()
 }

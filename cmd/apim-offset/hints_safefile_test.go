@@ -65,7 +65,7 @@ func TestChangedHint(t *testing.T) {
 	var stderr strings.Builder
 	a := &app{stderr: &stderr}
 	a.report(&fileError{path, err})
-	want := "apim-offset: error: " + path + ": the file changed while apim-offset was working on it; nothing was written: the file changed since it was read\n" +
+	want := "apim-offset: error: " + path + ": the file changed while apim-offset was working on it; nothing was written\n" +
 		"apim-offset: hint: another program wrote it at the same time; run again to change what it holds now\n"
 	if diff := cmp.Diff(want, stderr.String()); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)

@@ -4,76 +4,174 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v3"
 )
 
+// manInfo is what the man page's title line says besides its name: the
+// version and the date, both from the build so that the page is the same
+// each time it is made from the same commit.
+type manInfo struct{ version, date string }
+
+// buildManInfo is the version and date of this build: the date is
+// $SOURCE_DATE_EPOCH's when set (reproducible builds), else the VCS commit
+// time the binary was built from, else none.
+func buildManInfo() manInfo {
+	m := manInfo{version: version()}
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
+			m.date = time.Unix(sec, 0).UTC().Format(time.DateOnly)
+			return m
+		}
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.time" {
+				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
+					m.date = t.UTC().Format(time.DateOnly)
+				}
+			}
+		}
+	}
+	return m
+}
+
 // manPage writes root's man page in roff (man(7)), made from the command
-// definitions: the commands, their flags and descriptions, so that it says
-// what --help says. docs/apim-offset.1 is its output, kept current by a test.
-func manPage(w io.Writer, root *cli.Command) error {
+// definitions, as help is: the commands, their options, exit codes and
+// examples. docs/apim-offset.1 is its output, kept current by a test.
+func manPage(w io.Writer, root *cli.Command, info manInfo) error {
 	var b strings.Builder
-	b.WriteString(".TH APIM-OFFSET 1 \"\" \"apim-offset\" \"User Commands\"\n")
+	d := docOf(root)
+	fmt.Fprintf(&b, ".TH APIM-OFFSET 1 %q %q \"User Commands\"\n", info.date, strings.TrimSpace(root.Name+" "+info.version))
+	b.WriteString(".nh\n.ad l\n") // no hyphens (file names and flags stay whole), ragged right
 	b.WriteString(".SH NAME\n" + root.Name + " \\- " + roffEscape(root.Usage) + "\n")
 	b.WriteString(".SH SYNOPSIS\n")
-	for _, c := range visible(root.Commands) {
-		fmt.Fprintf(&b, ".B %s %s\n[\\fIFLAGS\\fR]", root.Name, c.Name)
-		if c.ArgsUsage != "" {
-			fmt.Fprintf(&b, " \\fI%s\\fR", roffEscape(c.ArgsUsage))
+	for i, c := range append([]*cli.Command{root}, visible(root.Commands)...) {
+		for j, s := range synopsis(c) {
+			if i == 0 && j > 0 {
+				break // "help [COMMAND]" comes with the commands
+			}
+			if i > 0 || j > 0 {
+				b.WriteString(".br\n")
+			}
+			name := fullName(c)
+			fmt.Fprintf(&b, "\\fB%s\\fR%s\n", roffEscape(name), roffEscape(strings.TrimPrefix(s, name)))
 		}
-		b.WriteString("\n.br\n")
 	}
-	b.WriteString(".SH DESCRIPTION\n" + roffText(root.Description))
+	b.WriteString(".SH DESCRIPTION\n" + roffText(d.text))
 	b.WriteString(".SH COMMANDS\n")
 	for _, c := range visible(root.Commands) {
-		fmt.Fprintf(&b, ".SS %s\n%s\n.PP\n", c.Name, roffEscape(c.Usage))
-		if c.Description != "" {
-			// The footer every command repeats is in DESCRIPTION already.
-			b.WriteString(roffText(strings.TrimSuffix(c.Description, usageFooter)))
+		cd := docOf(c)
+		fmt.Fprintf(&b, ".SS %s\n%s.\n.PP\n", c.Name, roffEscape(upperFirst(c.Usage)))
+		for _, s := range synopsis(c) {
+			fmt.Fprintf(&b, "\\fB%s\\fR%s\n.br\n", roffEscape(fullName(c)), roffEscape(strings.TrimPrefix(s, fullName(c))))
 		}
-		for _, f := range c.VisibleFlags() {
-			names := f.Names()
-			var parts []string
-			for _, n := range names {
-				dash := "\\-\\-"
-				if len(n) == 1 {
-					dash = "\\-"
-				}
-				parts = append(parts, "\\fB"+dash+roffEscape(n)+"\\fR")
-			}
-			usage := ""
-			if d, ok := f.(cli.DocGenerationFlag); ok {
-				usage = d.GetUsage()
-			}
-			placeholder := ""
-			if d, ok := f.(cli.DocGenerationFlag); ok && d.TakesValue() {
-				placeholder = " \\fIVALUE\\fR"
-				if i := strings.Index(usage, "`"); i >= 0 {
-					if j := strings.Index(usage[i+1:], "`"); j >= 0 {
-						placeholder = " \\fI" + roffEscape(usage[i+1:i+1+j]) + "\\fR"
-					}
-				}
-			}
-			fmt.Fprintf(&b, ".TP\n%s%s\n%s\n", strings.Join(parts, ", "), placeholder, roffEscape(strings.ReplaceAll(usage, "`", "")))
+		b.WriteString(".PP\n")
+		if cd.text != "" {
+			b.WriteString(roffText(cd.text))
 		}
+		if opts := optionRows(c); len(opts) > 1 {
+			b.WriteString("Options:\n")
+			roffOptions(&b, opts[:len(opts)-1]) // all but --help
+		}
+		if len(cd.exits) > 0 {
+			b.WriteString(".PP\nExit status:\n")
+			for _, e := range cd.exits {
+				fmt.Fprintf(&b, ".TP 4\n%d\n%s\n", e.code, roffEscape(e.text))
+			}
+		}
+		roffExamples(&b, cd.examples)
 	}
-	b.WriteString(".SH SHELL COMPLETION\n" +
-		".nf\nsource <(apim-offset completion bash)    # bash\nsource <(apim-offset completion zsh)     # zsh\n" +
-		"apim-offset completion fish > ~/.config/fish/completions/apim-offset.fish\n.fi\n")
-	b.WriteString(".SH SEE ALSO\nThe README: https://github.com/apim-offset/apim-offset\n")
+	b.WriteString(".SH OPTIONS\nThese come before the command;\n\\fB\\-\\-color\\fR may also come after set and plan.\n")
+	roffOptions(&b, optionRows(root))
+	b.WriteString(".SH EXIT STATUS\n")
+	for _, e := range d.exits {
+		fmt.Fprintf(&b, ".TP 4\n%d\n%s\n", e.code, roffEscape(e.text))
+	}
+	b.WriteString(".SH ENVIRONMENT\n" +
+		".TP\n.B APIM_HOME\nThe server's home, when neither \\fB\\-\\-home\\fR nor \\fB\\-\\-file\\fR is given.\n" +
+		".TP\n.B NO_COLOR\nWhen set and not empty, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
+		".TP\n.B TERM\nWhen \\fBdumb\\fR, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
+		".TP\n.BR JAVA_OPTS \", \" JVM_OPTS\ndoctor reads them for \\fB\\-DportOffset\\fR, which wins over the file.\n" +
+		".TP\n.B SOURCE_DATE_EPOCH\nThe date \\fBapim\\-offset man\\fR puts on this page.\n")
+	b.WriteString(".SH FILES\n" +
+		".TP\n.I HOME/repository/conf/deployment.toml\nThe file of API Manager and Identity Server.\n" +
+		".TP\n.I HOME/conf/deployment.toml\nThe file of Micro Integrator.\n" +
+		".TP\n.I HOME/bin/*.sh\nThe start scripts, which tell the product;\ndoctor reads them for \\fB\\-DportOffset\\fR.\n" +
+		".TP\n.I deployment.toml.bak\nThe old file, kept by \\fB\\-\\-backup\\fR\n(\\fIdeployment.toml.bak.TIME\\fR when that exists).\n")
+	b.WriteString(".SH EXAMPLES\n")
+	roffExamples(&b, d.examples)
+	b.WriteString(".PP\nShell completion:\n")
+	roffExamples(&b, docOf(root.Command("completion")).examples)
+	b.WriteString(".SH SEE ALSO\n.BR patch (1),\n.BR git\\-apply (1)\n.PP\nThe README: https://github.com/apim\\-offset/apim\\-offset\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// roffOptions lists options as tagged paragraphs.
+func roffOptions(b *strings.Builder, opts []option) {
+	for _, o := range opts {
+		var parts []string
+		for _, n := range o.names {
+			parts = append(parts, "\\fB"+roffEscape(n)+"\\fR")
+		}
+		spec := strings.Join(parts, ", ")
+		if o.placeholder != "" {
+			spec += " \\fI" + roffEscape(o.placeholder) + "\\fR"
+		}
+		fmt.Fprintf(b, ".TP\n%s\n%s\n", spec, roffEscape(upperFirst(o.usage)+"."))
+	}
+}
+
+// roffExamples sets examples as a block, comments as shell comments.
+func roffExamples(b *strings.Builder, examples []example) {
+	if len(examples) == 0 {
+		return
+	}
+	b.WriteString(".PP\n.nf\n")
+	for i, e := range examples {
+		if e.comment != "" {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(roffEscape("# "+e.comment) + "\n")
+		}
+		b.WriteString(roffEscape(e.line) + "\n")
+	}
+	b.WriteString(".fi\n")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // manCommand prints the man page: "apim-offset man > apim-offset.1".
 func manCommand() *cli.Command {
 	return &cli.Command{
-		Name:   "man",
-		Usage:  "print the man page (roff)",
-		Hidden: true,
+		Name:  "man",
+		Usage: "print the man page (roff), to read with man -l or install",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{""},
+			text:     "The page is made from the same definitions as this help.",
+			exits:    []exitCode{{exitOK, "the page was printed"}},
+			examples: []example{
+				{"read it", "apim-offset man | man -l -"},
+				{"install it", "apim-offset man > /usr/local/share/man/man1/apim-offset.1"},
+			},
+		}},
 		Action: func(_ context.Context, cmd *cli.Command) error {
-			return manPage(cmd.Root().Writer, cmd.Root())
+			if err := noArgs(cmd, "run 'apim-offset man | man -l -'"); err != nil {
+				return err
+			}
+			return manPage(cmd.Root().Writer, cmd.Root(), buildManInfo())
 		},
 	}
 }

@@ -3,21 +3,43 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"text/tabwriter"
 
 	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/effective"
 	"github.com/apim-offset/apim-offset/internal/planner"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
 )
 
+// planReport is what plan prints with --json.
+type planReport struct {
+	Homes []planHome `json:"homes"`
+}
+
+type planHome struct {
+	Home    string    `json:"home"`
+	Product string    `json:"product"`
+	Now     int       `json:"now"`  // the offset it runs at: the file's, or the product's default
+	Set     bool      `json:"set"`  // the file sets it
+	Plan    int       `json:"plan"` // the offset planned
+	Ports   portRange `json:"ports"`
+	Changed bool      `json:"changed"`
+}
+
+type portRange struct {
+	Low  int `json:"low"`
+	High int `json:"high"`
+}
+
 func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if err := noArgs(cmd, "name the homes with --home DIR, once for each"); err != nil {
 		return err
 	}
-	if cmd.String("file") != "" {
-		return &usageError{msg: "plan takes homes, not files", hint: "use --home DIR, once for each server"}
+	if a.json && cmd.Bool("apply") {
+		return &usageError{msg: "--json and --apply both given", hint: "plan --json prints the plan; set it with --apply, or with 'apim-offset set N --home DIR --json' for each home"}
 	}
 	if cmd.Bool("apply") {
 		if err := a.canAsk(newSetFlags(cmd)); err != nil {
@@ -28,6 +50,10 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
+	var procs []doctor.Process
+	if cmd.Bool("free") {
+		procs, _ = doctor.Local{}.Processes()
+	}
 	servers := make([]planner.Server, len(ts))
 	for i, t := range ts {
 		offset, source, err := a.offset(cmd, t)
@@ -36,27 +62,48 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 		}
 		table, _ := a.serverTable(t)
 		servers[i] = planner.Server{Name: t.home, Product: table, Offset: offset, Set: source == patcher.SourceSet}
+		for _, p := range effective.HomeProcesses(t.home, procs) {
+			servers[i].PIDs = append(servers[i].PIDs, p.PID)
+		}
 	}
-	var inUse func(int) bool
+	var inUse func(int) (bool, int)
 	if cmd.Bool("free") {
-		inUse = func(port int) bool {
-			used, _, _ := doctor.Local{}.PortInUse(port)
-			return used
+		inUse = func(port int) (bool, int) {
+			used, pid, _ := doctor.Local{}.PortInUse(port)
+			return used, pid
 		}
 	}
 	plan, err := planner.Plan(servers, inUse)
 	if err != nil {
 		return &usageError{msg: err.Error(), hint: "plan fewer homes together, or free the ports"}
 	}
-	if err := a.printPlan(plan); err != nil || !cmd.Bool("apply") {
+	if a.json {
+		return a.printJSON(planJSON(plan))
+	}
+	// With --apply --dry-run, stdout is the patch: the table goes to stderr.
+	out := a.stdout
+	if cmd.Bool("apply") && cmd.Bool("dry-run") {
+		out = a.stderr
+	}
+	if err := printPlan(out, plan); err != nil || !cmd.Bool("apply") {
 		return err
 	}
 	return a.applyPlan(cmd, ts, plan)
 }
 
+// planJSON is the plan as --json prints it.
+func planJSON(plan []planner.Assignment) planReport {
+	r := planReport{Homes: []planHome{}}
+	for _, p := range plan {
+		r.Homes = append(r.Homes, planHome{Home: p.Name, Product: p.Product.ID, Now: p.Offset, Set: p.Set,
+			Plan: p.New, Ports: portRange{p.Low, p.High}, Changed: p.Changed})
+	}
+	return r
+}
+
 // printPlan prints the plan as a table.
-func (a *app) printPlan(plan []planner.Assignment) error {
-	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+func printPlan(out io.Writer, plan []planner.Assignment) error {
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "HOME\tPRODUCT\tNOW\tPLAN\tPORTS\n")
 	for _, p := range plan {
 		now := strconv.Itoa(p.Offset)

@@ -144,10 +144,11 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 		offset, source = product.DefaultOffset, "default"
 	}
 	if cmd.IsSet("offset") {
-		offset, source = int(cmd.Int("offset")), "option"
-		if offset < 0 {
-			return portsReport{}, &usageError{msg: fmt.Sprintf("offset %d is not a whole number of 0 or more", offset), hint: "run 'apim-offset ports --offset 2'"}
+		n, err := parseN("--offset", cmd.String("offset"))
+		if err != nil {
+			return portsReport{}, err
 		}
+		offset, source = n, "option"
 		if err := checkOffset(offset, product); err != nil {
 			return portsReport{}, err
 		}

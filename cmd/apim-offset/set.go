@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -25,12 +24,11 @@ import (
 // checked once the product is known (checkOffset).
 func parseOffset(cmd *cli.Command) (int, error) {
 	args := cmd.Args()
-	n, err := strconv.Atoi(args.First())
-	if err == nil && n < 0 || args.Len() == 1 && err != nil {
+	n, err := parseN("offset", args.First())
+	if err != nil && (args.Len() == 1 || strings.HasPrefix(args.First(), "-")) {
 		// A negative N ends flag parsing ("set -1 --home X"): name the
 		// real problem, not the arguments that follow.
-		return 0, &usageError{msg: fmt.Sprintf("offset %q is not a whole number of 0 or more", args.First()),
-			hint: fmt.Sprintf("every port moves up by the offset: 2 moves 9443 to 9445; API Manager takes up to %d", wso2.MaxOffset)}
+		return 0, err
 	}
 	switch args.Len() {
 	case 0:
@@ -375,7 +373,7 @@ func (a *app) show(c *change, showSecrets bool) error {
 	if a.json || a.quiet {
 		return nil
 	}
-	if isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" {
+	if a.colored() {
 		d = colorize(d)
 	}
 	_, err := a.stdout.Write(d)

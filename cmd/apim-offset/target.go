@@ -106,7 +106,7 @@ func homes(cmd *cli.Command) ([]string, error) {
 			}
 		}
 		if len(dirs) == n {
-			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern; it is matched as filepath.Glob does, against folders only"}
+			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern: * stands for any characters, ? for one, [abc] for one of a, b, c; only folders match"}
 		}
 	}
 	return dirs, nil
@@ -229,7 +229,13 @@ func (a *app) readTarget(t target) ([]byte, error) {
 func (a *app) fileErr(t target, err error) error {
 	err = &fileError{t.path, err}
 	if errors.Is(err, os.ErrNotExist) && t.namedHome {
-		return &usageError{msg: err.Error(), hint: "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf; Micro Integrator keeps its file in conf/: add --product mi", err: err}
+		hint := "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf"
+		if t.product.ID != "mi" {
+			hint += "; Micro Integrator keeps its file in conf/: add --product mi"
+		} else {
+			hint = "--home (or APIM_HOME) is the server's folder; Micro Integrator keeps its file in HOME/conf"
+		}
+		return &usageError{msg: err.Error(), hint: hint, err: err}
 	}
 	return err
 }

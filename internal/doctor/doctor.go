@@ -26,11 +26,11 @@ import (
 )
 
 // Severity ranks a finding. Only Error means the offset will not work as
-// the file says; Warning needs attention; Info is for the record.
+// the file says; Warning needs attention; Info is for the record, a note.
 type Severity string
 
 const (
-	Info    Severity = "info"
+	Info    Severity = "note"
 	Warning Severity = "warning"
 	Error   Severity = "error"
 )
@@ -49,7 +49,13 @@ type Finding struct {
 	Fix      string   `json:"fix,omitempty"` // what to do, in terms of WSO2 and the file
 	// Offset is the file's offset on a literal-port finding, for a caller
 	// that adds a fix of its own naming it; its message says it already.
-	Offset int `json:"-"`
+	// On a home collision, the offset of Home and of With.
+	Offset     int `json:"-"`
+	WithOffset int `json:"-"`
+	// With and Ports, on a home collision: the other home, and the ports
+	// both need.
+	With  string `json:"with,omitempty"`
+	Ports []int  `json:"ports,omitempty"`
 	// Err is the file's error, for a finding that is one: the caller
 	// words its fix.
 	Err error `json:"-"`
@@ -602,17 +608,20 @@ func collisions(homes []Home, tables []wso2.Product, offsets []int) []Finding {
 	for i := range homes {
 		for j := i + 1; j < len(homes); j++ {
 			var shared []string
+			var ports []int
 			for _, a := range tables[i].Ports {
 				for _, b := range tables[j].Ports {
 					if a.Enabled && b.Enabled && a.Effective(offsets[i]) == b.Effective(offsets[j]) {
 						shared = append(shared, fmt.Sprintf("%d (%s here, %s there)", a.Effective(offsets[i]), a.Purpose, b.Purpose))
+						ports = append(ports, a.Effective(offsets[i]))
 					}
 				}
 			}
 			if len(shared) > 0 {
 				out = append(out, Finding{Severity: Error, Check: "home-collision", Code: HomeCollision, Home: homes[i].Dir,
 					Message: fmt.Sprintf("at offsets %d and %d, %s and %s both need port %s", offsets[i], offsets[j], homes[i].Dir, homes[j].Dir, strings.Join(shared, ", ")),
-					Fix:     "give one of them another offset"})
+					Fix:     "give one of them another offset",
+					With:    homes[j].Dir, Ports: ports, Offset: offsets[i], WithOffset: offsets[j]})
 			}
 		}
 	}

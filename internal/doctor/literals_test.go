@@ -85,8 +85,8 @@ func TestLiteralOwners(t *testing.T) {
 	// and so is its gateway's 8243.
 	got = short(doctor.Check([]doctor.Home{apim, is}, fakeSystem{}), names, "literal-port")
 	want = []string{
-		"info literal-port-other: https://localhost:9443 (apim_km.service_url) is APIM's port: it moves when that server's offset changes, not with this one",
-		"info literal-port-other: https://localhost:8243 (apim_km.gateway) is APIM's port: it moves when that server's offset changes, not with this one",
+		"note literal-port-other: https://localhost:9443 (apim_km.service_url) is APIM's port: it moves when that server's offset changes, not with this one",
+		"note literal-port-other: https://localhost:8243 (apim_km.gateway) is APIM's port: it moves when that server's offset changes, not with this one",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("IS with APIM (-want +got):\n%s", d)
@@ -172,7 +172,7 @@ func TestInboundEndpoints(t *testing.T) {
 	a := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n", inboundPath: inbound})
 	b := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 20\n", inboundPath: inbound})
 	got := short(doctor.Check([]doctor.Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "inbound-endpoint")
-	note := "info inbound-port: inbound endpoint HttpListenerEP listens on 8081 (inbound.http.port) at any offset: Micro Integrator does not add the offset to inbound ports (inbound.port.offset.enable is false) | fix: give each server on this host its own inbound port, or set \"inbound.port.offset.enable\" = true under [synapse_properties]"
+	note := "note inbound-port: inbound endpoint HttpListenerEP listens on 8081 (inbound.http.port) at any offset: Micro Integrator does not add the offset to inbound ports (inbound.port.offset.enable is false) | fix: give each server on this host its own inbound port, or set \"inbound.port.offset.enable\" = true under [synapse_properties]"
 	want := []string{note, note, "error inbound-collision: inbound endpoints HttpListenerEP of A and HttpListenerEP of B both listen on 8081: the offset does not move them | fix: give one of them another port"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -180,7 +180,7 @@ func TestInboundEndpoints(t *testing.T) {
 
 	c := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n\n[synapse_properties]\n'inbound.port.offset.enable' = true\n", inboundPath: inbound})
 	got = short(doctor.Check([]doctor.Home{c}, fakeSystem{}), nil, "inbound-endpoint")
-	want = []string{"info inbound-port: inbound endpoint HttpListenerEP listens on 8084 (inbound.http.port plus the offset 3: inbound.port.offset.enable is true)"}
+	want = []string{"note inbound-port: inbound endpoint HttpListenerEP listens on 8084 (inbound.http.port plus the offset 3: inbound.port.offset.enable is true)"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("offset enabled (-want +got):\n%s", d)
 	}

@@ -107,7 +107,7 @@ func TestRunningServer(t *testing.T) {
 		return got
 	}
 	ports := fmt.Sprintf("%d gateway passthrough HTTPS, %d management console and servlet HTTPS", 8243+k, 9443+k)
-	want := []string{fmt.Sprintf("info server-at-offset pid %d: the server (pid %d) listens at offset %d, the one it should (%s) | ", pid, pid, k, ports)}
+	want := []string{fmt.Sprintf("note server-at-offset pid %d: the server (pid %d) listens at offset %d, the one it should (%s) | ", pid, pid, k, ports)}
 	if d := cmp.Diff(want, run(k)); d != "" {
 		t.Errorf("at the file's offset (-want +got):\n%s", d)
 	}

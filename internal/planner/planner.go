@@ -3,17 +3,20 @@
 //
 // Each server needs its own ports that move with the offset, at its offset:
 // those of its package and version's table that are on, with the bases its
-// file sets (Server.Product is the table wso2.Product.ForHome and WithFile
-// give), and those the table lists as unverified (wso2.Port.Unverified):
-// keeping clear of a port that may be open costs nothing. A server
-// that already has an offset keeps it unless it collides with one kept
-// before it; the others get, in order, the smallest offset whose ports are
-// all free: not needed by a server planned before, at or below 65535, and,
-// when the caller asks, not in use on this machine.
+// file sets (Server.Product is the table wso2.Product.Installed gives), and
+// those the table lists as unverified (wso2.Port.Unverified): keeping clear
+// of a port that may be open costs nothing. A server keeps the offset it
+// runs at (its file's, or its product's default when the file sets none)
+// unless it collides with one kept before it, servers whose file sets an
+// offset first; the others get, in order, the smallest offset whose ports
+// are all free: not needed by a server planned before, at or below 65535,
+// and, when the caller asks, not in use on this machine by any process but
+// the server's own.
 package planner
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/apim-offset/apim-offset/internal/wso2"
 )
@@ -26,6 +29,9 @@ type Server struct {
 	Product wso2.Product
 	Offset  int  // its offset now
 	Set     bool // the offset is set in its file; otherwise Offset is the product's default
+	// PIDs are the processes running from its home: a port one of them
+	// holds is not in use against it.
+	PIDs []int
 }
 
 // Assignment is the plan for one server.
@@ -38,20 +44,25 @@ type Assignment struct {
 }
 
 // Plan assigns an offset to each server, in the order given. inUse, when
-// not nil, tells whether a port is taken on this machine; such ports count
-// as needed. It returns an error when a server cannot be placed.
+// not nil, tells whether a port is taken on this machine and by which
+// process (0 when that cannot be told); such ports count as needed, except
+// against the server whose process holds them. It returns an error when a
+// server cannot be placed.
 //
-// Servers whose file sets an offset keep it first, while it collides with
-// none kept before; then the others are placed in order.
-func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
+// Servers keep their offset first, while it collides with none kept before:
+// those whose file sets one, then those at their product's default; then
+// the others are placed in order.
+func Plan(servers []Server, inUse func(port int) (bool, int)) ([]Assignment, error) {
 	b := &board{inUse: inUse}
 	out := make([]Assignment, len(servers))
 	placed := make([]bool, len(servers))
-	for i, s := range servers {
-		out[i].Server = s
-		if ports := needs(s.Product); s.Set && s.Offset >= 0 && b.free(ports, s.Offset) {
-			out[i].New, placed[i] = s.Offset, true
-			b.take(ports, s.Offset)
+	for _, set := range []bool{true, false} {
+		for i, s := range servers {
+			out[i].Server = s
+			if ports := needs(s.Product); s.Set == set && s.Offset >= 0 && b.free(ports, s.Offset, s.PIDs) {
+				out[i].New, placed[i] = s.Offset, true
+				b.take(ports, s.Offset)
+			}
 		}
 	}
 	for i, s := range servers {
@@ -78,17 +89,18 @@ func Plan(servers []Server, inUse func(port int) bool) ([]Assignment, error) {
 // board is the machine's ports as the plan takes them.
 type board struct {
 	taken [65536]bool
-	inUse func(port int) bool
-	// probed remembers inUse's answers: 1 free, 2 in use. Probing binds a
-	// socket, so it comes last and once a port.
+	inUse func(port int) (bool, int)
+	// probed remembers inUse's answers: 1 free, 2 in use, with the owner
+	// in owner. Probing binds a socket, so it comes last and once a port.
 	probed [65536]uint8
+	owner  map[int]int
 }
 
 // place gives s the smallest offset whose ports are free, and takes them.
 func (b *board) place(s Server) (int, error) {
 	ports, limit := needs(s.Product), s.Product.MaxOffset()
 	o := 0
-	for o <= limit && !b.free(ports, o) {
+	for o <= limit && !b.free(ports, o, s.PIDs) {
 		o++
 	}
 	if o > limit {
@@ -99,8 +111,9 @@ func (b *board) place(s Server) (int, error) {
 }
 
 // free tells whether ports, moved by offset, are all within 65535, not
-// taken by the plan and, with inUse, not in use on the machine.
-func (b *board) free(ports []int, offset int) bool {
+// taken by the plan and, with inUse, not in use on the machine by a process
+// other than own.
+func (b *board) free(ports []int, offset int, own []int) bool {
 	for _, port := range ports {
 		if q := port + offset; q > 65535 || b.taken[q] {
 			return false
@@ -113,11 +126,15 @@ func (b *board) free(ports []int, offset int) bool {
 		q := port + offset
 		if b.probed[q] == 0 {
 			b.probed[q] = 1
-			if b.inUse(q) {
+			if used, pid := b.inUse(q); used {
 				b.probed[q] = 2
+				if b.owner == nil {
+					b.owner = map[int]int{}
+				}
+				b.owner[q] = pid
 			}
 		}
-		if b.probed[q] == 2 {
+		if b.probed[q] == 2 && (b.owner[q] == 0 || !slices.Contains(own, b.owner[q])) {
 			return false
 		}
 	}

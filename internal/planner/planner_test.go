@@ -40,21 +40,29 @@ func TestPlan(t *testing.T) {
 	tests := []struct {
 		name    string
 		servers []planner.Server
-		inUse   map[int]bool
-		want    []int // the offsets planned
+		inUse   map[int]int // port: the process holding it (-1: one that cannot be told)
+		want    []int       // the offsets planned
 	}{
 		{"three new API Managers get 0, 1, 2", []planner.Server{{Name: "a", Product: apim}, {Name: "b", Product: apim}, {Name: "c", Product: apim}}, nil, []int{0, 1, 2}},
 		{"a set offset is kept; the new one fits around it", []planner.Server{{Name: "a", Product: apim}, {Name: "b", Product: apim, Offset: 0, Set: true}}, nil, []int{1, 0}},
 		{"100 apart collide (9611+100 = 9711): the later one moves", []planner.Server{{Name: "a", Product: apim, Offset: 0, Set: true}, {Name: "b", Product: apim, Offset: 100, Set: true}}, nil, []int{0, 1}},
 		{"two equal set offsets: the second moves", []planner.Server{{Name: "a", Product: apim, Offset: 5, Set: true}, {Name: "b", Product: apim, Offset: 5, Set: true}}, nil, []int{5, 0}},
-		{"Micro Integrator's 8280 and 8243 are API Manager's at 0: it gets 1", []planner.Server{{Name: "a", Product: apim}, {Name: "m", Product: mi, Offset: 10}}, nil, []int{0, 1}},
-		{"a port in use pushes the offset up", []planner.Server{{Name: "a", Product: apim}}, map[int]bool{9443: true, 9444: true}, []int{2}},
+		{"Micro Integrator at its default 10 collides with nothing: it stays", []planner.Server{{Name: "a", Product: apim}, {Name: "m", Product: mi, Offset: 10}}, nil, []int{0, 10}},
+		{"Micro Integrator set to 0: 8280 and 8243 are API Manager's at 0, so it moves", []planner.Server{{Name: "a", Product: apim, Offset: 0, Set: true}, {Name: "m", Product: mi, Offset: 0, Set: true}}, nil, []int{0, 1}},
+		{"a home at its default keeps it; one set to it first wins", []planner.Server{{Name: "a", Product: apim, Offset: 3}, {Name: "b", Product: apim, Offset: 3, Set: true}}, nil, []int{0, 3}},
+		{"a port in use pushes the offset up", []planner.Server{{Name: "a", Product: apim}}, map[int]int{9443: -1, 9444: -1}, []int{2}},
+		{"a port held by the home's own running server does not", []planner.Server{{Name: "a", Product: apim, PIDs: []int{42}}}, map[int]int{9443: 42}, []int{0}},
+		{"but it does for another home", []planner.Server{{Name: "a", Product: apim, Offset: 0, Set: true, PIDs: []int{42}}, {Name: "b", Product: apim, Offset: 1, Set: true}}, map[int]int{9443: 42, 9444: 7}, []int{0, 2}},
+		{"a port whose owner cannot be told counts as in use", []planner.Server{{Name: "a", Product: apim, PIDs: []int{42}}}, map[int]int{9443: -1}, []int{1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var inUse func(int) bool
+			var inUse func(int) (bool, int)
 			if tt.inUse != nil {
-				inUse = func(p int) bool { return tt.inUse[p] }
+				inUse = func(p int) (bool, int) {
+					pid, ok := tt.inUse[p]
+					return ok, max(pid, 0)
+				}
 			}
 			got, err := planner.Plan(tt.servers, inUse)
 			if err != nil {
@@ -109,7 +117,7 @@ func TestPlanMany(t *testing.T) {
 
 func TestPlanFull(t *testing.T) {
 	// Every port taken: nothing fits, and the error says which server.
-	_, err := planner.Plan([]planner.Server{{Name: "a", Product: product(t, "mi")}}, func(int) bool { return true })
+	_, err := planner.Plan([]planner.Server{{Name: "a", Product: product(t, "mi")}}, func(int) (bool, int) { return true, 0 })
 	if err == nil || err.Error() != "a: no offset up to 56344 leaves all of its ports free" {
 		t.Errorf("error = %v", err)
 	}
@@ -135,7 +143,7 @@ func TestPlanProbesOnce(t *testing.T) {
 		servers[i] = planner.Server{Name: fmt.Sprint(i), Product: product(t, "apim-4")}
 	}
 	probes := map[int]int{}
-	if _, err := planner.Plan(servers, func(p int) bool { probes[p]++; return false }); err != nil {
+	if _, err := planner.Plan(servers, func(p int) (bool, int) { probes[p]++; return false, 0 }); err != nil {
 		t.Fatal(err)
 	}
 	for p, n := range probes {
