@@ -50,7 +50,7 @@ func run() error {
 	})
 	flag.Parse()
 	if *file == "" || flag.NArg() == 0 {
-		return errors.New("usage: interleave -file F [-rounds N] [-ratio a/b] name='cmd {}' ...")
+		return errors.New("usage: interleave -file F [-rounds N] [-ratio a/b] name='cmd {}' [name='cmd {}']")
 	}
 	orig, err := os.ReadFile(*file)
 	if err != nil {

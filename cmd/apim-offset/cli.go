@@ -216,7 +216,8 @@ func (a *app) commands() *cli.Command {
 						"for each: the home, a tab, the offset.\n\n" +
 						"With --json, get prints one line for each file:\n" +
 						"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"offset\": N,\n" +
-						"   \"source\": \"set|commented|absent\"}",
+						"   \"source\": \"set|commented|absent|placeholder\", \"file_offset\": N|null,\n" +
+						"   \"override\": {\"source\", \"line\", \"value\"}|null}",
 					exits: []exitCode{{exitOK, "the offset was printed"}, {exitError, "error: usage, I/O, an invalid or unsupported file"}},
 					examples: []example{
 						{"", "apim-offset get --home /opt/wso2am-4.5.0"},
@@ -294,7 +295,7 @@ func (a *app) commands() *cli.Command {
 				Usage: "find what will override or undo the offset, and ports that will not be free",
 				Metadata: map[string]any{"doc": doc{
 					synopsis: []string{"[--home DIR]... [--product PRODUCT] [--json]"},
-					text: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_OPTS or the running " +
+					text: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_MEM_OPTS or the running " +
 						"server's command line (it wins over the file); -DavoidConfigUpdate=true (the server ignores " +
 						"the file); API Manager 4.0-4.4 profile optimisation (it replaces the file); a running server " +
 						"(a new offset needs a restart); URLs to this server with literal default ports; the server's " +

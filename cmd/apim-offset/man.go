@@ -97,7 +97,7 @@ func manPage(w io.Writer, root *cli.Command, info manInfo) error {
 		".TP\n.B APIM_HOME\nThe server's home, when neither \\fB\\-\\-home\\fR nor \\fB\\-\\-file\\fR is given.\n" +
 		".TP\n.B NO_COLOR\nWhen set and not empty, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
 		".TP\n.B TERM\nWhen \\fBdumb\\fR, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
-		".TP\n.BR JAVA_OPTS \", \" JVM_OPTS\ndoctor reads them for \\fB\\-DportOffset\\fR, which wins over the file.\n" +
+		".TP\n.BR JAVA_OPTS \", \" JVM_MEM_OPTS\nget and doctor read them for \\fB\\-DportOffset\\fR, which wins over the file, as WSO2's start scripts put them on the java command line (JVM_OPTS they never read).\n" +
 		".TP\n.B SOURCE_DATE_EPOCH\nThe date \\fBapim\\-offset man\\fR puts on this page.\n")
 	b.WriteString(".SH FILES\n" +
 		".TP\n.I HOME/repository/conf/deployment.toml\nThe file of API Manager and Identity Server.\n" +

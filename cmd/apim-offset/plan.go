@@ -41,9 +41,12 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if a.json && cmd.Bool("apply") {
 		return &usageError{msg: "--json and --apply both given", hint: "plan --json prints the plan; set it with --apply, or with 'apim-offset set N --home DIR --json' for each home"}
 	}
-	if cmd.Bool("apply") {
-		if err := a.canAsk(newSetFlags(cmd)); err != nil {
+	if f := newSetFlags(cmd); cmd.Bool("apply") {
+		if err := a.canAsk(f); err != nil {
 			return err
+		}
+		if err := a.cannotAsk(f); err != nil {
+			return err // before the table: nothing of the plan would be written
 		}
 	}
 	ts, err := a.targets(cmd)

@@ -115,7 +115,7 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 		if err != nil {
 			return portsReport{}, err
 		}
-		product, offset, source, file = t.product, n, "file", t.path
+		offset, source, file = n, "file", t.path
 		if from != patcher.SourceSet {
 			source = "default"
 		}

@@ -130,9 +130,9 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	return err
 }
 
-// canAsk refuses, before any file is read, a run that would have to ask
-// whether to write where it cannot: with no terminal on stdin, or with
-// --json. The filter (--file -) writes to stdout and asks nothing.
+// canAsk refuses, before any file is read, a run that could not ask
+// whether to write: --json at a terminal, or --json with the filter
+// (--file -), which writes to stdout and asks nothing.
 func (a *app) canAsk(f setFlags) error {
 	switch {
 	case f.filter && a.json && !f.dryRun && !f.check:
@@ -141,11 +141,19 @@ func (a *app) canAsk(f setFlags) error {
 		return nil
 	case a.json && isTerminal(a.stdin):
 		return &usageError{msg: "--json on a terminal needs --yes, --dry-run or --check", hint: "--json is for scripts, which are not asked; without --json, set shows the diff and asks"}
-	case !isTerminal(a.stdin):
-		return &usageError{msg: "stdin is not a terminal to ask on, so nothing is written without --yes",
-			hint: "give --yes to write, --dry-run to see the diff, or --check to test whether the file has the offset"}
 	}
 	return nil
+}
+
+// cannotAsk is the refusal of a change that needs an answer when stdin is
+// no terminal to ask on, or nil: without --yes nothing is written there.
+// A file already at N needs no answer.
+func (a *app) cannotAsk(f setFlags) error {
+	if f.yes || f.dryRun || f.check || f.filter || isTerminal(a.stdin) {
+		return nil
+	}
+	return &usageError{msg: "stdin is not a terminal to ask on, so nothing is written without --yes",
+		hint: "give --yes to write, --dry-run to see the diff, or --check to test whether the file has the offset"}
 }
 
 // each runs do for every target. With one, its error is the command's;
@@ -240,6 +248,9 @@ func (a *app) setOne(t target, n int, f setFlags) (setReport, error) {
 	if err == nil && f.filter && !f.dryRun && !f.check {
 		_, err = a.stdout.Write(c.res.Output) // the file, changed or not
 		return c.r, err
+	}
+	if err == nil && c.res.Changed {
+		err = a.cannotAsk(f)
 	}
 	if err != nil || !c.res.Changed {
 		return c.r, a.finish(c.r, err)

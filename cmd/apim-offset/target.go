@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,6 +217,13 @@ func homeOf(file string) string {
 
 // readTarget reads t's file.
 func (a *app) readTarget(t target) ([]byte, error) {
+	if t.path == "-" {
+		src, err := io.ReadAll(io.LimitReader(a.stdin, patcher.MaxSize+1))
+		if err != nil {
+			return nil, &fileError{t.path, err}
+		}
+		return src, nil
+	}
 	src, err := safefile.Read(t.path, patcher.MaxSize)
 	if err != nil {
 		return nil, a.fileErr(t, err)

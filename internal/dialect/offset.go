@@ -44,7 +44,6 @@ func Offset(src []byte) (OffsetValue, *Finding) {
 
 // offsetAt is where the checker found server.offset.
 type offsetAt struct {
-	node  *unstable.Node
 	start int    // offset of the value's first byte
 	key   string // the key as written: offset, server.offset, ...
 	v     OffsetValue
