@@ -37,9 +37,6 @@ func (f *File) Check() error {
 		reason = mountPointReason
 	}
 	if reason == "" {
-		if fl := fsFlag(dir); fl != "" {
-			return immutableError(fl, dir, nil)
-		}
 		p, err := f.temp(nil, attrs)
 		var xe *xattrError
 		if errors.As(err, &xe) {

@@ -134,6 +134,11 @@ func (f *File) rename(data []byte, attrs []xattr) (inPlace string, err error) {
 // failure it is removed; on success the caller's cleanup must remove it.
 func (f *File) temp(data []byte, attrs []xattr) (*pending, error) {
 	dir := filepath.Dir(f.Target)
+	if fl := fsFlag(dir); fl != "" {
+		// chattr +a: a file could be made there, but not renamed over the
+		// target nor removed.
+		return nil, immutableError(fl, dir, nil)
+	}
 	tmp, err := f.fs.CreateTemp(dir, "."+filepath.Base(f.Target)+tempInfix+"*")
 	if err != nil {
 		return nil, f.cannot("create a temporary file in "+dir, err)
