@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -219,6 +220,15 @@ func (c *checker) placeholder(cur patcher.Current, pe *patcher.Error) {
 	c.add(f)
 }
 
+// The most bytes read of a start script, a pid file and a process's
+// command line: enough for any real one, and a bound on what a FIFO or
+// /dev/zero in their place could make doctor wait for or hold.
+const (
+	maxScript  = 1 << 20
+	maxPIDFile = 64
+	maxCmdline = 1 << 20
+)
+
 var (
 	portOffsetRE   = lazyregexp.New(`-DportOffset=("[^"]*"|'[^']*'|[^\s"']+)`)
 	avoidConfigRE  = lazyregexp.New(`-DavoidConfigUpdate=(?i:true)\b`)
@@ -243,12 +253,12 @@ func (c *checker) overrides() {
 			continue
 		}
 		path := filepath.Join(bin, name)
-		data, err := os.ReadFile(path)
+		data, err := safefile.Read(path, maxScript) // a FIFO or a device is refused
 		if err != nil {
 			continue
 		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 1<<20)
+		sc := bufio.NewScanner(bytes.NewReader(data[:min(len(data), maxScript)]))
+		sc.Buffer(nil, maxScript)
 		for line := 1; sc.Scan(); line++ {
 			text := sc.Text()
 			if scriptComments().MatchString(text) {
@@ -332,7 +342,7 @@ func (c *checker) profile() {
 // leaves it behind after a crash: the process must be alive.
 func (c *checker) running() {
 	path := filepath.Join(c.home.Dir, "wso2carbon.pid")
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, maxPIDFile)
 	if err != nil {
 		return
 	}
