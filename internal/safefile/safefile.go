@@ -120,7 +120,7 @@ var (
 	// hard links or an extended attribute a new file cannot be given, and
 	// no backup could be made to do that safely; nothing was written.
 	ErrNoBackup = errors.New("must be rewritten in place, without a backup")
-	// ErrRestoreFailed: rewriting a mount point in place failed, and so did
+	// ErrRestoreFailed: rewriting the file in place failed, and so did
 	// putting its old bytes back; the backup holds them.
 	ErrRestoreFailed = errors.New("the file could not be restored")
 )
