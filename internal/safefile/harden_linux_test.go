@@ -227,23 +227,20 @@ func TestImmutable(t *testing.T) {
 	}
 }
 
-// TestCheck: Check finds, writing nothing, what Replace would fail with:
-// a read-only mount of the folder or of the file alone, a folder the user
-// cannot write, an owner or a group the user cannot give; and nothing on
-// a file Replace can write.
-func TestCheck(t *testing.T) {
-	if os.Getenv("SAFEFILE_CHECK") != "" {
-		return
+// check opens path and returns what Check says of it.
+func check(t *testing.T, path string) error {
+	t.Helper()
+	f, err := safefile.Open(path, safefile.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	check := func(t *testing.T, path string) error {
-		t.Helper()
-		f, err := safefile.Open(path, safefile.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		return f.Check()
-	}
+	defer f.Close()
+	return f.Check()
+}
+
+// TestCheckMounts: Check finds, writing nothing, a read-only mount of the
+// folder or of the file alone, and nothing on a file Replace can write.
+func TestCheckMounts(t *testing.T) {
 	t.Run("writable", func(t *testing.T) {
 		dir := t.TempDir()
 		path := write(t, dir, "deployment.toml", oldBytes, 0o640)
@@ -282,6 +279,15 @@ func TestCheck(t *testing.T) {
 		}
 		holds(t, conf, "deployment.toml")
 	})
+}
+
+// TestCheckAsNobody: Check finds, writing nothing, what Replace would fail
+// with for an unprivileged user: a folder it cannot write, an owner or a
+// group it cannot give.
+func TestCheckAsNobody(t *testing.T) {
+	if os.Getenv("SAFEFILE_CHECK") != "" || os.Getenv("SAFEFILE_REPLACE") != "" {
+		return
+	}
 	t.Run("folder not writable", func(t *testing.T) {
 		needRoot(t)
 		dir := t.TempDir()

@@ -4,7 +4,11 @@
 //   - Open follows symbolic links (a Kubernetes ConfigMap mount is one), locks
 //     the file itself (no lock file is left anywhere) and reads it. The lock is
 //     held until Close, so two runs on the same file take turns: the second
-//     reads what the first wrote, and no update is lost.
+//     reads what the first wrote, and no update is lost. Options.LockTimeout
+//     bounds the wait. Unlock lets others in while this run waits (for an
+//     answer); Replace then takes the lock again.
+//   - Check tells beforehand whether Replace can write, with the error it
+//     would fail with.
 //   - Replace refuses when the file changed since Open (another program
 //     wrote it), writes a temporary file in the same folder with the file's
 //     owner, group and permission bits, syncs it, renames it over the file
