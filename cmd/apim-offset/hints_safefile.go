@@ -26,10 +26,34 @@ func safefileHint(err error) string {
 		return "the disk (or your quota) is full: free some space and run again; the file was not changed"
 	case errors.Is(se, safefile.ErrOwner):
 		return "run as root, or as the file's owner (sudo -u OWNER apim-offset ...)"
+	case errors.Is(se, safefile.ErrGroup):
+		return "you own the file but are not a member of its group, which the new file must keep: run as root, or as a member of that group (sg GROUP apim-offset ...)"
+	case errors.Is(se, safefile.ErrImmutable):
+		return immutableHint(se)
+	case errors.Is(se, safefile.ErrLockTimeout):
+		if se.PID > 0 {
+			return fmt.Sprintf("process %d holds the file's lock (ps -p %d shows what it is): run again once it has finished", se.PID, se.PID)
+		}
+		return "another process holds the file's lock: run again once it has finished"
 	case errors.Is(se, safefile.ErrMountPoint):
 		return "mount its folder instead of the file, or make room for a backup next to it"
+	case errors.Is(se, safefile.ErrNoBackup):
+		return "make room for a backup next to it: a file rewritten in place is copied there first"
 	case errors.Is(se, safefile.ErrRestoreFailed):
 		return "copy the backup over the file"
 	}
 	return ""
+}
+
+// immutableHint names the flag that keeps even root from changing the file
+// or its folder, and how to see and clear it.
+func immutableHint(se *safefile.Error) string {
+	what, flag := "immutable", "i"
+	if se.Flag == "a" {
+		what, flag = "append-only", "a"
+	}
+	if se.Dir != "" {
+		return fmt.Sprintf("its folder %s is %s (chattr +%s): lsattr -d %s shows it; chattr -%s it first, or change the file where it comes from", se.Dir, what, flag, se.Dir, flag)
+	}
+	return fmt.Sprintf("the file is %s (chattr +%s): lsattr shows it; chattr -%s it first, or change it where it comes from", what, flag, flag)
 }

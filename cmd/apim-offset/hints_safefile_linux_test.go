@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -38,6 +39,32 @@ func TestReadOnlyMountHint(t *testing.T) {
 	wantErr := "apim-offset: error: " + path + ": the file is on a read-only file system; cannot create a temporary file in " + conf + ": read-only file system\n"
 	wantHint := "apim-offset: hint: it is a read-only mount (a Kubernetes ConfigMap or Secret, a Docker volume with :ro): change the file where it comes from, or mount it read-write\n"
 	if code != 2 || !strings.Contains(stderr, wantErr+wantHint) {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if got, _ := os.ReadFile(path); string(got) != orig {
+		t.Errorf("the file holds %q", got)
+	}
+}
+
+// TestImmutableHint: set on a file with chattr +i fails, even as root, with
+// safefile's immutable error and the hint that names the flag; the file
+// stays as it was.
+func TestImmutableHint(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to chattr")
+	}
+	path := filepath.Join(t.TempDir(), "deployment.toml")
+	orig := "[server]\noffset = 1\n"
+	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i does not work here: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+	code, _, stderr := runCLI(t, "set", "2", "--file", path, "--yes")
+	wantHint := "apim-offset: hint: the file is immutable (chattr +i): lsattr shows it; chattr -i it first, or change it where it comes from\n"
+	if code != 2 || !strings.Contains(stderr, "apim-offset: error: "+path+": the file is immutable (chattr +i)") || !strings.Contains(stderr, wantHint) {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 	if got, _ := os.ReadFile(path); string(got) != orig {

@@ -20,6 +20,7 @@ func TestSafefileHint(t *testing.T) {
 	kind := func(k error) error {
 		return &fileError{"deployment.toml", &safefile.Error{Msg: "cannot write", Kind: k, Dir: "/opt/wso2/repository/conf", Err: syscall.EIO}}
 	}
+	with := func(e safefile.Error) error { return &fileError{"deployment.toml", &e} }
 	tests := []struct {
 		name string
 		err  error
@@ -30,6 +31,13 @@ func TestSafefileHint(t *testing.T) {
 		{"permission", kind(safefile.ErrPermission), "the file is replaced through a new file in /opt/wso2/repository/conf, which needs write permission on that folder: run as its owner (sudo -u OWNER apim-offset ...) or as root"},
 		{"no space", kind(safefile.ErrNoSpace), "the disk (or your quota) is full: free some space and run again; the file was not changed"},
 		{"owner", kind(safefile.ErrOwner), "run as root, or as the file's owner (sudo -u OWNER apim-offset ...)"},
+		{"only the group", kind(safefile.ErrGroup), "you own the file but are not a member of its group, which the new file must keep: run as root, or as a member of that group (sg GROUP apim-offset ...)"},
+		{"immutable file", with(safefile.Error{Kind: safefile.ErrImmutable, Flag: "i"}), "the file is immutable (chattr +i): lsattr shows it; chattr -i it first, or change it where it comes from"},
+		{"append-only file", with(safefile.Error{Kind: safefile.ErrImmutable, Flag: "a"}), "the file is append-only (chattr +a): lsattr shows it; chattr -a it first, or change it where it comes from"},
+		{"immutable folder", with(safefile.Error{Kind: safefile.ErrImmutable, Flag: "i", Dir: "/opt/conf"}), "its folder /opt/conf is immutable (chattr +i): lsattr -d /opt/conf shows it; chattr -i it first, or change the file where it comes from"},
+		{"lock held by a known process", with(safefile.Error{Kind: safefile.ErrLockTimeout, PID: 4242}), "process 4242 holds the file's lock (ps -p 4242 shows what it is): run again once it has finished"},
+		{"lock held, holder unknown", with(safefile.Error{Kind: safefile.ErrLockTimeout}), "another process holds the file's lock: run again once it has finished"},
+		{"in place without a backup", kind(safefile.ErrNoBackup), "make room for a backup next to it: a file rewritten in place is copied there first"},
 		{"mount point", kind(safefile.ErrMountPoint), "mount its folder instead of the file, or make room for a backup next to it"},
 		{"restore failed", kind(safefile.ErrRestoreFailed), "copy the backup over the file"},
 		{"no kind: an I/O error", kind(nil), ""},

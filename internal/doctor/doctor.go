@@ -21,6 +21,7 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/effective"
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -165,6 +166,14 @@ func Check(homes []Home, sys System) []Finding {
 	out = append(out, collisions(homes, tables, effective)...)
 	return append(out, inboundCollisions(checkers)...)
 }
+
+// The most bytes read of a pid file and of a process's command line:
+// enough for any real one, and a bound on what a FIFO or /dev/zero in their
+// place could make doctor wait for or hold.
+const (
+	maxPIDFile = 64
+	maxCmdline = 1 << 20
+)
 
 // checker runs the checks of one home.
 type checker struct {
@@ -492,7 +501,7 @@ func optimises(args []string) (how, profile string) {
 // leaves it behind after a crash: the process must be alive.
 func (c *checker) running() {
 	path := filepath.Join(c.home.Dir, "wso2carbon.pid")
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, maxPIDFile)
 	if err != nil {
 		return
 	}

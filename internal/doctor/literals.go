@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"github.com/apim-offset/apim-offset/internal/effective"
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"os"
 	"path/filepath"
 	"slices"
@@ -239,7 +241,7 @@ func (c *checker) inboundEndpoints() {
 // readInbound reads an inbound endpoint's name and its port parameters
 // (inbound.http.port and the like); nothing when the file is not one.
 func readInbound(file string) []inboundPort {
-	data, err := os.ReadFile(file)
+	data, err := safefile.Read(file, effective.MaxRead)
 	if err != nil {
 		return nil
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/apim-offset/apim-offset/internal/safefile"
 )
 
 // Local is this machine: its environment, its processes from /proc, and
@@ -27,7 +29,8 @@ func (Local) Processes() ([]Process, error) {
 		if err != nil {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		data, err := safefile.Read(filepath.Join("/proc", e.Name(), "cmdline"), maxCmdline)
+		data = data[:min(len(data), maxCmdline)]
 		if err != nil || len(data) == 0 {
 			continue
 		}
@@ -86,7 +89,7 @@ func socketOwner(port int) (int, string) {
 		fds, _ := os.ReadDir(filepath.Join("/proc", e.Name(), "fd"))
 		for _, fd := range fds {
 			if link, _ := os.Readlink(filepath.Join("/proc", e.Name(), "fd", fd.Name())); link == target {
-				comm, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+				comm, _ := safefile.Read(filepath.Join("/proc", e.Name(), "comm"), 64)
 				return pid, strings.TrimSpace(string(comm))
 			}
 		}

@@ -37,6 +37,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,6 +51,11 @@ import (
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
+
+// MaxRead is the most bytes read of a start script, carbon.properties or
+// a configuration file: enough for any real one, and a bound on what a
+// FIFO or /dev/zero in their place could make a run wait for or hold.
+const MaxRead = 1 << 20
 
 // Process is a running process.
 type Process struct {
@@ -229,7 +235,7 @@ func Resolve(h Home, m Machine) Result {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(h.Dir, path) // the scripts cd to CARBON_HOME
 		}
-		if src, err := os.ReadFile(path); err == nil {
+		if src, err := safefile.Read(path, MaxRead); err == nil {
 			r.File.Path, r.File.Src = path, src
 		} else {
 			r.ConfigFileMissing = true
@@ -304,7 +310,7 @@ func (s *settings) readScripts() {
 			continue
 		}
 		path := filepath.Join(bin, name)
-		data, err := os.ReadFile(path)
+		data, err := safefile.Read(path, MaxRead) // a FIFO or a device is refused
 		if err != nil {
 			continue
 		}
@@ -331,7 +337,7 @@ func CarbonPropertiesPath(dir string, p wso2.Product) string {
 // the file's [system.parameter] table.
 func (s *settings) readCarbonProperties() {
 	if s.home.Dir != "" {
-		if data, err := os.ReadFile(CarbonPropertiesPath(s.home.Dir, s.home.Product)); err == nil {
+		if data, err := safefile.Read(CarbonPropertiesPath(s.home.Dir, s.home.Product), MaxRead); err == nil {
 			for i, text := range strings.Split(string(data), "\n") {
 				if key, value, ok := propertyLine(text); ok {
 					s.props = append(s.props, propLine{i + 1, key, value, strings.TrimSpace(text)})

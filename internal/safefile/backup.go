@@ -10,8 +10,8 @@ import (
 )
 
 // backup writes the bytes Open read to a new file next to the target, with
-// its owner and mode, syncs it and reads it back. It returns its name.
-func (f *File) backup(now func() time.Time) (string, error) {
+// its owner, mode and extended attributes, syncs it and reads it back. It returns its name.
+func (f *File) backup(now func() time.Time, attrs []xattr) (string, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -32,7 +32,7 @@ func (f *File) backup(now func() time.Time) (string, error) {
 	}
 	p := &pending{WFile: w, label: "the backup " + name, fs: f.fs}
 	defer p.cleanup()
-	if err := f.fill(p, f.Data); err != nil {
+	if err := f.fill(p, f.Data, attrs, true); err != nil {
 		return "", err
 	}
 	if err := sameBytes(name, f.Data); err != nil {

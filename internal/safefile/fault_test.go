@@ -162,7 +162,8 @@ var (
 
 // kinds are the sentinels an *safefile.Error may carry.
 var kinds = []error{safefile.ErrChanged, safefile.ErrReadOnly, safefile.ErrPermission, safefile.ErrNoSpace,
-	safefile.ErrOwner, safefile.ErrMountPoint, safefile.ErrRestoreFailed}
+	safefile.ErrOwner, safefile.ErrGroup, safefile.ErrImmutable, safefile.ErrLockTimeout,
+	safefile.ErrMountPoint, safefile.ErrNoBackup, safefile.ErrRestoreFailed}
 
 // isKind checks that err is of kind want and of no other kind; want nil is
 // an error of no kind. An ErrPermission names the folder.
@@ -196,12 +197,16 @@ func (tt faultCase) check(t *testing.T) {
 	dir := t.TempDir()
 	path := write(t, dir, "deployment.toml", oldBytes, 0o640)
 	if tt.faults[0].op == "chown" {
-		// Chown is called only when the owner differs from the
-		// one creating the temporary file.
+		// Chown is called only when the owner or group differs from
+		// the temporary file's: ErrGroup when only the group does.
 		if os.Geteuid() != 0 {
 			t.Skip("needs root to own a file as another user")
 		}
-		if err := os.Chown(path, 12345, 12345); err != nil {
+		uid := 12345
+		if tt.kind == safefile.ErrGroup {
+			uid = 0
+		}
+		if err := os.Chown(path, uid, 12345); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,6 +249,7 @@ func TestFaults(t *testing.T) {
 		{"sync fails", []fault{{op: "sync", file: "temp", err: syscall.EIO}}, false, "cannot sync", nil, false},
 		{"close reports a delayed write error", []fault{{op: "close", file: "temp", err: syscall.EIO}}, false, "input/output error", nil, false},
 		{"cannot keep the owner", []fault{{op: "chown", file: "temp", err: syscall.EPERM}}, false, "owner of the old one", safefile.ErrOwner, false},
+		{"cannot keep the group", []fault{{op: "chown", file: "temp", err: syscall.EPERM}}, false, "group of the old one (gid 12345)", safefile.ErrGroup, false},
 		{"cannot set the mode", []fault{{op: "chmod", file: "temp", err: syscall.EPERM}}, false, "operation not permitted", nil, false},
 		{"rename refused", []fault{{op: "rename", err: syscall.EACCES}}, false, "cannot rename a temporary file over the file: permission denied", safefile.ErrPermission, false},
 		{"rename on a read-only file system", []fault{{op: "rename", err: syscall.EROFS}}, false, "read-only file system", safefile.ErrReadOnly, false},

@@ -28,6 +28,8 @@ type WFile interface {
 	Stat() (os.FileInfo, error)
 	Chmod(mode os.FileMode) error
 	Chown(uid, gid int) error
+	// Fd is the file's descriptor, to give it extended attributes.
+	Fd() uintptr
 }
 
 // OS is the real file system.

@@ -7,23 +7,33 @@ import (
 	"time"
 )
 
-// rewriteInPlace replaces a mount point, which cannot be renamed over, by
-// rewriting it in place. A crash can leave that half written, so it is
+// rewriteInPlace replaces a file that cannot be renamed over (res.Reason
+// says why) by rewriting it in place, which keeps its inode: its mount,
+// hard links and attributes. A crash can leave that half written, so it is
 // done only with a backup read back first: res's, or one made now.
-func (f *File) rewriteInPlace(data []byte, res Result, now func() time.Time) (Result, error) {
+func (f *File) rewriteInPlace(data []byte, res Result, now func() time.Time, attrs []xattr) (Result, error) {
 	w, err := f.fs.OpenFile(f.Target, os.O_WRONLY, 0)
 	if err != nil {
 		f.dropBackup(res)
-		return Result{}, f.cannot("open the file to rewrite it in place (it is a mount point: a file bind-mounted on its own)", err)
+		return Result{}, f.cannot("open the file to rewrite it in place ("+res.Reason+")", err)
 	}
 	defer w.Close()
 	if res.Backup == "" {
-		if res.Backup, err = f.backup(now); err != nil {
-			return Result{}, &Error{Msg: "the file is a mount point (EBUSY: a single file bind-mounted into a container), and no backup could be made before rewriting it in place", Kind: ErrMountPoint, Err: errors.Unwrap(err)}
+		if res.Backup, err = f.backup(now, attrs); err != nil {
+			return Result{}, noBackup(res.Reason, err)
 		}
 	}
 	res.InPlace = true
 	return res, f.inPlace(w, data)
+}
+
+// noBackup is the error for a file that must be rewritten in place, for
+// reason, when its backup failed with err.
+func noBackup(reason string, err error) error {
+	if reason == mountPointReason {
+		return &Error{Msg: "the file is a mount point (EBUSY: a single file bind-mounted into a container), and no backup could be made before rewriting it in place", Kind: ErrMountPoint, Err: errors.Unwrap(err)}
+	}
+	return &Error{Msg: "the file must be rewritten in place, as " + reason + ", and no backup could be made before doing so", Kind: ErrNoBackup, Err: errors.Unwrap(err)}
 }
 
 // inPlace overwrites the target's bytes with data, over the blocks it

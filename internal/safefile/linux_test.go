@@ -154,28 +154,64 @@ func TestFolderNotWritable(t *testing.T) {
 	holds(t, dir, "deployment.toml")
 }
 
-// TestMain lets the test binary replace a file as a child process:
-// SAFEFILE_REPLACE=PATH writes newBytes over it and prints the error.
+// TestMain lets the test binary work on a file as a child process:
+// SAFEFILE_REPLACE=PATH writes newBytes over it and prints the error, or
+// how it was rewritten in place; SAFEFILE_CHECK=PATH prints what Check
+// says; SAFEFILE_HOLD=PATH locks it, says "locked" and keeps the lock
+// until its stdin ends.
 func TestMain(m *testing.M) {
-	if path := os.Getenv("SAFEFILE_REPLACE"); path != "" {
-		f, err := safefile.Open(path, safefile.Options{})
-		if err == nil {
-			_, err = f.Replace([]byte(newBytes), safefile.ReplaceOptions{})
-		}
-		if err != nil {
-			var e *safefile.Error
-			if errors.As(err, &e) && e.Kind != nil {
-				err = fmt.Errorf("%w\nkind: %v in %s", err, e.Kind, e.Dir)
-			}
-			io.WriteString(os.Stdout, err.Error()+"\n")
-		}
+	if path := os.Getenv("SAFEFILE_HOLD"); path != "" {
+		hold(path)
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	path, check := os.Getenv("SAFEFILE_REPLACE"), os.Getenv("SAFEFILE_CHECK")
+	if path == "" && check == "" {
+		os.Exit(m.Run())
+	}
+	var res safefile.Result
+	f, err := safefile.Open(path+check, safefile.Options{})
+	switch {
+	case err == nil && check != "":
+		err = f.Check()
+	case err == nil:
+		res, err = f.Replace([]byte(newBytes), safefile.ReplaceOptions{})
+	}
+	if err != nil {
+		var e *safefile.Error
+		if errors.As(err, &e) && e.Kind != nil {
+			err = fmt.Errorf("%w\nkind: %v in %s", err, e.Kind, e.Dir)
+		}
+		io.WriteString(os.Stdout, err.Error()+"\n")
+	}
+	if res.InPlace {
+		fmt.Printf("in place, as %s\n", res.Reason)
+	}
+	os.Exit(0)
+}
+
+// hold locks path as Open does and keeps the lock until stdin ends.
+func hold(path string) {
+	f, err := os.Open(path)
+	if err == nil {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("locked")
+	io.Copy(io.Discard, os.Stdin)
 }
 
 // replaceAsNobody runs this test binary as user nobody to replace path.
 func replaceAsNobody(t *testing.T, path string) string {
+	t.Helper()
+	return asNobody(t, "SAFEFILE_REPLACE="+path)
+}
+
+// asNobody runs this test binary as user nobody with env added, and
+// returns what it printed.
+func asNobody(t *testing.T, env ...string) string {
 	t.Helper()
 	// The test binary sits in a folder only root may enter: copy it out.
 	bin := filepath.Join(t.TempDir(), "safefile.test")
@@ -193,11 +229,14 @@ func replaceAsNobody(t *testing.T, path string) string {
 		}
 	}
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "SAFEFILE_REPLACE="+path)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	return string(out)
 }
+
+// nobody is the user and group nobody.
+const nobody = 65534

@@ -18,3 +18,9 @@ func lock(*os.File, bool) (busy bool, err error) { return false, nil }
 
 // owner is not kept: these platforms have no numeric owner to give.
 func owner(os.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }
+
+// links cannot be counted here.
+func links(os.FileInfo) uint64 { return 1 }
+
+// writable cannot tell here: the write says.
+func writable(string) error { return nil }

@@ -1,10 +1,12 @@
 package safefile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 )
 
 // pending is a new file being written next to the target: the temporary
@@ -30,14 +32,36 @@ func (p *pending) cleanup() {
 // keep makes cleanup leave the file.
 func (p *pending) keep() { p.kept = true }
 
-// fill gives p the target's owner, group and mode, writes data, syncs and
-// closes it.
-func (f *File) fill(p *pending, data []byte) error {
+// fill writes data to p, gives it the target's owner, group, extended
+// attributes and mode, syncs and closes it. The data goes first: a write
+// clears setuid, setgid and security.capability, and chown clears the
+// first two. The mode goes last, as it sets an ACL's mask.
+//
+// An attribute that cannot be set fails a temporary file with an
+// *xattrError, for Replace to rewrite the file in place instead. A backup
+// goes without it, but without its group and other permission bits too if
+// the file has an ACL: that may be what kept them from reading it.
+func (f *File) fill(p *pending, data []byte, attrs []xattr, backup bool) error {
+	if err := writeAll(p, data); err != nil {
+		return f.cannot("write "+p.label, err)
+	}
 	if err := f.keepOwner(p); err != nil {
 		return err
 	}
-	if err := writeAll(p, data); err != nil {
-		return f.cannot("write "+p.label, err)
+	mode := f.mode()
+	if err := setXattrs(int(p.Fd()), attrs); err != nil {
+		var xe *xattrError
+		switch {
+		case !errors.As(err, &xe):
+			return f.cannot("set the extended attributes of "+p.label, err)
+		case !backup:
+			return err
+		case slices.ContainsFunc(attrs, func(a xattr) bool { return a.name == aclAttr }):
+			mode &^= 0o077
+		}
+	}
+	if err := p.Chmod(mode); err != nil {
+		return err
 	}
 	if err := p.Sync(); err != nil {
 		return f.cannot("sync "+p.label, err)
@@ -53,21 +77,30 @@ func (f *File) mode() os.FileMode {
 	return f.info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
 }
 
-// keepOwner gives w the target's owner, group and mode. Chown comes first:
-// it clears setuid and setgid.
+// keepOwner gives w the target's owner and group. The owner may give a file
+// only the groups it is a member of, and another owner only root may give:
+// which of the two failed is told apart.
 func (f *File) keepOwner(w WFile) error {
-	if uid, gid, ok := owner(f.info); ok {
-		wi, err := w.Stat()
-		if err != nil {
-			return err
-		}
-		if wu, wg, _ := owner(wi); wu != uid || wg != gid {
-			if err := w.Chown(uid, gid); err != nil {
-				return &Error{Msg: fmt.Sprintf("cannot give the new file the owner of the old one (uid %d, gid %d)", uid, gid), Kind: ErrOwner, Err: unwrapPath(err)}
-			}
-		}
+	uid, gid, ok := owner(f.info)
+	if !ok {
+		return nil
 	}
-	return w.Chmod(f.mode())
+	wi, err := w.Stat()
+	if err != nil {
+		return err
+	}
+	wu, wg, _ := owner(wi)
+	if wu == uid && wg == gid {
+		return nil
+	}
+	err = w.Chown(uid, gid)
+	switch {
+	case err == nil:
+		return nil
+	case wu == uid:
+		return &Error{Msg: fmt.Sprintf("cannot give the new file the group of the old one (gid %d)", gid), Kind: ErrGroup, Err: unwrapPath(err)}
+	}
+	return &Error{Msg: fmt.Sprintf("cannot give the new file the owner of the old one (uid %d, gid %d)", uid, gid), Kind: ErrOwner, Err: unwrapPath(err)}
 }
 
 // writeAll writes b, reporting a short write as an error.

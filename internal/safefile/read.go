@@ -8,19 +8,40 @@ import (
 
 // Read reads the regular file at path, up to max+1 bytes, so that the
 // caller can refuse a larger file without reading all of it. It takes no
-// lock: a reader sees the old bytes or the new, as Replace renames.
+// lock: a reader sees the old bytes or the new, as Replace renames. A
+// FIFO, a device or a socket is refused with ErrNotRegular without
+// waiting for it.
 func Read(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, unwrapPath(err)
-	}
-	defer f.Close()
-	info, err := regular(f)
+	f, info, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	data, err := readAll(f, info.Size(), max+1)
 	return data, unwrapPath(err)
+}
+
+// openRegular opens the regular file at name to read it. Anything else is
+// refused before it is opened, since opening a FIFO waits for a writer and
+// opening a device may do something, and again once it is open, in case it
+// was put there in between (openLockable does not wait for a FIFO).
+func openRegular(name string) (*os.File, os.FileInfo, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, nil, unwrapPath(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, nil, ErrNotRegular
+	}
+	f, err := openLockable(name)
+	if err != nil {
+		return nil, nil, unwrapPath(err)
+	}
+	if info, err = regular(f); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
 }
 
 // regular returns f's file info, or an error when f is not a regular file.

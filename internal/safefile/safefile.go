@@ -4,7 +4,11 @@
 //   - Open follows symbolic links (a Kubernetes ConfigMap mount is one), locks
 //     the file itself (no lock file is left anywhere) and reads it. The lock is
 //     held until Close, so two runs on the same file take turns: the second
-//     reads what the first wrote, and no update is lost.
+//     reads what the first wrote, and no update is lost. Options.LockTimeout
+//     bounds the wait. Unlock lets others in while this run waits (for an
+//     answer); Replace then takes the lock again.
+//   - Check tells beforehand whether Replace can write, with the error it
+//     would fail with.
 //   - Replace refuses when the file changed since Open (another program
 //     wrote it), writes a temporary file in the same folder with the file's
 //     owner, group and permission bits, syncs it, renames it over the file
@@ -14,16 +18,31 @@
 //   - A file that cannot be renamed over because it is a mount point (a
 //     single file bind-mounted into a container: EBUSY) is rewritten in place
 //     instead, after a backup that has been read back and compared.
+//   - A file with more than one hard link is rewritten in place the same
+//     way, so that all its names keep showing the same file.
+//   - The new file gets every extended attribute the old one had, its POSIX
+//     ACL (system.posix_acl_access) and SELinux label (security.selinux)
+//     among them, and loses any it inherited that the old one did not have
+//     (a folder's default ACL). Where that cannot be done (a security.*
+//     attribute without the privilege to set it), the file is rewritten in
+//     place, which keeps them all; Result.Reason says why. Attributes the
+//     user cannot read (trusted.* for any user but root) cannot be seen,
+//     so they are kept only in place.
 //   - A temporary file left by a run that was killed is removed by the next
 //     Open: while the lock is held, no other run can be writing one.
+//   - Only a regular file is opened: a FIFO, a device or a socket at the
+//     path is refused before anything could block on it.
 //
 // # Files
 //
 // lock.go opens and locks (lock_unix.go, lock_windows.go, lock_other.go per
-// platform), read.go reads, stale.go removes what killed runs left,
-// pending.go writes a new file next to the target, replace.go renames it
-// over the target, backup.go keeps the old bytes and inplace.go rewrites a
-// mount point.
+// platform; holder_linux.go finds who holds a lock), read.go reads,
+// stale.go removes what killed runs left, pending.go writes a new file next
+// to the target, xattr_linux.go gives it the old one's extended attributes,
+// replace.go renames it over the target, backup.go keeps the old bytes,
+// inplace.go rewrites a mount point or a file with hard links, and check.go
+// tells beforehand whether Replace can write (flags_linux.go reads the
+// immutable and append-only flags).
 //
 // # Errors
 //
@@ -49,9 +68,14 @@ type Error struct {
 	Msg  string // what failed
 	Kind error  // one of the sentinels below, or nil
 	// Dir is the folder the file is replaced through; set with
-	// ErrPermission.
+	// ErrPermission, and with ErrImmutable when the folder has the flag.
 	Dir string
-	Err error // the cause
+	// PID is the process that holds the lock, with ErrLockTimeout; 0 when
+	// the system does not tell.
+	PID int
+	// Flag is "i" (immutable) or "a" (append-only), with ErrImmutable.
+	Flag string
+	Err  error // the cause
 }
 
 func (e *Error) Error() string {
@@ -78,14 +102,29 @@ var (
 	ErrPermission = errors.New("no write permission on the folder")
 	// ErrNoSpace: the disk or the user's quota is full.
 	ErrNoSpace = errors.New("no space left")
-	// ErrOwner: the new file could not be given the old one's owner and
-	// group (only root, or the owner for its own groups, may).
+	// ErrOwner: the new file could not be given the old one's owner (only
+	// root may).
 	ErrOwner = errors.New("cannot keep the file's owner")
+	// ErrGroup: the new file has the old one's owner, the user's, but could
+	// not be given its group: the owner may give only the groups it is a
+	// member of.
+	ErrGroup = errors.New("cannot keep the file's group")
+	// ErrImmutable: the file, or the folder it is replaced through (Dir
+	// set), has the immutable or append-only flag (chattr +i, +a; Flag
+	// says which), which even root must clear before changing it.
+	ErrImmutable = errors.New("immutable file")
+	// ErrLockTimeout: another process held the file's lock longer than
+	// Options.LockTimeout; PID names it when known.
+	ErrLockTimeout = errors.New("timed out waiting for the file's lock")
 	// ErrMountPoint: the file is a mount point, so it can only be
 	// rewritten in place, and no backup could be made to do that safely;
 	// nothing was written.
 	ErrMountPoint = errors.New("mount point without a backup")
-	// ErrRestoreFailed: rewriting a mount point in place failed, and so did
+	// ErrNoBackup: the file can only be rewritten in place, as it has
+	// hard links or an extended attribute a new file cannot be given, and
+	// no backup could be made to do that safely; nothing was written.
+	ErrNoBackup = errors.New("must be rewritten in place, without a backup")
+	// ErrRestoreFailed: rewriting the file in place failed, and so did
 	// putting its old bytes back; the backup holds them.
 	ErrRestoreFailed = errors.New("the file could not be restored")
 )
@@ -102,6 +141,13 @@ const tempInfix = ".apim-offset-"
 func (f *File) cannot(what string, err error) error {
 	err = unwrapPath(err)
 	e := &Error{Msg: "cannot " + what, Err: err}
+	if errors.Is(err, syscall.EPERM) {
+		if ie := f.immutable(); ie != nil {
+			ie.Msg += "; cannot " + what
+			ie.Err = err
+			return ie
+		}
+	}
 	switch {
 	case errors.Is(err, syscall.EROFS):
 		e.Msg = "the file is on a read-only file system; cannot " + what

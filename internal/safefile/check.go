@@ -1,0 +1,115 @@
+package safefile
+
+import (
+	"errors"
+	"path/filepath"
+)
+
+// Check tells, before any change is shown, whether Replace can write the
+// file, failing with the *Error Replace would fail with: ErrImmutable,
+// ErrReadOnly, ErrPermission (with Dir), ErrOwner, ErrGroup, ErrMountPoint
+// or ErrNoBackup. It finds out by doing what Replace does short of
+// writing: it reads the immutable and append-only flags, and for a file
+// that is renamed over, it makes a temporary file in the folder, gives it
+// the file's owner, group, extended attributes and mode, and removes it;
+// for one that is rewritten in place, it asks whether the file may be
+// written and makes and removes a file where the backup goes.
+//
+// What it cannot foresee: a full disk (the temporary file is empty), a
+// rename refused by the folder's sticky bit, another program changing the
+// file in the meantime. It may be called after Unlock.
+func (f *File) Check() error {
+	if f.closed {
+		return errors.New("safefile: Check after Close")
+	}
+	dir := filepath.Dir(f.Target)
+	if fl := fsFlag(f.Target); fl != "" {
+		return immutableError(fl, "", nil)
+	}
+	if fsFlag(dir) == "i" { // no new file there: no backup, no temporary file
+		return immutableError("i", dir, nil)
+	}
+	reason, attrs, err := f.checkAttrs()
+	if err != nil {
+		return err
+	}
+	if reason == "" && mountPoint(f.Target, dir) {
+		reason = mountPointReason
+	}
+	if reason == "" {
+		p, err := f.temp(nil, attrs)
+		var xe *xattrError
+		if errors.As(err, &xe) {
+			reason = xattrReason(xe)
+		} else if err != nil {
+			return err
+		} else {
+			p.cleanup()
+		}
+	}
+	if reason == "" {
+		return nil
+	}
+	if err := writable(f.Target); err != nil {
+		return f.cannot("open the file to rewrite it in place ("+reason+")", err)
+	}
+	tmp, err := f.fs.CreateTemp(dir, "."+filepath.Base(f.Target)+tempInfix+"*")
+	if err != nil {
+		return noBackup(reason, f.cannot("create the backup", err))
+	}
+	(&pending{WFile: tmp, fs: f.fs}).cleanup()
+	return nil
+}
+
+// checkAttrs returns the file's extended attributes, and why it must be
+// rewritten in place if its links or attributes say so already.
+func (f *File) checkAttrs() (reason string, attrs []xattr, err error) {
+	lf, info := f.lock, f.info
+	if lf == nil { // after Unlock
+		if lf, info, err = openRegular(f.Target); err != nil {
+			return "", nil, err
+		}
+		defer lf.Close()
+	} else if now, err := lf.Stat(); err == nil {
+		info = now
+	}
+	reason = linksReason(info)
+	attrs, err = xattrs(int(lf.Fd()))
+	var xe *xattrError
+	if errors.As(err, &xe) {
+		if reason == "" {
+			reason = xattrReason(xe)
+		}
+		return reason, nil, nil
+	}
+	if err != nil {
+		return "", nil, f.cannot("read the file's extended attributes", err)
+	}
+	return reason, attrs, nil
+}
+
+// immutable returns the ErrImmutable error for the file or its folder when
+// either has the immutable or append-only flag: a failure with EPERM is
+// most likely for that.
+func (f *File) immutable() *Error {
+	if fl := fsFlag(f.Target); fl != "" {
+		return immutableError(fl, "", nil)
+	}
+	if dir := filepath.Dir(f.Target); fsFlag(dir) != "" {
+		return immutableError(fsFlag(dir), dir, nil)
+	}
+	return nil
+}
+
+// immutableError says that the file, or the folder dir when not "", has
+// the flag fl ("i" or "a").
+func immutableError(fl, dir string, err error) *Error {
+	what := "the file is immutable (chattr +i)"
+	if fl == "a" {
+		what = "the file is append-only (chattr +a)"
+	}
+	if dir != "" {
+		what = "its folder " + dir + what[len("the file"):]
+	}
+	return &Error{Msg: what, Kind: ErrImmutable, Dir: dir, Flag: fl, Err: err}
+}

@@ -1,0 +1,47 @@
+package safefile
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+// The inode flags of linux/fs.h that chattr +i and +a set.
+const (
+	immutableFL = 0x00000010 // FS_IMMUTABLE_FL
+	appendFL    = 0x00000020 // FS_APPEND_FL
+)
+
+// fsFlag returns "i" when the file or folder at path has the immutable
+// flag, "a" when it has the append-only flag, and "" when it has neither
+// or they cannot be read (a file system without them).
+func fsFlag(path string) string {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return ""
+	}
+	defer unix.Close(fd)
+	flags, err := unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
+	switch {
+	case err != nil:
+		return ""
+	case flags&immutableFL != 0:
+		return "i"
+	case flags&appendFL != 0:
+		return "a"
+	}
+	return ""
+}
+
+// mountPoint reports whether the file at path is the root of a mount: a
+// file bind-mounted on its own, which rename cannot replace. statx says so
+// since Linux 5.8; before, a device other than its folder's does.
+func mountPoint(path, dir string) bool {
+	var stx unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_INO, &stx); err == nil && stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 {
+		return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0
+	}
+	var st, dst unix.Stat_t
+	if unix.Lstat(path, &st) != nil || unix.Stat(dir, &dst) != nil {
+		return false
+	}
+	return st.Dev != dst.Dev
+}
