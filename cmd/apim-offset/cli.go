@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/urfave/cli/v3"
@@ -194,6 +195,7 @@ func (a *app) commands() *cli.Command {
 					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print neither the diff nor notes and warnings: errors only"},
 					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above), instead of the diff"},
 					&cli.BoolFlag{Name: "backup", Usage: "keep the old file as deployment.toml.bak (deployment.toml.bak.TIME when that exists)"},
+					&cli.DurationFlag{Name: "lock-timeout", Value: 30 * time.Second, Usage: "wait at most `DURATION` for another run to release the file (30s, 2m)"},
 					&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; a masked diff does not apply as a patch"},
 					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
 					&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
@@ -285,6 +287,7 @@ func (a *app) commands() *cli.Command {
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking; needed when stdin is not a terminal"},
 					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "with --apply: print neither the diffs nor notes and warnings: errors only"},
 					&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
+					&cli.DurationFlag{Name: "lock-timeout", Value: 30 * time.Second, Usage: "with --apply: wait at most `DURATION` for another run to release a file (30s, 2m)"},
 					&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
 					colorFlag(),
 				),

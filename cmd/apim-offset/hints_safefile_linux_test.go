@@ -35,7 +35,10 @@ func TestReadOnlyMountHint(t *testing.T) {
 		t.Fatalf("remount read-only: %v", err)
 	}
 	path := filepath.Join(conf, "deployment.toml")
-	code, _, stderr := runCLI(t, "set", "2", "--file", path, "--yes")
+	code, stdout, stderr := runCLI(t, "set", "2", "--file", path, "--yes")
+	if stdout != "" {
+		t.Errorf("a write that cannot happen printed its diff first:\n%s", stdout)
+	}
 	wantErr := "apim-offset: error: " + path + ": the file is on a read-only file system; cannot create a temporary file in " + conf + ": read-only file system\n"
 	wantHint := "apim-offset: hint: it is a read-only mount (a Kubernetes ConfigMap or Secret, a Docker volume with :ro): change the file where it comes from, or mount it read-write\n"
 	if code != 2 || !strings.Contains(stderr, wantErr+wantHint) {
@@ -62,7 +65,10 @@ func TestImmutableHint(t *testing.T) {
 		t.Skipf("chattr +i does not work here: %v: %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
-	code, _, stderr := runCLI(t, "set", "2", "--file", path, "--yes")
+	code, stdout, stderr := runCLI(t, "set", "2", "--file", path, "--yes")
+	if stdout != "" {
+		t.Errorf("a write that cannot happen printed its diff first:\n%s", stdout)
+	}
 	wantHint := "apim-offset: hint: the file is immutable (chattr +i): lsattr shows it; chattr -i it first, or change it where it comes from\n"
 	if code != 2 || !strings.Contains(stderr, "apim-offset: error: "+path+": the file is immutable (chattr +i)") || !strings.Contains(stderr, wantHint) {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)

@@ -140,6 +140,14 @@ func (s *session) waitFor(text string) {
 }
 
 // answer types a line.
+// send types keys at the terminal as they are: "\x04" is Ctrl-D.
+func (s *session) send(keys string) {
+	s.t.Helper()
+	if _, err := s.master.Write([]byte(keys)); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 func (s *session) answer(line string) {
 	s.t.Helper()
 	if _, err := s.master.Write([]byte(line + "\n")); err != nil {
@@ -192,9 +200,10 @@ func (b *syncBuffer) String() string {
 }
 
 // testPrompt: at a terminal, set shows the diff in colour and asks; n
-// leaves the file, y writes it. The file stays locked while it asks: a
-// second run waits, then reads what the first wrote. A file another
-// program changes while set asks is not written. --json there needs --yes.
+// (or Enter, or Ctrl-D) leaves the file and exits 1, y writes it. The lock
+// is not held while it asks: a second run writes at once, and the first,
+// answered y, refuses to write over that. A file another program changes
+// while set asks is not written. --json there needs --yes.
 func testPrompt(t *testing.T, bin string) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "deployment.toml")
@@ -202,42 +211,44 @@ func testPrompt(t *testing.T, bin string) {
 	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	shown, code := ask(t, bin, "n", nil, "set", "2", "--file", path)
-	if code != 1 || !strings.Contains(shown, "\x1b[32m+offset=2\x1b[0m") || !strings.Contains(shown, "Apply to "+path+"? [y/N] n\n") ||
-		!strings.Contains(shown, "\napim-offset: "+path+": not applied\n") {
-		t.Errorf("answering n: exit %d, terminal:\n%q", code, shown)
-	}
-	if got, _ := os.ReadFile(path); string(got) != orig {
-		t.Errorf("answering n changed the file:\n%s", got)
-	}
-
-	// A second run while the first asks: it waits for the lock.
-	first := atTerminal(t, bin, []string{"NO_COLOR=1"}, "set", "2", "--file", path)
-	first.waitFor("[y/N] ")
-	var second syncBuffer
-	other := exec.Command(bin, "set", "5", "--file", path, "--json", "--yes")
-	other.Stdout, other.Stderr = &second, &second
-	if err := other.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(second.String(), "waiting for it to finish"); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the second run does not say it waits: %s", second.String())
+	// Anything but y or yes is no: n, Enter, end of input (Ctrl-D). Each
+	// prints "not applied" on a line of its own and exits 1.
+	for _, answer := range []struct{ name, keys string }{{"n", "n\n"}, {"Enter", "\n"}, {"Ctrl-D", "\x04"}} {
+		s := atTerminal(t, bin, nil, "set", "2", "--file", path)
+		s.waitFor("[y/N] ")
+		s.send(answer.keys)
+		shown, code := s.wait()
+		if code != 1 || !strings.Contains(shown, "\x1b[32m+offset=2\x1b[0m") || !strings.Contains(shown, "Apply to "+path+"? [y/N] ") ||
+			!strings.Contains(shown, "\napim-offset: "+path+": not applied\n") {
+			t.Errorf("answering %s: exit %d, terminal:\n%q", answer.name, code, shown)
+		}
+		if got, _ := os.ReadFile(path); string(got) != orig {
+			t.Errorf("answering %s changed the file:\n%s", answer.name, got)
 		}
 	}
+
+	// The lock is not held while set asks: a second run writes at once,
+	// and the first, answered y, refuses to write over it.
+	first := atTerminal(t, bin, []string{"NO_COLOR=1"}, "set", "2", "--file", path)
+	first.waitFor("[y/N] ")
+	other, err := exec.Command(bin, "set", "5", "--file", path, "--json", "--yes", "--lock-timeout", "5s").CombinedOutput()
+	if err != nil || !strings.Contains(string(other), `"applied":true`) {
+		t.Fatalf("a second run while the first asks: %v: %s", err, other)
+	}
 	first.answer("y")
-	shown, code = first.wait()
-	if code != 0 || !strings.Contains(shown, "\n+offset=2\n") || strings.Contains(shown, "\x1b[") {
-		t.Errorf("answering y with NO_COLOR: exit %d, terminal:\n%q", code, shown)
-	}
-	if err := other.Wait(); err != nil {
-		t.Fatalf("the second run: %v: %s", err, second.String())
-	}
-	if !strings.Contains(second.String(), `"from":2,"from_source":"set","to":5`) {
-		t.Errorf("the second run did not read what the first wrote: %s", second.String())
+	shown, code := first.wait()
+	if code != 2 || !strings.Contains(shown, "\n+offset=2\n") || strings.Contains(shown, "\x1b[") ||
+		!strings.Contains(shown, "the file changed while apim-offset was working on it") {
+		t.Errorf("answering y after another run wrote: exit %d, terminal:\n%q", code, shown)
 	}
 	if got, _ := os.ReadFile(path); string(got) != "[server]\nhostname = \"localhost\"\noffset=5\n" {
 		t.Errorf("after both runs the file holds:\n%s", got)
+	}
+
+	// y writes.
+	shown, code = ask(t, bin, "y", []string{"NO_COLOR=1"}, "set", "6", "--file", path)
+	if code != 0 || !strings.Contains(shown, "offset 5 -> 6 written; restart the server to use it") {
+		t.Errorf("answering y: exit %d, terminal:\n%q", code, shown)
 	}
 
 	// Another program writes the file while set asks.

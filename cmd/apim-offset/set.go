@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/redact"
@@ -58,13 +59,14 @@ type setFlags struct {
 	filter                                                                  bool             // --file -: stdin to stdout
 	strict                                                                  bool             // refuse what WSO2's parser will not take
 	servers                                                                 []patcher.Server // every home's, with several
+	lockTimeout                                                             time.Duration    // the longest wait for another run's lock
 }
 
 func newSetFlags(cmd *cli.Command) setFlags {
 	return setFlags{format: format(cmd), dryRun: cmd.Bool("dry-run"), check: cmd.Bool("check"), yes: cmd.Bool("yes"),
 		shiftLiterals: cmd.Bool("shift-literals"), keepPlaceholder: cmd.Bool("keep-placeholder"),
 		backup: cmd.Bool("backup"), showSecrets: cmd.Bool("show-secrets"), filter: cmd.String("file") == "-",
-		strict: cmd.Bool("strict")}
+		strict: cmd.Bool("strict"), lockTimeout: cmd.Duration("lock-timeout")}
 }
 
 // setReport is what set did to one file: what --json prints, one object a
@@ -84,7 +86,8 @@ type setReport struct {
 	Line       int      `json:"line"`   // the offset's line in the new file
 	Diff       string   `json:"diff"`   // the unified diff, "" when unchanged
 	Backup     string   `json:"backup,omitempty"`
-	InPlace    bool     `json:"in_place,omitempty"` // rewritten in place: a bind-mounted file
+	InPlace    bool     `json:"in_place,omitempty"` // rewritten in place: a bind-mounted file, hard links
+	InPlaceWhy string   `json:"in_place_reason,omitempty"`
 	Warnings   []string `json:"warnings"`
 }
 
@@ -255,11 +258,22 @@ func (a *app) setOne(t target, n int, f setFlags) (setReport, error) {
 	if err != nil || !c.res.Changed {
 		return c.r, a.finish(c.r, err)
 	}
+	if !f.dryRun && !f.check {
+		// Whether the write can happen is known before the diff is shown.
+		if err := c.file.Check(); err != nil {
+			return c.r, a.finish(c.r, a.fileErr(t, err))
+		}
+	}
 	if err := a.show(c, f.showSecrets); err != nil {
 		return c.r, err
 	}
 	if f.dryRun || f.check {
 		return c.r, a.finish(c.r, nil)
+	}
+	if !f.yes {
+		// The question may wait long: the lock is not held meanwhile, and
+		// Replace refuses a file another run changed since it was read.
+		c.file.Unlock()
 	}
 	if !a.confirm(t, f.yes) {
 		if err := a.finish(c.r, nil); err != nil {
@@ -283,7 +297,7 @@ func (a *app) finish(r setReport, err error) error {
 // bytes, what they replace, and the warnings, printed as they come.
 func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	c := &change{t: t, r: setReport{File: t.path, Home: t.home, Product: t.product.ID, To: n, Warnings: []string{}}}
-	if err := a.read(c, f.filter); err != nil {
+	if err := a.read(c, f); err != nil {
 		return c, err
 	}
 	// The range counts the ports this version opens, from the file's base
@@ -342,8 +356,8 @@ func (a *app) checkDialect(c *change, strict bool) error {
 }
 
 // read locks and reads c's file, or reads stdin for the filter.
-func (a *app) read(c *change, filter bool) error {
-	if filter {
+func (a *app) read(c *change, f setFlags) error {
+	if f.filter {
 		src, err := io.ReadAll(io.LimitReader(a.stdin, patcher.MaxSize+1))
 		if err != nil {
 			return &fileError{c.t.path, err}
@@ -351,7 +365,7 @@ func (a *app) read(c *change, filter bool) error {
 		c.src = src
 		return nil
 	}
-	file, err := safefile.Open(c.t.path, safefile.Options{MaxSize: patcher.MaxSize, Waiting: func() {
+	file, err := safefile.Open(c.t.path, safefile.Options{MaxSize: patcher.MaxSize, LockTimeout: f.lockTimeout, Waiting: func() {
 		a.notef("%s: another apim-offset is changing it; waiting for it to finish", c.t.path)
 	}})
 	if err != nil {
@@ -415,9 +429,9 @@ func (a *app) commit(c *change, f setFlags) error {
 	if err != nil {
 		return &fileError{c.t.path, err}
 	}
-	c.r.Applied, c.r.Backup, c.r.InPlace = true, written.Backup, written.InPlace
+	c.r.Applied, c.r.Backup, c.r.InPlace, c.r.InPlaceWhy = true, written.Backup, written.InPlace, written.Reason
 	if written.InPlace {
-		a.warnf("%s: rewritten in place, as it is a mount point (a file bind-mounted on its own); the old bytes are in %s", c.t.path, written.Backup)
+		a.warnf("%s: rewritten in place, as %s; the old bytes are in %s", c.t.path, written.Reason, written.Backup)
 	} else if written.Backup != "" && !a.json {
 		a.notef("%s: the old file is in %s", c.t.path, written.Backup)
 	}
