@@ -7,8 +7,10 @@
 #   --check --diff  three diffs, changed=3, no file written (checksums)
 #   first run       changed=3, each file has its offset and a .bak
 #   second run      changed=0
-# and three failures with the tool's words: a home with a duplicate key, the
-# tool missing from PATH, a binary path that does not exist.
+# then a home with a duplicate key (the tool's error and hint), a file with
+# a byte order mark (an Ansible warning; strict: true fails), file: with
+# product, template=false and shift_literals (ad hoc), home and file
+# together, the tool missing from PATH, a binary path that does not exist.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 for tool in ansible-galaxy ansible-doc ansible-playbook; do
@@ -137,6 +139,25 @@ run bom.log -i "$work/bom.ini"
 grep -A2 '^\[WARNING\]: ' "$work/bom.log"
 tr '\n' ' ' <"$work/bom.log" | tr -s ' ' | grep -qF "[WARNING]: $(conf bom):1:1: the file starts with a UTF-8 byte order mark"
 grep -q '^offset=5$' "$(conf bom)"
+
+# adhoc LOG ARGS: the module run once with ansible (ad hoc) on localhost.
+adhoc() {
+  local log=$work/$1
+  shift
+  PATH="$work/bin:$PATH" ansible localhost -o -c local -m apim_offset.wso2.port_offset -a "$*" >"$log" 2>&1
+}
+echo "== file: with product and template=false, ad hoc"
+cp fixtures/sample-home/repository/conf/deployment.toml "$work/loose.toml"
+adhoc loose.log "file=$work/loose.toml product=apim-4 offset=9 template=false shift_literals=true" ||
+  { cat "$work/loose.log"; exit 1; }
+grep -oF '"cmd": ["'"$work/bin/apim-offset"'","set","9","--file","'"$work/loose.toml"'","--json","--product","apim-4","--shift-literals","--template=false","--yes"]' "$work/loose.log" ||
+  { cat "$work/loose.log"; exit 1; }
+grep -q '"offset_after": 9,' "$work/loose.log"
+grep -q '^ws_endpoint = "ws://localhost:9108"$' "$work/loose.toml"
+grep -q '^offset=9$' "$work/loose.toml"
+echo "== home and file together: Ansible refuses"
+if adhoc both.log "home=$work/homes/apim1 file=$work/loose.toml offset=1"; then echo "home and file were taken together" >&2; exit 1; fi
+grep -o 'parameters are mutually exclusive: home|file' "$work/both.log"
 
 echo "== no apim-offset on PATH"
 tool_dir=$work/empty fails nopath.log 'apim-offset not found: no apim-offset on the managed host' -i "$inventory" -l apim1
