@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Tests the apim_offset.wso2 collection for real with Debian's ansible-core:
+# builds it with ansible-galaxy, installs it into a temporary path, checks
+# that ansible-doc renders the module, then runs ansible/tests/playbook.yml
+# over three local hosts, each with a home made from the sample home and its
+# own offset, and the tool built from this checkout on PATH:
+#   --check --diff  three diffs, changed=3, no file written (checksums)
+#   first run       changed=3, each file has its offset and a .bak
+#   second run      changed=0
+# then a home with a duplicate key (the tool's error and hint), a file with
+# a byte order mark (an Ansible warning; strict: true fails), file: with
+# product, template=false and shift_literals (ad hoc), home and file
+# together, the tool missing from PATH, a binary path that does not exist.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+for tool in ansible-galaxy ansible-doc ansible-playbook; do
+  command -v "$tool" >/dev/null || { echo "$tool not found (Debian: apt-get install ansible-core)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Ansible keeps its temporary files and caches under ANSIBLE_HOME.
+export ANSIBLE_HOME="$work/ansible-home" ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" \
+  ANSIBLE_REMOTE_TEMP="$work/ansible-tmp" ANSIBLE_COLLECTIONS_PATH="$work/collections" \
+  ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_RETRY_FILES_ENABLED=0 \
+  ANSIBLE_PYTHON_INTERPRETER=auto_silent
+
+echo "== build and install the collection"
+ansible-galaxy collection build ansible --output-path "$work/dist"
+ansible-galaxy collection install -p "$work/collections" "$work/dist"/apim_offset-wso2-*.tar.gz
+ansible-galaxy collection list -p "$work/collections" >"$work/list.txt"
+grep -q '^apim_offset\.wso2 ' "$work/list.txt"
+
+echo "== ansible-doc renders the module"
+ansible-doc apim_offset.wso2.port_offset >"$work/doc.txt"
+for word in offset home file product backup shift_literals template keep_placeholder strict binary \
+  EXAMPLES 'RETURN VALUES' offset_before offset_after; do
+  grep -q -- "$word" "$work/doc.txt" || { echo "ansible-doc does not show $word" >&2; cat "$work/doc.txt"; exit 1; }
+done
+
+go build -o "$work/bin/apim-offset" ./cmd/apim-offset
+inventory="$work/fleet.ini"
+{
+  echo "[fleet]"
+  for n in 1 2 3; do
+    mkdir -p "$work/homes"
+    cp -r fixtures/sample-home "$work/homes/apim$n"
+    echo "apim$n wso2_home=$work/homes/apim$n wso2_port_offset=$n"
+  done
+  echo "[fleet:vars]"
+  echo "ansible_connection=local"
+} >"$inventory"
+conf() { echo "$work/homes/$1/repository/conf/deployment.toml"; }
+
+# play LOG ARGS...: ansible-playbook (ansible/tests/playbook.yml unless
+# playbook says which) with the tool on PATH (unless tool_dir says where
+# else), its output in $work/LOG; exits as ansible-playbook does.
+play() {
+  local log=$work/$1
+  shift
+  PATH="${tool_dir-$work/bin}:$PATH" ansible-playbook "$@" "${playbook-ansible/tests/playbook.yml}" >"$log" 2>&1
+}
+# run LOG ARGS...: play, which must succeed; its output when it does not.
+run() { play "$@" || { cat "$work/$1"; echo "ansible-playbook failed ($1)" >&2; exit 1; }; }
+# recap LOG: the recap lines, one space between fields.
+recap() { sed -n '/^PLAY RECAP/,$p' "$work/$1" | grep -E '^[^ ]+ +: ok=' | sed -E 's/ +/ /g'; }
+# expect_changed LOG N: each of apim1..3 has changed=N and failed=0.
+expect_changed() {
+  local host line
+  for host in apim1 apim2 apim3; do
+    line=$(recap "$1" | grep "^$host :") || { echo "no recap line for $host" >&2; exit 1; }
+    [[ $line =~ changed=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "$2" ] ||
+      { echo "$host: want changed=$2: $line" >&2; exit 1; }
+    [[ $line =~ failed=0 ]] || { echo "$host failed: $line" >&2; exit 1; }
+  done
+}
+sums() { sha256sum "$(conf apim1)" "$(conf apim2)" "$(conf apim3)"; }
+sums >"$work/before.sum"
+
+echo "== examples/ansible/playbook.yml in check mode: three would change, nothing written"
+playbook=examples/ansible/playbook.yml run example.log -i "$inventory" --check
+expect_changed example.log 1
+grep -F 'offset 0 -> 2 (uncommented); 9443 is now 9445' "$work/example.log"
+sums | cmp - "$work/before.sum"
+
+echo "== --check --diff: three diffs, nothing written"
+run check.log -i "$inventory" --check --diff
+diffs=$(grep -c '^+offset=[123]$' "$work/check.log") || true
+[ "$diffs" = 3 ] || { cat "$work/check.log"; echo "want 3 diffs, got $diffs" >&2; exit 1; }
+for n in 1 2 3; do grep -q "^--- a/.*/homes/apim$n/repository/conf/deployment.toml\$" "$work/check.log"; done
+expect_changed check.log 1
+sums | cmp - "$work/before.sum"
+if ls "$work"/homes/*/repository/conf/*.bak 2>/dev/null; then echo "check mode made a backup" >&2; exit 1; fi
+recap check.log
+sed -n '/^TASK \[Set the port offset\]/,/^TASK/p' "$work/check.log" | sed -n '/^--- a\/.*apim1/,/^changed/p'
+
+echo "== first run: three changed"
+run first.log -i "$inventory"
+expect_changed first.log 1
+if grep -q '^+offset=' "$work/first.log"; then echo "a diff without --diff" >&2; exit 1; fi
+for n in 1 2 3; do
+  grep -q "^offset=$n\$" "$(conf apim$n)"
+  grep -q "^#offset=0\$" "$(conf apim$n).bak"
+done
+recap first.log
+
+echo "== second run: none changed"
+run second.log -i "$inventory"
+expect_changed second.log 0
+recap second.log
+
+# fails LOG TEXT ARGS...: the play fails, and its output has TEXT.
+fails() {
+  local log=$1 text=$2
+  shift 2
+  if play "$log" "$@"; then echo "the play did not fail ($log)" >&2; exit 1; fi
+  grep -qF -- "$text" "$work/$log" || { cat "$work/$log"; echo "no \"$text\" in $log" >&2; exit 1; }
+  grep -o '"msg": "[^"]*"' "$work/$log"
+}
+
+echo "== a home with a duplicate key: the tool's error and hint"
+cp -r fixtures/sample-home "$work/homes/broken"
+sed -i 's/^\[server\]$/[server]\nhostname = "duplicate"/' "$(conf broken)"
+cp "$(conf broken)" "$work/broken.toml"
+printf '[errors]\nbroken wso2_home=%s wso2_port_offset=4 ansible_connection=local\n' "$work/homes/broken" >"$work/broken.ini"
+fails broken.log 'apim-offset failed: '"$(conf broken)"':3:1: key hostname is already defined (hint: TOML allows each key and table once' \
+  -i "$work/broken.ini"
+cmp "$(conf broken)" "$work/broken.toml"
+
+echo "== a warning of the tool is an Ansible warning; strict: true refuses the file"
+cp -r fixtures/sample-home "$work/homes/bom"
+sed -i '1s/^/\xef\xbb\xbf/' "$(conf bom)"
+cp "$(conf bom)" "$work/bom.toml"
+printf '[warns]\nbom wso2_home=%s wso2_port_offset=5 wso2_warnings=1 ansible_connection=local\n' "$work/homes/bom" >"$work/bom.ini"
+fails bom-strict.log 'apim-offset failed: '"$(conf bom)"':1:1: the file starts with a UTF-8 byte order mark' \
+  -i "$work/bom.ini" -e apim_offset_strict=true
+cmp "$(conf bom)" "$work/bom.toml"
+run bom.log -i "$work/bom.ini"
+grep -A2 '^\[WARNING\]: ' "$work/bom.log"
+tr '\n' ' ' <"$work/bom.log" | tr -s ' ' | grep -qF "[WARNING]: $(conf bom):1:1: the file starts with a UTF-8 byte order mark"
+grep -q '^offset=5$' "$(conf bom)"
+
+# adhoc LOG ARGS: the module run once with ansible (ad hoc) on localhost.
+adhoc() {
+  local log=$work/$1
+  shift
+  PATH="$work/bin:$PATH" ansible localhost -o -c local -m apim_offset.wso2.port_offset -a "$*" >"$log" 2>&1
+}
+echo "== file: with product and template=false, ad hoc"
+cp fixtures/sample-home/repository/conf/deployment.toml "$work/loose.toml"
+adhoc loose.log "file=$work/loose.toml product=apim-4 offset=9 template=false shift_literals=true" ||
+  { cat "$work/loose.log"; exit 1; }
+grep -oF '"cmd": ["'"$work/bin/apim-offset"'","set","9","--file","'"$work/loose.toml"'","--json","--product","apim-4","--shift-literals","--template=false","--yes"]' "$work/loose.log" ||
+  { cat "$work/loose.log"; exit 1; }
+grep -q '"offset_after": 9,' "$work/loose.log"
+grep -q '^ws_endpoint = "ws://localhost:9108"$' "$work/loose.toml"
+grep -q '^offset=9$' "$work/loose.toml"
+echo "== home and file together: Ansible refuses"
+if adhoc both.log "home=$work/homes/apim1 file=$work/loose.toml offset=1"; then echo "home and file were taken together" >&2; exit 1; fi
+grep -o 'parameters are mutually exclusive: home|file' "$work/both.log"
+
+echo "== no apim-offset on PATH"
+tool_dir=$work/empty fails nopath.log 'apim-offset not found: no apim-offset on the managed host' -i "$inventory" -l apim1
+echo "== binary: a path that does not exist"
+fails nobin.log "apim-offset not found: $work/none is not an executable file" -i "$inventory" -l apim1 -e "apim_offset_bin=$work/none"
+echo "ok"
