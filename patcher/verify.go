@@ -40,16 +40,15 @@ func verify(before map[string]any, out []byte, n int, keep bool, shift func(stri
 // templates, without their byte order mark. The offset's own value is
 // checked by verify.
 func sameDialect(src, out []byte) error {
-	had := map[string]int{}
+	had := map[string]int{} // by construct: a message names lines, which the edit moves
 	for _, f := range dialect.Check(src) {
-		had[f.Construct+": "+f.Msg]++
+		had[f.Construct]++
 	}
 	for _, f := range dialect.Check(out) {
-		key := f.Construct + ": " + f.Msg
-		if had[key] == 0 && f.Construct != dialect.ConstructOffsetNotInt {
+		if had[f.Construct] == 0 && f.Construct != dialect.ConstructOffsetNotInt {
 			return fmt.Errorf("the patched file has what WSO2 refuses and the original had not: %s", f)
 		}
-		had[key]--
+		had[f.Construct]--
 	}
 	return nil
 }
