@@ -71,10 +71,7 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	}
 	var inUse func(int) (bool, int)
 	if cmd.Bool("free") {
-		inUse = func(port int) (bool, int) {
-			used, pid, _ := doctor.Local{}.PortInUse(port)
-			return used, pid
-		}
+		inUse = portsInUse()
 	}
 	plan, err := planner.Plan(servers, inUse)
 	if err != nil {
@@ -139,4 +136,25 @@ func (a *app) applyPlan(cmd *cli.Command, ts []target, plan []planner.Assignment
 		_, err := a.setOne(t, news[t.path], f)
 		return err
 	})
+}
+
+// portsInUse tells whether a port is in use on this machine, and by which
+// process: from the listening sockets /proc lists, read once, or, where
+// /proc does not tell, by trying to listen on each port asked of.
+func portsInUse() func(port int) (bool, int) {
+	local := doctor.Local{}
+	listening, ok := local.ListeningPorts()
+	if !ok {
+		return func(port int) (bool, int) {
+			used, pid, _ := local.PortInUse(port)
+			return used, pid
+		}
+	}
+	return func(port int) (bool, int) {
+		if !listening[port] {
+			return false, 0
+		}
+		pid, _ := local.PortOwner(port)
+		return true, pid
+	}
 }

@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,28 +49,35 @@ func (Local) PortInUse(port int) (bool, int, string) {
 	return true, pid, owner
 }
 
+// ListeningPorts reads, once, the TCP ports something listens on in this
+// machine's network namespace (/proc/net/tcp and tcp6), for a caller that
+// asks of many ports; ok is false where /proc does not tell.
+func (Local) ListeningPorts() (ports map[int]bool, ok bool) {
+	ports = map[int]bool{}
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		if _, err := os.Stat(table); err == nil {
+			ok = true
+		}
+		for _, p := range listeners(table) {
+			ports[p] = true
+		}
+	}
+	return ports, ok
+}
+
+// PortOwner is the process listening on port, and its name, or 0.
+func (Local) PortOwner(port int) (int, string) { return socketOwner(port) }
+
 // socketOwner finds the process listening on port, through the socket's
 // inode in /proc/net/tcp{,6} and the process whose fd links to it.
 func socketOwner(port int) (int, string) {
 	inode := ""
 	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		f, err := os.Open(table)
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-			fields := strings.Fields(sc.Text())
-			if len(fields) < 10 || fields[3] != "0A" { // 0A: LISTEN
-				continue
-			}
-			i := strings.LastIndexByte(fields[1], ':')
-			if p, err := strconv.ParseInt(fields[1][i+1:], 16, 32); err == nil && int(p) == port {
-				inode = fields[9]
+		for in, p := range listeners(table) {
+			if p == port {
+				inode = in
 			}
 		}
-		f.Close()
 		if inode != "" {
 			break
 		}

@@ -94,12 +94,17 @@ type board struct {
 	// in owner. Probing binds a socket, so it comes last and once a port.
 	probed [65536]uint8
 	owner  map[int]int
+	// next is, by the ports a server needs, the offset where the search
+	// for the next such server starts: the offsets below the last placed
+	// were not free then, and taken ports stay taken.
+	next map[string]int
 }
 
 // place gives s the smallest offset whose ports are free, and takes them.
 func (b *board) place(s Server) (int, error) {
 	ports, limit := needs(s.Product), s.Product.MaxOffset()
-	o := 0
+	key := fmt.Sprint(ports, s.PIDs) // who may hold a port changes what is free
+	o := b.next[key]
 	for o <= limit && !b.free(ports, o, s.PIDs) {
 		o++
 	}
@@ -107,6 +112,10 @@ func (b *board) place(s Server) (int, error) {
 		return 0, fmt.Errorf("%s: no offset up to %d leaves all of its ports free", s.Name, limit)
 	}
 	b.take(ports, o)
+	if b.next == nil {
+		b.next = map[string]int{}
+	}
+	b.next[key] = o + 1
 	return o, nil
 }
 
