@@ -181,24 +181,6 @@ func ask(t *testing.T, bin, answer string, env []string, args ...string) (string
 	return s.wait()
 }
 
-// syncBuffer is a bytes.Buffer that a command writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // testPrompt: at a terminal, set shows the diff in colour and asks; n
 // (or Enter, or Ctrl-D) leaves the file and exits 1, y writes it. The lock
 // is not held while it asks: a second run writes at once, and the first,
