@@ -12,11 +12,18 @@ import (
 
 // resolve works out the offset t's server runs at from src, t's file
 // (package effective): with a home, its start scripts, carbon.properties,
-// this environment and its running processes count too.
+// this environment and its running server count too. The running server
+// is the pid file's process: reading every process's command line, as
+// doctor does to find one started without it, would cost each run more
+// than the rest of its work.
 func (a *app) resolve(t target, src []byte, f patcher.Format) effective.Result {
 	m := effective.Machine{Getenv: os.Getenv}
 	if t.home != "" {
-		m.Processes, _ = doctor.Local{}.Processes() // without them, the scripts and environment still count
+		if pid, err := doctor.PIDFile(t.home); err == nil {
+			if p, ok := (doctor.Local{}).Process(pid); ok {
+				m.Processes = []effective.Process{p}
+			}
+		}
 	}
 	return effective.Resolve(effective.Home{Dir: t.home, File: t.path, Src: src, Format: f, Product: t.product}, m)
 }

@@ -175,6 +175,29 @@ const (
 	maxCmdline = 1 << 20
 )
 
+// errNoPID is a pid file that holds no process id.
+var errNoPID = errors.New("the pid file holds no process id")
+
+// PIDFile reads the process id in home's wso2carbon.pid, which a running
+// Carbon server writes: the pid, a newline and NUL padding (Micro
+// Integrator: digits only). The file stays behind after a crash: check
+// that the process lives.
+func PIDFile(home string) (int, error) {
+	data, err := safefile.Read(filepath.Join(home, "wso2carbon.pid"), maxPIDFile)
+	if err != nil {
+		return 0, err
+	}
+	fields := strings.FieldsFunc(string(data), func(r rune) bool { return r < '0' || r > '9' })
+	if len(fields) == 0 {
+		return 0, errNoPID
+	}
+	pid, err := strconv.Atoi(fields[0])
+	if err != nil || pid <= 0 {
+		return 0, errNoPID
+	}
+	return pid, nil
+}
+
 // checker runs the checks of one home.
 type checker struct {
 	home  Home
@@ -501,19 +524,13 @@ func optimises(args []string) (how, profile string) {
 // leaves it behind after a crash: the process must be alive.
 func (c *checker) running() {
 	path := filepath.Join(c.home.Dir, "wso2carbon.pid")
-	data, err := safefile.Read(path, maxPIDFile)
-	if err != nil {
-		return
-	}
-	// Carbon writes the pid, a newline and NUL padding; MI only digits.
-	fields := strings.FieldsFunc(string(data), func(r rune) bool { return r < '0' || r > '9' })
-	pid, err := 0, errors.New("no digits")
-	if len(fields) > 0 {
-		pid, err = strconv.Atoi(fields[0])
-	}
-	if err != nil || pid <= 0 {
+	pid, err := PIDFile(c.home.Dir)
+	if errors.Is(err, errNoPID) {
 		c.add(Finding{Severity: Info, Check: "running", Code: PIDFileEmpty, File: path, Message: "the pid file holds no process id", Fix: "remove it if no server runs from this home"})
 		return
+	}
+	if err != nil {
+		return // no pid file: no server runs from this home
 	}
 	if !c.sys.Alive(pid) {
 		c.add(Finding{Severity: Info, Check: "running", Code: PIDFileStale, File: path, Message: fmt.Sprintf("stale pid file: process %d is not running", pid)})

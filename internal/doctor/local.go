@@ -28,14 +28,22 @@ func (Local) Processes() ([]Process, error) {
 		if err != nil {
 			continue
 		}
-		data, err := safefile.Read(filepath.Join("/proc", e.Name(), "cmdline"), maxCmdline)
-		data = data[:min(len(data), maxCmdline)]
-		if err != nil || len(data) == 0 {
-			continue
+		if p, ok := (Local{}).Process(pid); ok {
+			out = append(out, p)
 		}
-		out = append(out, Process{PID: pid, Args: strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")})
 	}
 	return out, nil
+}
+
+// Process is the process pid with its command line, from /proc; false when
+// it is gone or shows none.
+func (Local) Process(pid int) (Process, bool) {
+	data, err := safefile.Read(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"), maxCmdline)
+	data = data[:min(len(data), maxCmdline)]
+	if err != nil || len(data) == 0 {
+		return Process{}, false
+	}
+	return Process{PID: pid, Args: strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")}, true
 }
 
 // PortInUse tries to listen on port at loopback and at the wildcard
