@@ -45,7 +45,8 @@ inventory="$work/fleet.ini"
   for n in 1 2 3; do
     mkdir -p "$work/homes"
     cp -r fixtures/sample-home "$work/homes/apim$n"
-    echo "apim$n wso2_home=$work/homes/apim$n wso2_port_offset=$n"
+    # The sample's gateway URLs keep literal ports: one warning on a change.
+    echo "apim$n wso2_home=$work/homes/apim$n wso2_port_offset=$n wso2_change_warnings=1"
   done
   echo "[fleet:vars]"
   echo "ansible_connection=local"
@@ -131,7 +132,7 @@ echo "== a warning of the tool is an Ansible warning; strict: true refuses the f
 cp -r fixtures/sample-home "$work/homes/bom"
 sed -i '1s/^/\xef\xbb\xbf/' "$(conf bom)"
 cp "$(conf bom)" "$work/bom.toml"
-printf '[warns]\nbom wso2_home=%s wso2_port_offset=5 wso2_warnings=1 ansible_connection=local\n' "$work/homes/bom" >"$work/bom.ini"
+printf '[warns]\nbom wso2_home=%s wso2_port_offset=5 wso2_warnings=1 wso2_change_warnings=1 ansible_connection=local\n' "$work/homes/bom" >"$work/bom.ini"
 fails bom-strict.log 'apim-offset failed: '"$(conf bom)"':1:1: the file starts with a UTF-8 byte order mark' \
   -i "$work/bom.ini" -e apim_offset_strict=true
 cmp "$(conf bom)" "$work/bom.toml"
