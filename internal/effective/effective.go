@@ -37,7 +37,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/apim-offset/apim-offset/internal/safefile"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,6 +45,7 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
