@@ -125,16 +125,21 @@ func (s *scanner) checkNames(off int) error {
 	return s.over(off, s.c.Names, MaxNames, "names (keys, tables, arrays) in the file")
 }
 
+// overWithNames is over for n, then for the names counted so far.
+func (s *scanner) overWithNames(off, n, bound int, what string) error {
+	if err := s.over(off, n, bound, what); err != nil {
+		return err
+	}
+	return s.checkNames(off)
+}
+
 // header counts the table header that starts at i and returns the offset
 // just past it.
 func (s *scanner) header(i int) (int, error) {
 	s.c.Headers++
 	s.c.Names++
 	s.keys = 0
-	if err := s.over(i, s.c.Headers, MaxHeaders, "table headers in the file"); err != nil {
-		return i, err
-	}
-	if err := s.checkNames(i); err != nil {
+	if err := s.overWithNames(i, s.c.Headers, MaxHeaders, "table headers in the file"); err != nil {
 		return i, err
 	}
 	i = skipHeader(s.src, i, &s.c.Names)
@@ -146,10 +151,7 @@ func (s *scanner) open(i int) error {
 	s.depth++
 	s.c.Names++
 	s.c.Depth = max(s.c.Depth, s.depth)
-	if err := s.over(i, s.depth, MaxDepth, "arrays and inline tables nested in one another"); err != nil {
-		return err
-	}
-	return s.checkNames(i)
+	return s.overWithNames(i, s.depth, MaxDepth, "arrays and inline tables nested in one another")
 }
 
 // key counts the '=' at i.
@@ -157,10 +159,7 @@ func (s *scanner) key(i int) error {
 	s.keys++
 	s.c.Names++
 	s.c.KeysPerTable = max(s.c.KeysPerTable, s.keys)
-	if err := s.over(i, s.keys, MaxKeysPerTable, "keys in one table"); err != nil {
-		return err
-	}
-	return s.checkNames(i)
+	return s.overWithNames(i, s.keys, MaxKeysPerTable, "keys in one table")
 }
 
 // skipComment returns the offset of the newline that ends the comment at i,
