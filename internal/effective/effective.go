@@ -37,6 +37,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/apim-offset/apim-offset/internal/safefile"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -45,7 +46,6 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
-	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
