@@ -24,24 +24,7 @@ type edit struct {
 func plan(doc *tomlutil.Document, n int, inBlock func(off int) bool) (edit, error) {
 	src := doc.Src
 	num := strconv.Itoa(n)
-	outside := func(e edit) (edit, error) {
-		if inBlock(e.at.Start) {
-			line, col := tomlutil.Position(src, e.at.Start)
-			return edit{}, &Error{Line: line, Column: col, Msg: "offset would go inside a control block of the template (if, for, range…)", Err: ErrBlock}
-		}
-		return e, nil
-	}
-	// last returns the last top-level entry that keep accepts and that
-	// stands outside every control block, or -1.
-	last := func(keep func(tomlutil.Entry) bool) int {
-		found := -1
-		for i, e := range doc.Entries {
-			if e.Parent < 0 && keep(e) && !inBlock(e.Lines.Start) {
-				found = i
-			}
-		}
-		return found
-	}
+	outside := func(e edit) (edit, error) { return outsideBlocks(src, e, inBlock) }
 
 	// Rule 1: replace the value.
 	if i := doc.Find("server", "offset"); i >= 0 {
@@ -52,17 +35,12 @@ func plan(doc *tomlutil.Document, n int, inBlock func(off int) bool) (edit, erro
 
 	// Rule 2: uncomment "#offset=0" in the [server] region.
 	if ce, ok := commentedOffset(doc); ok && !inBlock(ce.Comment.Text.Start) {
-		var text []byte
-		text = append(text, src[ce.Body.Start:ce.Value.Start]...)
-		text = append(text, formatLike(src[ce.Value.Start:ce.Value.End], ce.Kind, n)...)
-		text = append(text, src[ce.Value.End:ce.Body.End]...)
-		return edit{at: tomlutil.Span{Start: ce.Comment.Text.Start, End: ce.Body.End}, text: text,
-			valueAt: ce.Value.Start - ce.Body.Start, action: Uncommented}, nil
+		return uncomment(src, ce, n), nil
 	}
 
 	// Rule 3: add to the server table, however it is written.
 	if t := doc.FindTable("server"); t >= 0 {
-		i := last(func(e tomlutil.Entry) bool { return e.Table == t })
+		i := lastTopLevel(doc, inBlock, func(e tomlutil.Entry) bool { return e.Table == t })
 		if i < 0 {
 			line := doc.Tables[t].Line
 			return outside(addLine(src, line.End, tomlutil.Indent(src, line.Start), "offset", " = ", num))
@@ -73,7 +51,7 @@ func plan(doc *tomlutil.Document, n int, inBlock func(off int) bool) (edit, erro
 	if i := doc.Find("server"); i >= 0 && doc.Entries[i].Kind == tomlutil.InlineTable {
 		return outside(addToInline(doc, i, num))
 	}
-	if i := last(func(e tomlutil.Entry) bool { return e.Table < 0 && len(e.Key) > 1 && e.Key[0] == "server" }); i >= 0 {
+	if i := lastTopLevel(doc, inBlock, func(e tomlutil.Entry) bool { return e.Table < 0 && len(e.Key) > 1 && e.Key[0] == "server" }); i >= 0 {
 		e := doc.Entries[i]
 		key := string(src[e.KeyRaw[0].Start:e.KeyRaw[0].End]) + ".offset"
 		return addLine(src, e.Lines.End, tomlutil.Indent(src, e.Lines.Start), key, doc.Separator(e), num), nil
@@ -81,6 +59,39 @@ func plan(doc *tomlutil.Document, n int, inBlock func(off int) bool) (edit, erro
 
 	// Rule 4: add a [server] table.
 	return outside(addTable(doc, num))
+}
+
+// outsideBlocks returns e, or an ErrBlock where e would add to src inside
+// a control block of the template.
+func outsideBlocks(src []byte, e edit, inBlock func(off int) bool) (edit, error) {
+	if inBlock(e.at.Start) {
+		line, col := tomlutil.Position(src, e.at.Start)
+		return edit{}, &Error{Line: line, Column: col, Msg: "offset would go inside a control block of the template (if, for, range…)", Err: ErrBlock}
+	}
+	return e, nil
+}
+
+// lastTopLevel returns the last top-level entry of doc that keep accepts
+// and that stands outside every control block, or -1.
+func lastTopLevel(doc *tomlutil.Document, inBlock func(off int) bool, keep func(tomlutil.Entry) bool) int {
+	found := -1
+	for i, e := range doc.Entries {
+		if e.Parent < 0 && keep(e) && !inBlock(e.Lines.Start) {
+			found = i
+		}
+	}
+	return found
+}
+
+// uncomment is the edit that turns the commented-out offset ce into a
+// setting of n, its value written like the commented one.
+func uncomment(src []byte, ce tomlutil.CommentedEntry, n int) edit {
+	var text []byte
+	text = append(text, src[ce.Body.Start:ce.Value.Start]...)
+	text = append(text, formatLike(src[ce.Value.Start:ce.Value.End], ce.Kind, n)...)
+	text = append(text, src[ce.Value.End:ce.Body.End]...)
+	return edit{at: tomlutil.Span{Start: ce.Comment.Text.Start, End: ce.Body.End}, text: text,
+		valueAt: ce.Value.Start - ce.Body.Start, action: Uncommented}
 }
 
 // addLine inserts the line key+sep+value at off, the start of a line or the

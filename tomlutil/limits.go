@@ -58,87 +58,108 @@ func Count(src []byte) Counts {
 // scan counts src's structure; with check, it stops at the first bound
 // crossed and returns it.
 func scan(src []byte, check bool) (Counts, error) {
-	var c Counts
-	keys := 0         // '=' since the last header
-	depth := 0        // open arrays and inline tables
+	s := scanner{src: src, check: check}
 	lineStart := true // only blanks since the last newline, outside any value
-	over := func(off int, n, bound int, what string) error {
-		if !check || n <= bound {
-			return nil
-		}
-		line, col := Position(src, off)
-		return &LimitError{Line: line, Column: col, Msg: fmt.Sprintf("more than %d %s", bound, what)}
-	}
 	for i := 0; i < len(src); {
-		b := src[i]
-		switch b {
-		case '\n':
-			lineStart = depth == 0
+		var err error
+		switch b := src[i]; {
+		case b == '\n':
+			lineStart = s.depth == 0
 			i++
 			continue
-		case ' ', '\t', '\r':
+		case b == ' ', b == '\t', b == '\r':
 			i++
 			continue
-		case '#':
+		case b == '#':
 			i = skipComment(src, i)
 			continue
-		case '"', '\'':
+		case b == '"', b == '\'':
 			i = skipString(src, i)
-		case '[':
-			if lineStart {
-				c.Headers++
-				c.Names++
-				keys = 0
-				if err := over(i, c.Headers, MaxHeaders, "table headers in the file"); err != nil {
-					return c, err
-				}
-				if err := over(i, c.Names, MaxNames, "names (keys, tables, arrays) in the file"); err != nil {
-					return c, err
-				}
-				i = skipHeader(src, i, &c.Names)
-				if err := over(i-1, c.Names, MaxNames, "names (keys, tables, arrays) in the file"); err != nil {
-					return c, err
-				}
-				break
-			}
-			fallthrough
-		case '{':
-			depth++
-			c.Names++
-			c.Depth = max(c.Depth, depth)
-			if err := over(i, depth, MaxDepth, "arrays and inline tables nested in one another"); err != nil {
-				return c, err
-			}
-			if err := over(i, c.Names, MaxNames, "names (keys, tables, arrays) in the file"); err != nil {
-				return c, err
-			}
+		case b == '[' && lineStart:
+			i, err = s.header(i)
+		case b == '[', b == '{':
+			err = s.open(i)
 			i++
-		case ']', '}':
-			depth = max(depth-1, 0)
+		case b == ']', b == '}':
+			s.depth = max(s.depth-1, 0)
 			i++
-		case '=':
-			keys++
-			c.Names++
-			c.KeysPerTable = max(c.KeysPerTable, keys)
-			if err := over(i, keys, MaxKeysPerTable, "keys in one table"); err != nil {
-				return c, err
-			}
-			if err := over(i, c.Names, MaxNames, "names (keys, tables, arrays) in the file"); err != nil {
-				return c, err
-			}
+		case b == '=':
+			err = s.key(i)
 			i++
-		case '.':
-			c.Names++
-			if err := over(i, c.Names, MaxNames, "names (keys, tables, arrays) in the file"); err != nil {
-				return c, err
-			}
+		case b == '.':
+			s.c.Names++
+			err = s.checkNames(i)
 			i++
 		default:
 			i++
 		}
+		if err != nil {
+			return s.c, err
+		}
 		lineStart = false
 	}
-	return c, nil
+	return s.c, nil
+}
+
+// scanner is what scan has counted so far.
+type scanner struct {
+	src   []byte
+	check bool // stop at the first bound crossed
+	c     Counts
+	keys  int // '=' since the last header
+	depth int // open arrays and inline tables
+}
+
+// over is the *LimitError at off when n crosses bound, with check; nil
+// otherwise.
+func (s *scanner) over(off int, n, bound int, what string) error {
+	if !s.check || n <= bound {
+		return nil
+	}
+	line, col := Position(s.src, off)
+	return &LimitError{Line: line, Column: col, Msg: fmt.Sprintf("more than %d %s", bound, what)}
+}
+
+// checkNames checks the names counted so far, at off.
+func (s *scanner) checkNames(off int) error {
+	return s.over(off, s.c.Names, MaxNames, "names (keys, tables, arrays) in the file")
+}
+
+// overWithNames is over for n, then for the names counted so far.
+func (s *scanner) overWithNames(off, n, bound int, what string) error {
+	if err := s.over(off, n, bound, what); err != nil {
+		return err
+	}
+	return s.checkNames(off)
+}
+
+// header counts the table header that starts at i and returns the offset
+// just past it.
+func (s *scanner) header(i int) (int, error) {
+	s.c.Headers++
+	s.c.Names++
+	s.keys = 0
+	if err := s.overWithNames(i, s.c.Headers, MaxHeaders, "table headers in the file"); err != nil {
+		return i, err
+	}
+	i = skipHeader(s.src, i, &s.c.Names)
+	return i, s.checkNames(i - 1)
+}
+
+// open counts the array or inline table opened at i.
+func (s *scanner) open(i int) error {
+	s.depth++
+	s.c.Names++
+	s.c.Depth = max(s.c.Depth, s.depth)
+	return s.overWithNames(i, s.depth, MaxDepth, "arrays and inline tables nested in one another")
+}
+
+// key counts the '=' at i.
+func (s *scanner) key(i int) error {
+	s.keys++
+	s.c.Names++
+	s.c.KeysPerTable = max(s.c.KeysPerTable, s.keys)
+	return s.overWithNames(i, s.keys, MaxKeysPerTable, "keys in one table")
 }
 
 // skipComment returns the offset of the newline that ends the comment at i,

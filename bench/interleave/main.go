@@ -38,57 +38,82 @@ func main() {
 	}
 }
 
+// options are the command line's flags and command specs.
+type options struct {
+	file           string
+	rounds, warmup int
+	dir            string   // where to put the copies
+	ratios         []string // a/b
+	specs          []string // name='cmd {}'
+}
+
 func run() error {
-	file := flag.String("file", "", "the file every command changes")
-	rounds := flag.Int("rounds", 50, "runs of each command")
-	warmup := flag.Int("warmup", 3, "untimed rounds first")
-	in := flag.String("dir", "", "where to put the copies (default: the system's temporary folder)")
-	var ratios []string
-	flag.Func("ratio", "a/b: print the ratio of a's median to b's (repeatable)", func(s string) error {
-		ratios = append(ratios, s)
-		return nil
-	})
-	flag.Parse()
-	if *file == "" || flag.NArg() == 0 {
-		return errors.New("usage: interleave -file F [-rounds N] [-ratio a/b] name='cmd {}' [name='cmd {}']")
-	}
-	orig, err := os.ReadFile(*file)
+	opt, err := parseFlags()
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp(*in, "interleave")
+	orig, err := os.ReadFile(opt.file)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(opt.dir, "interleave")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	target := filepath.Join(dir, filepath.Base(*file))
+	target := filepath.Join(dir, filepath.Base(opt.file))
+	cmds, err := parseCommands(opt.specs, target)
+	if err != nil {
+		return err
+	}
+	if err := timeRounds(cmds, target, orig, opt.warmup, opt.rounds); err != nil {
+		return err
+	}
+	fmt.Printf("%s, %d bytes, %d interleaved rounds\n", opt.file, len(orig), opt.rounds)
+	return printMedians(cmds, opt.ratios)
+}
 
+// parseFlags reads the command line.
+func parseFlags() (options, error) {
+	var opt options
+	flag.StringVar(&opt.file, "file", "", "the file every command changes")
+	flag.IntVar(&opt.rounds, "rounds", 50, "runs of each command")
+	flag.IntVar(&opt.warmup, "warmup", 3, "untimed rounds first")
+	flag.StringVar(&opt.dir, "dir", "", "where to put the copies (default: the system's temporary folder)")
+	flag.Func("ratio", "a/b: print the ratio of a's median to b's (repeatable)", func(s string) error {
+		opt.ratios = append(opt.ratios, s)
+		return nil
+	})
+	flag.Parse()
+	if opt.file == "" || flag.NArg() == 0 {
+		return opt, errors.New("usage: interleave -file F [-rounds N] [-ratio a/b] name='cmd {}' [name='cmd {}']")
+	}
+	opt.specs = flag.Args()
+	return opt, nil
+}
+
+// parseCommands reads each name='cmd {}', {} standing for target.
+func parseCommands(specs []string, target string) ([]*command, error) {
 	var cmds []*command
-	for _, spec := range flag.Args() {
+	for _, spec := range specs {
 		name, line, ok := strings.Cut(spec, "=")
 		if !ok {
-			return fmt.Errorf("%q: want name='command {}'", spec)
+			return nil, fmt.Errorf("%q: want name='command {}'", spec)
 		}
 		args := strings.Fields(strings.ReplaceAll(line, "{}", target))
 		cmds = append(cmds, &command{name: name, args: args})
 	}
+	return cmds, nil
+}
 
+// timeRounds runs the commands in turn, warmup untimed rounds and then
+// rounds timed ones, each on a fresh copy of orig at target; every run
+// must leave the bytes the first command's did.
+func timeRounds(cmds []*command, target string, orig []byte, warmup, rounds int) error {
 	var want []byte // what the first command leaves
-	for round := -*warmup; round < *rounds; round++ {
+	for round := -warmup; round < rounds; round++ {
 		for _, c := range cmds {
-			if err := os.WriteFile(target, orig, 0o644); err != nil {
-				return err
-			}
-			cmd := exec.Command(c.args[0], c.args[1:]...)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr // stdout goes to /dev/null
-			start := time.Now()
-			err := cmd.Run()
-			elapsed := time.Since(start)
-			if err != nil {
-				return fmt.Errorf("%s: %v\n%s", c.name, err, stderr.Bytes())
-			}
-			got, err := os.ReadFile(target)
+			got, elapsed, err := runOnce(c, target, orig)
 			if err != nil {
 				return err
 			}
@@ -102,8 +127,34 @@ func run() error {
 			}
 		}
 	}
+	return nil
+}
 
-	fmt.Printf("%s, %d bytes, %d interleaved rounds\n", *file, len(orig), *rounds)
+// runOnce copies orig to target (untimed), runs c on it and returns the
+// bytes it leaves and how long it took.
+func runOnce(c *command, target string, orig []byte) ([]byte, time.Duration, error) {
+	if err := os.WriteFile(target, orig, 0o644); err != nil {
+		return nil, 0, err
+	}
+	cmd := exec.Command(c.args[0], c.args[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr // stdout goes to /dev/null
+	start := time.Now()
+	err := cmd.Run()
+	elapsed := time.Since(start)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %v\n%s", c.name, err, stderr.Bytes())
+	}
+	got, err := os.ReadFile(target)
+	if err != nil {
+		return nil, 0, err
+	}
+	return got, elapsed, nil
+}
+
+// printMedians prints each command's median, min and p90, then the ratios
+// of medians asked for.
+func printMedians(cmds []*command, ratios []string) error {
 	medians := map[string]time.Duration{}
 	for _, c := range cmds {
 		slices.Sort(c.times)

@@ -50,6 +50,45 @@ func manPage(w io.Writer, root *cli.Command, info manInfo) error {
 	fmt.Fprintf(&b, ".TH APIM-OFFSET 1 %q %q \"User Commands\"\n", info.date, strings.TrimSpace(root.Name+" "+info.version))
 	b.WriteString(".nh\n.ad l\n") // no hyphens (file names and flags stay whole), ragged right
 	b.WriteString(".SH NAME\n" + root.Name + " \\- " + roffEscape(root.Usage) + "\n")
+	roffSynopsis(&b, root)
+	b.WriteString(".SH DESCRIPTION\n" + roffText(d.text))
+	b.WriteString(".SH COMMANDS\n")
+	for _, c := range visible(root.Commands) {
+		roffCommand(&b, c)
+	}
+	b.WriteString(".SH OPTIONS\nThese come before the command;\n\\fB\\-\\-color\\fR may also come after set and plan.\n")
+	roffOptions(&b, optionRows(root))
+	b.WriteString(".SH EXIT STATUS\n")
+	roffExits(&b, d.exits)
+	b.WriteString(manEnvironment + manFiles)
+	b.WriteString(".SH EXAMPLES\n")
+	roffExamples(&b, d.examples)
+	b.WriteString(".PP\nShell completion:\n")
+	roffExamples(&b, docOf(root.Command("completion")).examples)
+	b.WriteString(".SH SEE ALSO\n.BR patch (1),\n.BR git\\-apply (1)\n.PP\nThe README: https://github.com/apim\\-offset/apim\\-offset\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// manEnvironment and manFiles are the man page's ENVIRONMENT and FILES
+// sections.
+const (
+	manEnvironment = ".SH ENVIRONMENT\n" +
+		".TP\n.B APIM_HOME\nThe server's home, when neither \\fB\\-\\-home\\fR nor \\fB\\-\\-file\\fR is given.\n" +
+		".TP\n.B NO_COLOR\nWhen set and not empty, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
+		".TP\n.B TERM\nWhen \\fBdumb\\fR, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
+		".TP\n.BR JAVA_OPTS \", \" JVM_MEM_OPTS\nget and doctor read them for \\fB\\-DportOffset\\fR, which wins over the file, as WSO2's start scripts put them on the java command line (JVM_OPTS they never read).\n" +
+		".TP\n.B SOURCE_DATE_EPOCH\nThe date \\fBapim\\-offset man\\fR puts on this page.\n"
+	manFiles = ".SH FILES\n" +
+		".TP\n.I HOME/repository/conf/deployment.toml\nThe file of API Manager and Identity Server.\n" +
+		".TP\n.I HOME/conf/deployment.toml\nThe file of Micro Integrator.\n" +
+		".TP\n.I HOME/bin/*.sh\nThe start scripts, which tell the product;\ndoctor reads them for \\fB\\-DportOffset\\fR.\n" +
+		".TP\n.I deployment.toml.bak\nThe old file, kept by \\fB\\-\\-backup\\fR\n(\\fIdeployment.toml.bak.TIME\\fR when that exists).\n"
+)
+
+// roffSynopsis writes the SYNOPSIS section: root's own lines, then each
+// command's.
+func roffSynopsis(b *strings.Builder, root *cli.Command) {
 	b.WriteString(".SH SYNOPSIS\n")
 	for i, c := range append([]*cli.Command{root}, visible(root.Commands)...) {
 		for j, s := range synopsis(c) {
@@ -60,57 +99,39 @@ func manPage(w io.Writer, root *cli.Command, info manInfo) error {
 				b.WriteString(".br\n")
 			}
 			name := fullName(c)
-			fmt.Fprintf(&b, "\\fB%s\\fR%s\n", roffEscape(name), roffEscape(strings.TrimPrefix(s, name)))
+			fmt.Fprintf(b, "\\fB%s\\fR%s\n", roffEscape(name), roffEscape(strings.TrimPrefix(s, name)))
 		}
 	}
-	b.WriteString(".SH DESCRIPTION\n" + roffText(d.text))
-	b.WriteString(".SH COMMANDS\n")
-	for _, c := range visible(root.Commands) {
-		cd := docOf(c)
-		fmt.Fprintf(&b, ".SS %s\n%s.\n.PP\n", c.Name, roffEscape(upperFirst(c.Usage)))
-		for _, s := range synopsis(c) {
-			fmt.Fprintf(&b, "\\fB%s\\fR%s\n.br\n", roffEscape(fullName(c)), roffEscape(strings.TrimPrefix(s, fullName(c))))
-		}
-		b.WriteString(".PP\n")
-		if cd.text != "" {
-			b.WriteString(roffText(cd.text))
-		}
-		if opts := optionRows(c); len(opts) > 1 {
-			b.WriteString("Options:\n")
-			roffOptions(&b, opts[:len(opts)-1]) // all but --help
-		}
-		if len(cd.exits) > 0 {
-			b.WriteString(".PP\nExit status:\n")
-			for _, e := range cd.exits {
-				fmt.Fprintf(&b, ".TP 4\n%d\n%s\n", e.code, roffEscape(e.text))
-			}
-		}
-		roffExamples(&b, cd.examples)
+}
+
+// roffCommand writes c's part of the COMMANDS section: its synopsis, text,
+// options, exit codes and examples.
+func roffCommand(b *strings.Builder, c *cli.Command) {
+	cd := docOf(c)
+	fmt.Fprintf(b, ".SS %s\n%s.\n.PP\n", c.Name, roffEscape(upperFirst(c.Usage)))
+	for _, s := range synopsis(c) {
+		fmt.Fprintf(b, "\\fB%s\\fR%s\n.br\n", roffEscape(fullName(c)), roffEscape(strings.TrimPrefix(s, fullName(c))))
 	}
-	b.WriteString(".SH OPTIONS\nThese come before the command;\n\\fB\\-\\-color\\fR may also come after set and plan.\n")
-	roffOptions(&b, optionRows(root))
-	b.WriteString(".SH EXIT STATUS\n")
-	for _, e := range d.exits {
-		fmt.Fprintf(&b, ".TP 4\n%d\n%s\n", e.code, roffEscape(e.text))
+	b.WriteString(".PP\n")
+	if cd.text != "" {
+		b.WriteString(roffText(cd.text))
 	}
-	b.WriteString(".SH ENVIRONMENT\n" +
-		".TP\n.B APIM_HOME\nThe server's home, when neither \\fB\\-\\-home\\fR nor \\fB\\-\\-file\\fR is given.\n" +
-		".TP\n.B NO_COLOR\nWhen set and not empty, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
-		".TP\n.B TERM\nWhen \\fBdumb\\fR, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
-		".TP\n.BR JAVA_OPTS \", \" JVM_MEM_OPTS\nget and doctor read them for \\fB\\-DportOffset\\fR, which wins over the file, as WSO2's start scripts put them on the java command line (JVM_OPTS they never read).\n" +
-		".TP\n.B SOURCE_DATE_EPOCH\nThe date \\fBapim\\-offset man\\fR puts on this page.\n")
-	b.WriteString(".SH FILES\n" +
-		".TP\n.I HOME/repository/conf/deployment.toml\nThe file of API Manager and Identity Server.\n" +
-		".TP\n.I HOME/conf/deployment.toml\nThe file of Micro Integrator.\n" +
-		".TP\n.I HOME/bin/*.sh\nThe start scripts, which tell the product;\ndoctor reads them for \\fB\\-DportOffset\\fR.\n" +
-		".TP\n.I deployment.toml.bak\nThe old file, kept by \\fB\\-\\-backup\\fR\n(\\fIdeployment.toml.bak.TIME\\fR when that exists).\n")
-	b.WriteString(".SH EXAMPLES\n")
-	roffExamples(&b, d.examples)
-	b.WriteString(".PP\nShell completion:\n")
-	roffExamples(&b, docOf(root.Command("completion")).examples)
-	b.WriteString(".SH SEE ALSO\n.BR patch (1),\n.BR git\\-apply (1)\n.PP\nThe README: https://github.com/apim\\-offset/apim\\-offset\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	if opts := optionRows(c); len(opts) > 1 {
+		b.WriteString("Options:\n")
+		roffOptions(b, opts[:len(opts)-1]) // all but --help
+	}
+	if len(cd.exits) > 0 {
+		b.WriteString(".PP\nExit status:\n")
+		roffExits(b, cd.exits)
+	}
+	roffExamples(b, cd.examples)
+}
+
+// roffExits lists exit codes as tagged paragraphs.
+func roffExits(b *strings.Builder, exits []exitCode) {
+	for _, e := range exits {
+		fmt.Fprintf(b, ".TP 4\n%d\n%s\n", e.code, roffEscape(e.text))
+	}
 }
 
 // roffOptions lists options as tagged paragraphs.

@@ -101,66 +101,79 @@ func (a *app) ports(_ context.Context, cmd *cli.Command) error {
 // --product; --offset overrides the file's offset.
 func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 	var (
-		product              wso2.Product
-		offset               int
-		source, file         string
-		version, versionFrom string
+		product wso2.Product
+		r       portsReport
+		err     error
 	)
 	if by := named(cmd); by == byFlag || by == byEnv && cmd.String("product") == "" {
-		t, err := a.target1(cmd)
-		if err != nil {
-			return portsReport{}, err
-		}
-		n, from, err := a.offset(cmd, t)
-		if err != nil {
-			return portsReport{}, err
-		}
-		offset, source, file = n, "file", t.path
-		if from != patcher.SourceSet {
-			source = "default"
-		}
-		var found wso2.Found
-		product, found = a.serverTable(t)
-		if !found.Version.IsZero() {
-			version, versionFrom = found.Version.String(), found.From
-		}
-		if found.Fallback {
-			a.notef("%s: the version is not known (no bin/version.txt or updates/product.txt naming it, and the folder is not named like wso2am-4.5.0): showing the %s table", t.home, product.Table)
-		}
+		product, r, err = a.portsOfFile(cmd)
 	} else {
-		product = wso2.Default
-		if id := cmd.String("product"); id != "" {
-			p, err := lookupProduct(id)
-			if err != nil {
-				return portsReport{}, err
-			}
-			product = p
-			if product.Versioned() {
-				a.notef("no home given, so no version: showing the %s table", product.Table)
-			}
-		} else {
-			a.warnf("no home, file or product given: showing %s (give --home or --product)", product.Name)
-		}
-		offset, source = product.DefaultOffset, "default"
+		product, r, err = a.portsOfProduct(cmd)
+	}
+	if err != nil {
+		return portsReport{}, err
 	}
 	if cmd.IsSet("offset") {
 		n, err := parseN("--offset", cmd.String("offset"))
 		if err != nil {
 			return portsReport{}, err
 		}
-		offset, source = n, "option"
-		if err := checkOffset(offset, product); err != nil {
+		r.Offset, r.Source = n, "option"
+		if err := checkOffset(r.Offset, product); err != nil {
 			return portsReport{}, err
 		}
 	}
-	r := portsReport{Product: product.ID, Name: product.Name, Offset: offset, Source: source, File: file, MaxOffset: product.MaxOffset(),
-		Version: version, VersionFrom: versionFrom, Table: product.Table}
+	r.Product, r.Name, r.MaxOffset, r.Table = product.ID, product.Name, product.MaxOffset(), product.Table
 	for _, p := range product.Ports {
 		r.Ports = append(r.Ports, portReport{Port: p.Port, Default: p.Default, Key: p.KeyName(), FromFile: p.FromFile,
-			Effective: p.Effective(offset), Shifts: p.Shifts, Enabled: p.Enabled, Inferred: p.Inferred, Unverified: p.Unverified,
+			Effective: p.Effective(r.Offset), Shifts: p.Shifts, Enabled: p.Enabled, Inferred: p.Inferred, Unverified: p.Unverified,
 			Purpose: p.Purpose, Source: p.Source})
 	}
 	return r, nil
+}
+
+// portsOfFile is the product of the home or file named, as it runs from
+// there, and the report's offset, file and version as they read.
+func (a *app) portsOfFile(cmd *cli.Command) (wso2.Product, portsReport, error) {
+	t, err := a.target1(cmd)
+	if err != nil {
+		return wso2.Product{}, portsReport{}, err
+	}
+	n, from, err := a.offset(cmd, t)
+	if err != nil {
+		return wso2.Product{}, portsReport{}, err
+	}
+	r := portsReport{Offset: n, Source: "file", File: t.path}
+	if from != patcher.SourceSet {
+		r.Source = "default"
+	}
+	product, found := a.serverTable(t)
+	if !found.Version.IsZero() {
+		r.Version, r.VersionFrom = found.Version.String(), found.From
+	}
+	if found.Fallback {
+		a.notef("%s: the version is not known (no bin/version.txt or updates/product.txt naming it, and the folder is not named like wso2am-4.5.0): showing the %s table", t.home, product.Table)
+	}
+	return product, r, nil
+}
+
+// portsOfProduct is the product --product names (the default one when it
+// is not given), at its default offset.
+func (a *app) portsOfProduct(cmd *cli.Command) (wso2.Product, portsReport, error) {
+	product := wso2.Default
+	if id := cmd.String("product"); id != "" {
+		p, err := lookupProduct(id)
+		if err != nil {
+			return wso2.Product{}, portsReport{}, err
+		}
+		product = p
+		if product.Versioned() {
+			a.notef("no home given, so no version: showing the %s table", product.Table)
+		}
+	} else {
+		a.warnf("no home, file or product given: showing %s (give --home or --product)", product.Name)
+	}
+	return product, portsReport{Offset: product.DefaultOffset, Source: "default"}, nil
 }
 
 // serverTable is t's product as it runs from its home with its file

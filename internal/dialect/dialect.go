@@ -255,11 +255,20 @@ func (c *checker) tableHeader(e *unstable.Node) {
 	if start < 0 {
 		return
 	}
-	open := start
+	array := e.Kind == unstable.ArrayTable
+	open, written := c.headerText(start, end, array)
+	c.defineTable(parts, open, written, array)
+	c.enterTable(parts)
+}
+
+// headerText finds the brackets around a header's key, which runs from
+// start to end: the offset of its first bracket, and the header as written.
+func (c *checker) headerText(start, end int, array bool) (open int, written string) {
+	open = start
 	for open > 0 && c.src[open-1] != '[' {
 		open--
 	}
-	if e.Kind == unstable.ArrayTable && open > 0 && c.src[open-1] == '[' {
+	if array && open > 0 && c.src[open-1] == '[' {
 		open--
 	}
 	open = max(open-1, 0)
@@ -268,11 +277,16 @@ func (c *checker) tableHeader(e *unstable.Node) {
 		closeEnd++
 	}
 	closeEnd++
-	if e.Kind == unstable.ArrayTable {
+	if array {
 		closeEnd++
 	}
-	written := string(c.src[open:min(closeEnd, len(c.src))])
+	return open, string(c.src[open:min(closeEnd, len(c.src))])
+}
 
+// defineTable records the table a header at open defines, and its parents,
+// as cava-toml does; it finds a table given its own header after a
+// sub-table header created it.
+func (c *checker) defineTable(parts []string, open int, written string, array bool) {
 	// cava-toml's MutableTomlTable.ensureTable creates each missing parent
 	// as an implicitly defined table, for [a.b] and [[a.b]] alike.
 	for i := 1; i < len(parts); i++ {
@@ -282,7 +296,7 @@ func (c *checker) tableHeader(e *unstable.Node) {
 		}
 	}
 	k := strings.Join(parts, keySep)
-	if e.Kind == unstable.ArrayTable {
+	if array {
 		// A new element: the tables under the array start afresh.
 		for name := range c.tables {
 			if strings.HasPrefix(name, k+keySep) {
@@ -290,20 +304,21 @@ func (c *checker) tableHeader(e *unstable.Node) {
 			}
 		}
 		c.tables[k] = tableState{}
-	} else {
-		if st, ok := c.tables[k]; ok && st.implicit {
-			line, _ := position(c.src, st.by)
-			c.add(open, ConstructSubtableBeforeTable,
-				fmt.Sprintf("table %s comes after its sub-table %s (line %d), which created it", written, st.byName, line),
-				EffectCrashes,
-				fmt.Sprintf("move %s and its keys above %s", written, st.byName))
-		}
-		c.tables[k] = tableState{}
-	}
-
-	if e.Kind == unstable.ArrayTable {
 		c.arrayTables[k] = true
+		return
 	}
+	if st, ok := c.tables[k]; ok && st.implicit {
+		line, _ := position(c.src, st.by)
+		c.add(open, ConstructSubtableBeforeTable,
+			fmt.Sprintf("table %s comes after its sub-table %s (line %d), which created it", written, st.byName, line),
+			EffectCrashes,
+			fmt.Sprintf("move %s and its keys above %s", written, st.byName))
+	}
+	c.tables[k] = tableState{}
+}
+
+// enterTable makes parts the current table, for the keys that follow.
+func (c *checker) enterTable(parts []string) {
 	c.header = parts
 	c.underArray = false
 	for i := 1; i <= len(parts); i++ {

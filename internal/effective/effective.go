@@ -528,17 +528,31 @@ func (s *settings) readFile(f *File) {
 	ph := &Placeholder{Raw: strings.Trim(cur.Raw, `"`), Form: m[1], Name: m[2]}
 	f.Column = pe.Column
 	f.Placeholder = ph
-	fail := func(msg string) {
-		f.Err = &PlaceholderError{Line: pe.Line, Column: pe.Column, Placeholder: *ph, Msg: fmt.Sprintf("server.offset is %s, %s", cur.Raw, msg)}
+	why := s.resolvePlaceholder(ph)
+	n, ok := 0, false
+	if why == "" {
+		if n, ok = ParseInt(ph.Value); !ok {
+			why = fmt.Sprintf("and %s gives %q, not a whole number", ph.From.Where(s.home.Dir), ph.Value)
+		}
 	}
+	if why != "" {
+		f.Err = &PlaceholderError{Line: pe.Line, Column: pe.Column, Placeholder: *ph, Msg: fmt.Sprintf("server.offset is %s, %s", cur.Raw, why)}
+		return
+	}
+	f.Offset, f.Set = n, true
+}
+
+// resolvePlaceholder sets ph's From and Value as the server finds them; when it
+// cannot, it leaves them and says why ("and X is not set in this
+// environment").
+func (s *settings) resolvePlaceholder(ph *Placeholder) (why string) {
 	switch ph.Form {
 	case "env":
 		// config-mapper's ReferenceResolver: System.getenv, an unset
 		// variable stops the server.
 		v, ok := s.lookupEnv(ph.Name)
 		if !ok {
-			fail(fmt.Sprintf("and %s is not set in this environment", ph.Name))
-			return
+			return fmt.Sprintf("and %s is not set in this environment", ph.Name)
 		}
 		ph.From, ph.Value = &Source{Kind: EnvVar, Text: ph.Name + "=" + v, Value: v}, v
 	case "sys":
@@ -546,8 +560,7 @@ func (s *settings) readFile(f *File) {
 		// is applied: only the command line counts.
 		src := s.last(ph.Name)
 		if src == nil {
-			fail(fmt.Sprintf("and no -D%s= is set where apim-offset can see it", ph.Name))
-			return
+			return fmt.Sprintf("and no -D%s= is set where apim-offset can see it", ph.Name)
 		}
 		ph.From, ph.Value = src, src.Value
 	default:
@@ -558,16 +571,10 @@ func (s *settings) readFile(f *File) {
 		} else if v, ok := s.lookupEnv(ph.Name); ok {
 			ph.From, ph.Value = &Source{Kind: EnvVar, Text: ph.Name + "=" + v, Value: v}, v
 		} else {
-			fail(fmt.Sprintf("and neither a -D%s= nor an environment variable %s is set where apim-offset can see it", ph.Name, ph.Name))
-			return
+			return fmt.Sprintf("and neither a -D%s= nor an environment variable %s is set where apim-offset can see it", ph.Name, ph.Name)
 		}
 	}
-	n, ok := ParseInt(ph.Value)
-	if !ok {
-		fail(fmt.Sprintf("and %s gives %q, not a whole number", ph.From.Where(s.home.Dir), ph.Value))
-		return
-	}
-	f.Offset, f.Set = n, true
+	return ""
 }
 
 func (s *settings) lookupEnv(name string) (string, bool) {

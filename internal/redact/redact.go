@@ -357,39 +357,58 @@ func valueLen(s string) int {
 	}
 	switch s[0] {
 	case '"':
-		for i := 1; i < len(s); i++ {
-			switch s[i] {
-			case '\\':
-				i++
-			case '"':
-				return i + 1
-			}
-		}
-		return len(s)
+		return basicStringLen(s)
 	case '\'':
 		if i := strings.IndexByte(s[1:], '\''); i >= 0 {
 			return i + 2
 		}
 		return len(s)
 	case '{', '[':
-		open, close := s[0], map[byte]byte{'{': '}', '[': ']'}[s[0]]
-		depth := 0
-		for i := 0; i < len(s); i++ {
-			switch s[i] {
-			case open:
-				depth++
-			case close:
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			case '"', '\'':
-				i += valueLen(s[i:]) - 1
-			}
-		}
-		return len(s)
+		return bracketedLen(s)
 	}
-	// A bare value; braces in it are its own ($secret{alias}).
+	return bareLen(s)
+}
+
+// basicStringLen is the length of the "string" at the start of s, up to
+// its closing quote (all of s when it does not close).
+func basicStringLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// bracketedLen is the length of the inline table or array at the start of
+// s, up to its closing bracket (all of s when it does not close); brackets
+// in the strings in it do not count.
+func bracketedLen(s string) int {
+	open, close := s[0], map[byte]byte{'{': '}', '[': ']'}[s[0]]
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case open:
+			depth++
+		case close:
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"', '\'':
+			i += valueLen(s[i:]) - 1
+		}
+	}
+	return len(s)
+}
+
+// bareLen is the length of the bare value at the start of s, up to a
+// comma, a closing brace or a comment, trailing blanks left out; braces in
+// it are its own ($secret{alias}).
+func bareLen(s string) int {
 	i, depth := 0, 0
 scan:
 	for ; i < len(s); i++ {

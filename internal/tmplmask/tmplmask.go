@@ -142,49 +142,8 @@ func Mask(src []byte) (*Masked, error) {
 	var out bytes.Buffer
 	var b blocks
 	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
-		lineNo := i + 1
-		spans := placeholderRE().FindAllIndex(line, -1)
-		if err := unclosed(line, spans, lineNo); err != nil {
+		if err := m.maskLine(&out, &b, line, i+1); err != nil {
 			return nil, err
-		}
-		body := bytes.TrimRight(line, "\r\n")
-		control := len(spans) > 0 && onlyPlaceholders(body, spans)
-		hidden := b.later > 0
-		m.inBlock = append(m.inBlock, len(b.open) > 0)
-		if control {
-			b.steer(line, spans)
-			m.Depth = max(m.Depth, len(b.open))
-		}
-		if len(spans) > 1 && !control && hasControl(line, spans) {
-			spans = [][]int{{spans[0][0], spans[len(spans)-1][1]}}
-		}
-		// commentFrom masks the line from start to its end as one comment.
-		commentFrom := func(start int) {
-			out.Write(line[:start])
-			out.WriteString(m.add("#", body[start:], lineNo, start, false))
-			out.Write(line[len(body):])
-		}
-		switch {
-		case hidden && !control && len(bytes.TrimSpace(body)) > 0:
-			commentFrom(len(body) - len(bytes.TrimLeft(body, " \t")))
-			m.Hidden = append(m.Hidden, m.Placeholders[len(m.Placeholders)-1])
-		case len(spans) == 0:
-			out.Write(line)
-		case control:
-			commentFrom(spans[0][0])
-		default:
-			prev := 0
-			values := valueContexts(line, spans)
-			for k, s := range spans {
-				out.Write(line[prev:s[0]])
-				quote, value := "", values[k]
-				if value {
-					quote = `"`
-				}
-				out.WriteString(m.add(quote, line[s[0]:s[1]], lineNo, s[0], value))
-				prev = s[1]
-			}
-			out.Write(line[prev:])
 		}
 	}
 	m.inBlock = append(m.inBlock, len(b.open) > 0) // past the last line
@@ -195,6 +154,63 @@ func Mask(src []byte) (*Masked, error) {
 	}
 	m.replacer = strings.NewReplacer(pairs...)
 	return m, nil
+}
+
+// maskLine writes line lineNo to out masked: a control line (only block
+// tags) or a line in a later branch as one comment, each placeholder in
+// any other line as a token; b follows the blocks the line opens and
+// closes.
+func (m *Masked) maskLine(out *bytes.Buffer, b *blocks, line []byte, lineNo int) error {
+	spans := placeholderRE().FindAllIndex(line, -1)
+	if err := unclosed(line, spans, lineNo); err != nil {
+		return err
+	}
+	body := bytes.TrimRight(line, "\r\n")
+	control := len(spans) > 0 && onlyPlaceholders(body, spans)
+	hidden := b.later > 0
+	m.inBlock = append(m.inBlock, len(b.open) > 0)
+	if control {
+		b.steer(line, spans)
+		m.Depth = max(m.Depth, len(b.open))
+	}
+	if len(spans) > 1 && !control && hasControl(line, spans) {
+		spans = [][]int{{spans[0][0], spans[len(spans)-1][1]}}
+	}
+	// commentFrom masks the line from start to its end as one comment.
+	commentFrom := func(start int) {
+		out.Write(line[:start])
+		out.WriteString(m.add("#", body[start:], lineNo, start, false))
+		out.Write(line[len(body):])
+	}
+	switch {
+	case hidden && !control && len(bytes.TrimSpace(body)) > 0:
+		commentFrom(len(body) - len(bytes.TrimLeft(body, " \t")))
+		m.Hidden = append(m.Hidden, m.Placeholders[len(m.Placeholders)-1])
+	case len(spans) == 0:
+		out.Write(line)
+	case control:
+		commentFrom(spans[0][0])
+	default:
+		m.maskSpans(out, line, spans, lineNo)
+	}
+	return nil
+}
+
+// maskSpans writes line lineNo to out with each placeholder at spans
+// masked as a token: quoted where it stands for a value.
+func (m *Masked) maskSpans(out *bytes.Buffer, line []byte, spans [][]int, lineNo int) {
+	prev := 0
+	values := valueContexts(line, spans)
+	for k, s := range spans {
+		out.Write(line[prev:s[0]])
+		quote, value := "", values[k]
+		if value {
+			quote = `"`
+		}
+		out.WriteString(m.add(quote, line[s[0]:s[1]], lineNo, s[0], value))
+		prev = s[1]
+	}
+	out.Write(line[prev:])
 }
 
 // add records a placeholder and returns its token: prefix, the bare token,
