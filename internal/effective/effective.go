@@ -44,6 +44,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
@@ -459,16 +460,28 @@ func (s *settings) last(name string) *Source {
 	return nil
 }
 
-// propRE matches -Dname=value, the value quoted or up to a blank.
+// propREs holds the compiled propRE of each name.
+var propREs sync.Map
+
+// propRE matches -Dname=value, the value quoted or up to a blank; it is
+// compiled once a name.
 func propRE(name string) *regexp.Regexp {
-	return regexp.MustCompile(`(?:^|[\s"'=])-D` + regexp.QuoteMeta(name) + `=("[^"]*"|'[^']*'|[^\s"']*)`)
+	if re, ok := propREs.Load(name); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(`(?:^|[\s"'=])-D` + regexp.QuoteMeta(name) + `=("[^"]*"|'[^']*'|[^\s"']*)`)
+	propREs.Store(name, re)
+	return re
 }
 
 // find lists the -Dname= settings of one kind of place: for a process or an
 // environment variable the last one, which wins; for scripts each line.
 func (s *settings) find(name string, kind Kind) []Source {
-	re := propRE(name)
+	re, flag := propRE(name), "-D"+name+"="
 	lastIn := func(text string) (string, string, bool) {
+		if !strings.Contains(text, flag) {
+			return "", "", false // most text: no regexp needed
+		}
 		ms := re.FindAllStringSubmatch(text, -1)
 		if len(ms) == 0 {
 			return "", "", false
@@ -486,6 +499,9 @@ func (s *settings) find(name string, kind Kind) []Source {
 		}
 	case Script:
 		for _, l := range s.scripts {
+			if !strings.Contains(l.text, flag) {
+				continue
+			}
 			for _, m := range re.FindAllStringSubmatch(l.text, -1) {
 				out = append(out, Source{Kind: kind, File: l.file, Line: l.line, Text: strings.TrimLeft(m[0], " \t\"'"), Value: strings.Trim(m[1], `"'`)})
 			}
