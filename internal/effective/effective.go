@@ -348,6 +348,9 @@ func (s *settings) readCarbonProperties() {
 	}
 	s.params = map[string]Source{}
 	src := s.src
+	if !bytes.Contains(src, []byte("parameter")) {
+		return // no [system.parameter] (in any spelling but escapes): no parse needed
+	}
 	if s.home.Format == patcher.Template || s.home.Format == patcher.Auto && tmplmask.Has(src) {
 		m, err := tmplmask.Mask(src)
 		if err != nil {
