@@ -100,9 +100,9 @@ func (a *app) readOffset(cmd *cli.Command, t target) (effective.Result, error) {
 		return effective.Result{}, err
 	}
 	f := format(cmd)
-	cur, err := patcher.Offset(src, &patcher.Options{Format: f})
-	a.noteTemplate(f, t, cur.Template || readAsTemplate(err))
-	r := a.resolve(t, src, f)
+	r := a.resolve(t, src, f) // reads the file's offset too: r.File.Cur
+	cur := r.File.Cur
+	a.noteTemplate(f, t, cur.Template || readAsTemplate(r.File.Err))
 	var pe *effective.PlaceholderError
 	if r.File.Err != nil && !errors.As(r.File.Err, &pe) {
 		return r, &fileError{r.File.Path, r.File.Err}
