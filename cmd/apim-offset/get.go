@@ -79,15 +79,19 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 // resolved from this environment or a -D the start scripts set, or the
 // product's default when the file sets none; and where it comes from.
 // Overrides of the file are get's concern (readOffset).
-func (a *app) offset(cmd *cli.Command, t target) (int, patcher.Source, error) {
-	r, err := a.readOffset(cmd, t)
+func (a *app) offset(cmd *cli.Command, t target) (int, patcher.Source, []byte, error) {
+	src, err := a.readTarget(t)
 	if err != nil {
-		return 0, "", err
+		return 0, "", nil, err
+	}
+	r, err := a.readOffsetOf(cmd, t, src)
+	if err != nil {
+		return 0, "", nil, err
 	}
 	if pe := (*effective.PlaceholderError)(nil); errors.As(r.File.Err, &pe) {
-		return 0, "", placeholderErr(r.File.Path, pe)
+		return 0, "", nil, placeholderErr(r.File.Path, pe)
 	}
-	return r.File.Offset, r.File.Cur.Source, nil
+	return r.File.Offset, r.File.Cur.Source, src, nil
 }
 
 // readOffset reads t's file, warns about what WSO2 will not take in it, and
@@ -99,6 +103,11 @@ func (a *app) readOffset(cmd *cli.Command, t target) (effective.Result, error) {
 	if err != nil {
 		return effective.Result{}, err
 	}
+	return a.readOffsetOf(cmd, t, src)
+}
+
+// readOffsetOf is readOffset of src, t's file as read.
+func (a *app) readOffsetOf(cmd *cli.Command, t target, src []byte) (effective.Result, error) {
 	f := format(cmd)
 	r := a.resolve(t, src, f) // reads the file's offset too: r.File.Cur
 	cur := r.File.Cur

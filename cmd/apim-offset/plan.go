@@ -59,11 +59,11 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	}
 	servers := make([]planner.Server, len(ts))
 	for i, t := range ts {
-		offset, source, err := a.offset(cmd, t)
+		offset, source, src, err := a.offset(cmd, t)
 		if err != nil {
 			return err
 		}
-		table, _ := a.serverTable(t)
+		table, _ := t.product.Installed(t.home, src)
 		servers[i] = planner.Server{Name: t.home, Product: table, Offset: offset, Set: source == patcher.SourceSet}
 		for _, p := range effective.HomeProcesses(t.home, procs) {
 			servers[i].PIDs = append(servers[i].PIDs, p.PID)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
@@ -139,7 +138,7 @@ func (a *app) portsOfFile(cmd *cli.Command) (wso2.Product, portsReport, error) {
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}
-	n, from, err := a.offset(cmd, t)
+	n, from, src, err := a.offset(cmd, t)
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}
@@ -147,7 +146,7 @@ func (a *app) portsOfFile(cmd *cli.Command) (wso2.Product, portsReport, error) {
 	if from != patcher.SourceSet {
 		r.Source = "default"
 	}
-	product, found := a.serverTable(t)
+	product, found := t.product.Installed(t.home, src)
 	if !found.Version.IsZero() {
 		r.Version, r.VersionFrom = found.Version.String(), found.From
 	}
@@ -174,14 +173,4 @@ func (a *app) portsOfProduct(cmd *cli.Command) (wso2.Product, portsReport, error
 		a.warnf("no home, file or product given: showing %s (give --home or --product)", product.Name)
 	}
 	return product, portsReport{Offset: product.DefaultOffset, Source: "default"}, nil
-}
-
-// serverTable is t's product as it runs from its home with its file
-// (wso2.Product.Installed).
-func (a *app) serverTable(t target) (wso2.Product, wso2.Found) {
-	var src []byte
-	if t.path != "" && t.path != "-" {
-		src, _ = safefile.Read(t.path, patcher.MaxSize)
-	}
-	return t.product.Installed(t.home, src)
 }
