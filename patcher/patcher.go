@@ -179,6 +179,12 @@ type Options struct {
 	// them from one to this server (see LiteralPorts).
 	Others []Server
 
+	// FindLiterals, when not empty, are the product's default ports: Set
+	// lists in Result.Literals the URLs to this server that use one of them,
+	// as LiteralPorts finds them at the offset the file had, without moving
+	// them (that is ShiftLiterals').
+	FindLiterals []int
+
 	// DefaultOffset is the offset the server uses when the file sets none
 	// (Micro Integrator's is 10): setting it to a file that sets none, or
 	// only in a comment, changes nothing, and literal ports are taken to be
@@ -201,6 +207,9 @@ type Result struct {
 	To      int       // the offset after
 	Line    int       // 1-based line of the offset in Output
 	Shifted []Shifted // literal ports moved, with Options.ShiftLiterals
+	// Literals are the literal ports in URLs before the edit, with
+	// Options.FindLiterals.
+	Literals []LiteralPort
 	// Kept are the literal ports left as they were with
 	// Options.ShiftLiterals: the Ambiguous ones and other servers' (Owner).
 	Kept []LiteralPort
@@ -277,6 +286,9 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 		old = from.Offset
 	}
 	edits, shift := in.shiftLiterals(e, n, old, o, &res)
+	if len(o.FindLiterals) > 0 {
+		res.Literals = newMatcher(in.doc, o.FindLiterals, old, o).find(in.doc)
+	}
 	masked := splice(body, edits)
 	out := in.restore(masked)
 	if bytes.Equal(out, src) {

@@ -49,11 +49,14 @@ func serverName(t target) string {
 }
 
 // literalOptions sets what Set needs to move t's literal ports with
-// --shift-literals: its product's ports, and the other servers, whose
-// ports stay.
+// --shift-literals, or only to find them without: its product's ports, and
+// the other servers, whose ports stay.
 func literalOptions(opt *patcher.Options, t target, shift bool, others []patcher.Server) {
+	opt.Others = others
 	if shift {
-		opt.ShiftLiterals, opt.Others = doctor.LiteralDefaults(t.product), others
+		opt.ShiftLiterals = doctor.LiteralDefaults(t.product)
+	} else {
+		opt.FindLiterals = doctor.LiteralDefaults(t.product)
 	}
 }
 
@@ -100,15 +103,7 @@ func (a *app) noteLiterals(c *change, n int, shift bool, others []patcher.Server
 	if !c.res.Changed || c.r.From == nil || *c.r.From == n {
 		return
 	}
-	format := patcher.Plain
-	if c.res.From.Template {
-		format = patcher.Template
-	}
-	lits, err := patcher.LiteralPorts(c.src, doctor.LiteralDefaults(c.t.product), *c.r.From,
-		&patcher.Options{Format: format, DefaultOffset: c.t.product.DefaultOffset, Others: others})
-	if err != nil {
-		return
-	}
+	lits := c.res.Literals // found by Set: literalOptions
 	var lines []string
 	for _, l := range lits {
 		if l.Mine() {

@@ -48,6 +48,7 @@ func setChange(t *testing.T, tg target, n int, opt patcher.Options) *change {
 		t.Fatal(err)
 	}
 	opt.DefaultOffset = tg.product.DefaultOffset
+	literalOptions(&opt, tg, len(opt.ShiftLiterals) > 0, opt.Others)
 	res, err := patcher.Set(src, n, &opt)
 	if err != nil {
 		t.Fatal(err)
