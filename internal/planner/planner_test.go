@@ -155,4 +155,3 @@ func TestPlanProbesOnce(t *testing.T) {
 		t.Errorf("%d ports probed for 50 homes of 17 ports", len(probes))
 	}
 }
-
