@@ -16,7 +16,7 @@ import (
 // is the pid file's process: reading every process's command line, as
 // doctor does to find one started without it, would cost each run more
 // than the rest of its work.
-func (a *app) resolve(t target, src []byte, f patcher.Format) effective.Result {
+func (a *app) resolve(t target, src []byte, f patcher.Format, offset *int) effective.Result {
 	m := effective.Machine{Getenv: os.Getenv}
 	if t.home != "" {
 		if pid, err := doctor.PIDFile(t.home); err == nil {
@@ -25,7 +25,7 @@ func (a *app) resolve(t target, src []byte, f patcher.Format) effective.Result {
 			}
 		}
 	}
-	return effective.Resolve(effective.Home{Dir: t.home, File: t.path, Src: src, Format: f, Product: t.product}, m)
+	return effective.Resolve(effective.Home{Dir: t.home, File: t.path, Src: src, Format: f, Product: t.product, Offset: offset}, m)
 }
 
 // placeholderErr is a placeholder offset that cannot be resolved here, as
@@ -66,11 +66,11 @@ func overrideText(t target, r effective.Result) string {
 // -DportOffset from a running process, a start script, JAVA_OPTS or
 // JVM_MEM_OPTS), -Ddeployment.config.file.path naming another file, and
 // -DavoidConfigUpdate=true. It returns the warnings, for set's JSON report.
-func (a *app) warnOverrides(t target, src []byte) []string {
+func (a *app) warnOverrides(t target, src []byte, offset *int) []string {
 	if t.home == "" {
 		return nil
 	}
-	r := a.resolve(t, src, patcher.Auto)
+	r := a.resolve(t, src, patcher.Auto, offset)
 	var out []string
 	warn := func(format string, args ...any) {
 		w := fmt.Sprintf(format, args...)

@@ -53,7 +53,7 @@ func TestWarnOverrides(t *testing.T) {
 			}
 			var stderr bytes.Buffer
 			a := &app{stderr: &stderr}
-			got := a.warnOverrides(target{path: file, home: home, product: wso2.Default}, src)
+			got := a.warnOverrides(target{path: file, home: home, product: wso2.Default}, src, nil)
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("warnings (-want +got):\n%s", d)
 			}
@@ -68,7 +68,7 @@ func TestWarnOverrides(t *testing.T) {
 	}
 	// A file outside a home: nothing to look at but the file.
 	var stderr bytes.Buffer
-	if got := (&app{stderr: &stderr}).warnOverrides(target{path: "x.toml", product: wso2.Default}, []byte("[server]\noffset = 7\n")); got != nil || stderr.Len() != 0 {
+	if got := (&app{stderr: &stderr}).warnOverrides(target{path: "x.toml", product: wso2.Default}, []byte("[server]\noffset = 7\n"), nil); got != nil || stderr.Len() != 0 {
 		t.Errorf("no home: %q, %q", got, stderr.String())
 	}
 }

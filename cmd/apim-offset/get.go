@@ -109,7 +109,7 @@ func (a *app) readOffset(cmd *cli.Command, t target) (effective.Result, error) {
 // readOffsetOf is readOffset of src, t's file as read.
 func (a *app) readOffsetOf(cmd *cli.Command, t target, src []byte) (effective.Result, error) {
 	f := format(cmd)
-	r := a.resolve(t, src, f) // reads the file's offset too: r.File.Cur
+	r := a.resolve(t, src, f, nil) // reads the file's offset too: r.File.Cur
 	cur := r.File.Cur
 	a.noteTemplate(f, t, cur.Template || readAsTemplate(r.File.Err))
 	var pe *effective.PlaceholderError

@@ -329,7 +329,11 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	if err := a.checkDialect(c, f.strict); err != nil {
 		return c, err
 	}
-	c.r.Warnings = append(c.r.Warnings, a.warnOverrides(t, c.res.Output)...)
+	written := &n // the file's offset once set: no need to read it again
+	if c.res.Placeholder != "" && f.keepPlaceholder {
+		written = nil
+	}
+	c.r.Warnings = append(c.r.Warnings, a.warnOverrides(t, c.res.Output, written)...)
 	a.noteLiterals(c, n, f.shiftLiterals, others)
 	a.noteOutside(c, n, f.keepPlaceholder)
 	a.notePlaceholder(t, res, f.keepPlaceholder)

@@ -77,6 +77,10 @@ type Home struct {
 	Src     []byte         // the file's bytes
 	Format  patcher.Format //
 	Product wso2.Product
+	// Offset, when not nil, is the file's offset as the caller has read it
+	// already (patcher.Offset of Src, or what patcher.Set wrote): a whole
+	// number set, which spares reading Src again.
+	Offset *int
 }
 
 // Kind is where a setting comes from.
@@ -526,6 +530,11 @@ var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
 func (s *settings) readFile(f *File) {
 	p := s.home.Product
 	f.Offset = p.DefaultOffset
+	if n := s.home.Offset; n != nil && f.Path == s.home.File {
+		f.Cur = patcher.Current{Offset: *n, Source: patcher.SourceSet, Raw: strconv.Itoa(*n)}
+		f.Offset, f.Set = *n, true
+		return
+	}
 	cur, err := patcher.Offset(f.Src, &patcher.Options{Format: s.home.Format})
 	f.Cur = cur
 	var pe *patcher.Error
