@@ -286,9 +286,6 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 		old = from.Offset
 	}
 	edits, shift := in.shiftLiterals(e, n, old, o, &res)
-	if len(o.FindLiterals) > 0 {
-		res.Literals = newMatcher(in.doc, o.FindLiterals, old, o).find(in.doc)
-	}
 	masked := splice(body, edits)
 	out := in.restore(masked)
 	if bytes.Equal(out, src) {
@@ -340,12 +337,16 @@ func replacedWarning(err error, from Current, n int) Warning {
 		Msg: fmt.Sprintf("server.offset was %s, %s; the number %d replaces it", from.Raw, was, n)}
 }
 
-// shiftLiterals adds to e the edits that move this server's literal ports
+// shiftLiterals lists the literal ports with Options.FindLiterals, and
+// adds to e the edits that move this server's literal ports
 // (o.ShiftLiterals, the file being at offset old) to offset n, and records
 // them in res, with the ones it keeps. It returns the edits and the shift
 // that verify applies to decoded strings, nil when there is none.
 func (in *input) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edit, func(string) string) {
 	edits := []edit{e}
+	if len(o.FindLiterals) > 0 {
+		res.Literals = newMatcher(in.doc, o.FindLiterals, old, o).find(in.doc)
+	}
 	if len(o.ShiftLiterals) == 0 {
 		return edits, nil
 	}
