@@ -52,6 +52,8 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	lines          *bufio.Reader // stdin, read line by line for answers
+	raw            io.Writer     // stdout itself, for a diff escaped and coloured already
+	tty            bool          // stdout is a terminal: what goes there is escaped (terminalSafe)
 	json           bool          // --json: results and errors go to stdout as JSON lines
 	quiet          bool          // --quiet: errors only
 	color          string        // --color: auto, always or never
@@ -401,7 +403,10 @@ func flagNamed(c *cli.Command, name string) cli.Flag {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, color: "auto"}
+	a := &app{stdin: stdin, stdout: stdout, raw: stdout, stderr: terminalSafe{stderr}, color: "auto", tty: isTerminal(stdout)}
+	if a.tty {
+		a.stdout = terminalSafe{stdout}
+	}
 	err := a.commands().Run(context.Background(), args)
 	var problems problemsFound
 	switch {
@@ -448,7 +453,7 @@ func (a *app) colored() bool {
 	case "never":
 		return false
 	}
-	return isTerminal(a.stdout) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+	return a.tty && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 }
 
 // usageErr words a mistake in a command's flags; the output mode is that

@@ -100,6 +100,11 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 // there are several), the fix, and the homes that collide as one table;
 // then the counts, in the same words.
 func (a *app) printDoctor(homes []doctor.Home, r doctorReport) {
+	// Keys, values, paths and command lines come from anyone's files and
+	// processes: shown escaped, even to a pipe.
+	stdout := a.stdout
+	a.stdout = terminalSafe{stdout}
+	defer func() { a.stdout = stdout }()
 	for _, h := range homes {
 		fmt.Fprintf(a.stdout, "%s: %s, %s\n", h.Dir, h.Product.Name, h.File)
 	}

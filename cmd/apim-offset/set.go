@@ -211,7 +211,10 @@ func (a *app) inParallel(ts []target, do func(*app, target) error) error {
 			defer close(r.done)
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			b := &app{stdin: a.stdin, stdout: &r.stdout, stderr: &r.stderr, json: a.json, quiet: a.quiet}
+			b := &app{stdin: a.stdin, stdout: &r.stdout, raw: &r.stdout, stderr: &r.stderr, json: a.json, quiet: a.quiet, tty: a.tty, color: a.color}
+			if b.tty {
+				b.stdout = terminalSafe{&r.stdout}
+			}
 			if r.err = do(b, t); r.err != nil && !errors.Is(r.err, errDeclined) {
 				b.report(r.err)
 			}
@@ -221,7 +224,7 @@ func (a *app) inParallel(ts []target, do func(*app, target) error) error {
 	for i := range results {
 		r := &results[i]
 		<-r.done
-		a.stdout.Write(r.stdout.Bytes())
+		a.raw.Write(r.stdout.Bytes()) // escaped already, when for a terminal
 		a.stderr.Write(r.stderr.Bytes())
 		failed = failed || r.err != nil
 	}
@@ -402,10 +405,15 @@ func (a *app) show(c *change, showSecrets bool) error {
 	if a.json || a.quiet {
 		return nil
 	}
+	// To a pipe or a file the diff keeps its bytes, so that it applies; to
+	// a terminal its control characters are shown escaped.
+	if a.tty {
+		d = escapeControls(d)
+	}
 	if a.colored() {
 		d = colorize(d)
 	}
-	_, err := a.stdout.Write(d)
+	_, err := a.raw.Write(d)
 	return err
 }
 
