@@ -298,18 +298,20 @@ func (s *scanner) pairs(b *strings.Builder, rest string, inTable bool) bool {
 		rest = rest[len(k):]
 		n := valueLen(rest)
 		value := rest[:n]
+		secret := s.secretTable || isSecretKey(k)
 		switch {
 		case strings.HasPrefix(value, "{") && !isTemplate(value):
-			// An inline table: look inside it.
-			b.WriteString("{")
-			inner := strings.TrimSuffix(value[1:], "}")
-			if s.pairs(b, inner, true) {
+			// An inline table: look inside it; under a secret key, every
+			// value in it is one (auth = { password = { value = "…" } }).
+			if s.inside(b, value, secret) {
 				changed = true
 			}
-			if strings.HasSuffix(value, "}") {
-				b.WriteString("}")
+		case strings.HasPrefix(value, "[") && strings.Contains(value, "{") && !isTemplate(value):
+			// An array of inline tables: users = [ { password = "…" } ].
+			if s.inArray(b, value, secret) {
+				changed = true
 			}
-		case (s.secretTable || isSecretKey(k)) && isMaskable(value):
+		case secret && isMaskable(value):
 			b.WriteString(Mask)
 			changed = true
 			if c := opensMultiline(value); c != "" {
@@ -332,6 +334,40 @@ func (s *scanner) pairs(b *strings.Builder, rest string, inTable bool) bool {
 		b.WriteString(rest[:i+1])
 		rest = rest[i+1:]
 	}
+}
+
+// inside writes the inline table value, masking the secrets in it, all of
+// its values when secret; it reports whether it masked any.
+func (s *scanner) inside(b *strings.Builder, value string, secret bool) bool {
+	b.WriteString("{")
+	was := s.secretTable
+	s.secretTable = was || secret
+	changed := s.pairs(b, strings.TrimSuffix(value[1:], "}"), true)
+	s.secretTable = was
+	if strings.HasSuffix(value, "}") {
+		b.WriteString("}")
+	}
+	return changed
+}
+
+// inArray writes the array value, masking the secrets in the inline tables
+// it holds; it reports whether it masked any.
+func (s *scanner) inArray(b *strings.Builder, value string, secret bool) bool {
+	changed := false
+	for value != "" {
+		i := strings.IndexByte(value, '{')
+		if i < 0 {
+			break
+		}
+		b.WriteString(value[:i])
+		n := bracketedLen(value[i:])
+		if s.inside(b, value[i:i+n], secret) {
+			changed = true
+		}
+		value = value[i+n:]
+	}
+	b.WriteString(value)
+	return changed
 }
 
 // valueLen is the length of the value at the start of s: a string, an
@@ -502,11 +538,11 @@ var secretWords = map[string]bool{
 // names a secret: its last part ends in one of secretWords, or has "secret"
 // in it (secret_id, secretJWTsecret).
 func isSecretKey(assignment string) bool {
-	k := strings.TrimRight(assignment, " \t=")
-	if i := strings.LastIndexByte(k, '.'); i >= 0 && !strings.ContainsAny(k[i:], `"'`) {
-		k = k[i+1:]
+	parts := keyParts(strings.TrimRight(assignment, " \t="))
+	if len(parts) > 1 && parts[0] == "secrets" {
+		return true // secrets.admin = …: under WSO2's [secrets]
 	}
-	words := splitWords(strings.Trim(strings.TrimSpace(k), `"'`))
+	words := splitWords(parts[len(parts)-1])
 	if len(words) == 0 {
 		return false
 	}
@@ -516,6 +552,29 @@ func isSecretKey(assignment string) bool {
 		}
 	}
 	return secretWords[words[len(words)-1]]
+}
+
+// keyParts splits a dotted key at the dots outside quotes, each part
+// unquoted and trimmed: a."password" is a, password.
+func keyParts(k string) []string {
+	var parts []string
+	start, quote := 0, byte(0)
+	for i := 0; i < len(k); i++ {
+		switch c := k[i]; {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case quote == 0 && c == '.':
+			parts = append(parts, k[start:i])
+			start = i + 1
+		}
+	}
+	parts = append(parts, k[start:])
+	for i, p := range parts {
+		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
+	}
+	return parts
 }
 
 // isSecretTable reports whether a table's keys are all secrets: WSO2's

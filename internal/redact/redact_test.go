@@ -311,3 +311,28 @@ func TestDelimiters(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskForms: a secret written in any of TOML's forms is masked: a
+// root dotted key under secrets, a quoted key, an inline table under a
+// secret key (at any depth), an array of inline tables. Other values show.
+func TestMaskForms(t *testing.T) {
+	tests := []struct{ in, want, reason string }{
+		{`secrets.admin = "S1"`, `secrets.admin = (masked)`, "root dotted key under WSO2's [secrets]"},
+		{`a."password" = "S3"`, `a."password" = (masked)`, "a quoted key part"},
+		{`users = [ { password = "S5" } ]`, `users = [ { password = (masked) } ]`, "an array of inline tables"},
+		{`auth = { password = { value = "S6" } }`, `auth = { password = { value = (masked) } }`, "an inline table under a secret key"},
+		{`secrets = { admin = "S2" }`, `secrets = { admin = (masked) }`, "[secrets] as an inline table"},
+		{`x = { a = "shown" }`, `x = { a = "shown" }`, "an inline table with no secret"},
+		{`hostname = "shown.example"`, `hostname = "shown.example"`, "not a secret"},
+	}
+	for _, tt := range tests {
+		src := []byte("[server]\n" + tt.in + "\n")
+		got, ok := For(src).Line(2)
+		if !ok {
+			got = tt.in
+		}
+		if got != tt.want+"\n" && got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.reason, got, tt.want)
+		}
+	}
+}
