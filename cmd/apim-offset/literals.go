@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apim-offset/apim-offset/internal/doctor"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
@@ -22,16 +23,25 @@ import (
 // product's default when the file sets none or cannot be read). set and
 // plan --apply give each file the others (othersThan).
 func (a *app) literalServers(ts []target, format patcher.Format) []patcher.Server {
-	var out []patcher.Server
-	for _, t := range ts {
-		offset := t.product.DefaultOffset
-		if src, err := a.readTarget(t); err == nil {
-			if cur, err := patcher.Offset(src, &patcher.Options{Format: format}); err == nil && cur.Source == patcher.SourceSet {
-				offset = cur.Offset
+	out := make([]patcher.Server, len(ts))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers) // reading the files is waiting, mostly
+	for i, t := range ts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			offset := t.product.DefaultOffset
+			if src, err := a.readTarget(t); err == nil {
+				if cur, err := patcher.Offset(src, &patcher.Options{Format: format}); err == nil && cur.Source == patcher.SourceSet {
+					offset = cur.Offset
+				}
 			}
-		}
-		out = append(out, patcher.Server{Name: serverName(t), Ports: doctor.Listening(t.product, offset)})
+			out[i] = patcher.Server{Name: serverName(t), Ports: doctor.Listening(t.product, offset)}
+		}()
 	}
+	wg.Wait()
 	return out
 }
 
