@@ -263,7 +263,13 @@ func (a *app) setOne(t target, n int, f setFlags) (setReport, error) {
 	}
 	if !f.dryRun && !f.check {
 		// Whether the write can happen is known before the diff is shown.
-		if err := c.file.Check(); err != nil {
+		// With nothing to ask, the new file is made then and there
+		// (Prepare), and the write renames it.
+		check := c.file.Check
+		if f.yes {
+			check = func() error { return c.file.Prepare(c.res.Output) }
+		}
+		if err := check(); err != nil {
 			return c.r, a.finish(c.r, a.fileErr(t, err))
 		}
 	}

@@ -18,7 +18,15 @@ import (
 // What it cannot foresee: a full disk (the temporary file is empty), a
 // rename refused by the folder's sticky bit, another program changing the
 // file in the meantime. It may be called after Unlock.
-func (f *File) Check() error {
+func (f *File) Check() error { return f.check(nil, false) }
+
+// Prepare is Check for a write that follows without Unlock: it makes the
+// temporary file that Replace renames over the file, already holding data
+// and synced, so that checking and writing make one file, not two. Replace
+// with the same data renames it; Close removes it when Replace did not.
+func (f *File) Prepare(data []byte) error { return f.check(data, f.lock != nil) }
+
+func (f *File) check(data []byte, keep bool) error {
 	if f.closed {
 		return errors.New("safefile: Check after Close")
 	}
@@ -37,13 +45,17 @@ func (f *File) Check() error {
 		reason = mountPointReason
 	}
 	if reason == "" {
-		p, err := f.temp(nil, attrs)
+		p, err := f.temp(data, attrs)
 		var xe *xattrError
-		if errors.As(err, &xe) {
+		switch {
+		case errors.As(err, &xe):
 			reason = xattrReason(xe)
-		} else if err != nil {
+		case err != nil:
 			return err
-		} else {
+		case keep:
+			f.dropPrepared()
+			f.prepared, f.preparedData = p, data
+		default:
 			p.cleanup()
 		}
 	}
@@ -112,4 +124,13 @@ func immutableError(fl, dir string, err error) *Error {
 		what = "its folder " + dir + what[len("the file"):]
 	}
 	return &Error{Msg: what, Kind: ErrImmutable, Dir: dir, Flag: fl, Err: err}
+}
+
+// dropPrepared removes the temporary file Prepare made, if Replace has not
+// used it.
+func (f *File) dropPrepared() {
+	if f.prepared != nil {
+		f.prepared.cleanup()
+		f.prepared, f.preparedData = nil, nil
+	}
 }

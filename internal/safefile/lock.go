@@ -22,6 +22,9 @@ type File struct {
 	lock   *os.File // the open, locked target; nil after Unlock or Close
 	info   os.FileInfo
 	closed bool
+	// prepared is the temporary file Prepare made for preparedData.
+	prepared     *pending
+	preparedData []byte
 }
 
 // Options are Open's choices.
@@ -147,6 +150,9 @@ func pollLock(lf *os.File, deadline time.Time) (busy bool, err error) {
 // later Replace takes the lock again, as Open did, and refuses with
 // ErrChanged if the file is no longer the one Open read.
 func (f *File) Unlock() error {
+	// Without the lock another run may clean up a prepared temporary
+	// file as one left behind: Replace makes its own then.
+	f.dropPrepared()
 	if f.lock == nil {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package safefile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -38,6 +39,7 @@ const mountPointReason = "it is a mount point (a file bind-mounted on its own)"
 // Replace writes data over the file, as the package comment says. After
 // Unlock, it takes the lock again first, waiting as Open does.
 func (f *File) Replace(data []byte, opt ReplaceOptions) (res Result, err error) {
+	defer f.dropPrepared() // when it was not for data, or the file is rewritten in place
 	if err := f.relock(); err != nil {
 		return res, err
 	}
@@ -110,7 +112,12 @@ func (f *File) unchanged() error {
 // rename failed with EBUSY (a mount point), or the temporary file could not
 // be given one of the target's extended attributes.
 func (f *File) rename(data []byte, attrs []xattr) (inPlace string, err error) {
-	p, err := f.temp(data, attrs)
+	p := f.prepared
+	if p != nil && bytes.Equal(f.preparedData, data) {
+		f.prepared, f.preparedData = nil, nil // Prepare made it: no second file
+	} else {
+		p, err = f.temp(data, attrs)
+	}
 	var xe *xattrError
 	if errors.As(err, &xe) {
 		return xattrReason(xe), nil

@@ -316,3 +316,56 @@ func holds(t *testing.T, dir string, want ...string) {
 		t.Errorf("folder (-want +got):\n%s", diff)
 	}
 }
+
+// TestPrepare: Prepare makes the temporary file Replace then renames (one
+// file in the folder while it waits, none after); Close without Replace
+// removes it; Replace with other data makes its own.
+func TestPrepare(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "deployment.toml")
+	if err := os.WriteFile(path, []byte("[server]\n#offset=0\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		es, _ := os.ReadDir(dir)
+		return len(es)
+	}
+	for _, tt := range []struct {
+		name    string
+		prepare []byte
+		write   []byte // nil: Close without Replace
+	}{
+		{"prepared and written", []byte("[server]\noffset=2\n"), []byte("[server]\noffset=2\n")},
+		{"prepared, not written", []byte("[server]\noffset=3\n"), nil},
+		{"prepared for other bytes", []byte("[server]\noffset=4\n"), []byte("[server]\noffset=5\n")},
+	} {
+		f, err := safefile.Open(path, safefile.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := os.ReadFile(path)
+		if err := f.Prepare(tt.prepare); err != nil {
+			t.Fatalf("%s: Prepare: %v", tt.name, err)
+		}
+		if n := count(); n != 2 {
+			t.Errorf("%s: %d files in the folder after Prepare, want the file and one temporary", tt.name, n)
+		}
+		want := before
+		if tt.write != nil {
+			if _, err := f.Replace(tt.write, safefile.ReplaceOptions{}); err != nil {
+				t.Fatalf("%s: Replace: %v", tt.name, err)
+			}
+			want = tt.write
+		}
+		f.Close()
+		if got, _ := os.ReadFile(path); string(got) != string(want) {
+			t.Errorf("%s: the file holds %q, want %q", tt.name, got, want)
+		}
+		if info, _ := os.Stat(path); info.Mode().Perm() != 0o640 {
+			t.Errorf("%s: mode %v", tt.name, info.Mode())
+		}
+		if n := count(); n != 1 {
+			t.Errorf("%s: %d files in the folder at the end, want 1", tt.name, n)
+		}
+	}
+}
