@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
@@ -207,4 +208,23 @@ func (in *input) placeholderPolicy(e *edit, res *Result, n int, keep bool) bool 
 	res.Warnings = append(res.Warnings, Warning{Line: line, Column: col,
 		Msg: fmt.Sprintf("server.offset was %s, which the template fills in when it is rendered; the number %d replaces it", p.Text, n)})
 	return true
+}
+
+// wso2Parser records in res what in the input WSO2's own parser will not
+// take, and returns what package dialect finds in the parsed text, for
+// Set's check that the edit adds none. A template's offset placeholder is
+// not judged: the template fills it in.
+func (in *input) wso2Parser(res *Result) []dialect.Finding {
+	found := dialect.Check(in.doc.Src)
+	report := found
+	if in.tmpl != nil {
+		report = dialect.Unmasked(found, in.tmpl)
+	}
+	if len(in.bom) > 0 {
+		report = append(dialect.Check(in.bom), report...)
+	}
+	for _, f := range report {
+		res.WSO2 = append(res.WSO2, Problem{Line: f.Line, Column: f.Column, Construct: f.Construct, Msg: f.Msg, Effect: f.Effect, Fix: f.Fix})
+	}
+	return found
 }

@@ -221,6 +221,25 @@ type Result struct {
 	// Warnings are things the caller should tell the user: the edit was
 	// made, but may not do all they expect.
 	Warnings []Warning
+
+	// WSO2 lists what in the input WSO2's own TOML parser will not take
+	// (a byte order mark, TOML 1.0 features, a sub-table before its table):
+	// the server will not start with the file. Set's edit adds none.
+	WSO2 []Problem
+}
+
+// Problem is a construct that WSO2's own TOML parser (cava-toml 0.5, in
+// its config-mapper) refuses or that stops the server at start-up.
+type Problem struct {
+	Line, Column int    // 1-based, in the text after a byte order mark
+	Construct    string // a stable id: "bom", "mixed-array", "subtable-before-table", ...
+	Msg          string // what is there
+	Effect       string // what WSO2 does with it
+	Fix          string // how to write it so that WSO2 takes it
+}
+
+func (p Problem) String() string {
+	return fmt.Sprintf("%d:%d: %s: %s; %s", p.Line, p.Column, p.Msg, p.Effect, p.Fix)
 }
 
 // Warning is a note about the input, with its place.
@@ -286,6 +305,7 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 		old = from.Offset
 	}
 	edits, shift := in.shiftLiterals(e, n, old, o, &res)
+	found := in.wso2Parser(&res)
 	masked := splice(body, edits)
 	out := in.restore(masked)
 	if bytes.Equal(out, src) {
@@ -296,7 +316,7 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 	keep := res.Placeholder != "" && o.KeepPlaceholder // only literal ports moved
 	err = verify(in.doc.Values, masked, n, keep, shift)
 	if err == nil {
-		err = sameDialect(body, masked)
+		err = sameDialect(found, masked)
 	}
 	if err != nil {
 		return Result{}, &Error{Msg: err.Error(), Err: ErrVerify}

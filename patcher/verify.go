@@ -34,14 +34,15 @@ func verify(before map[string]any, out []byte, n int, keep bool, shift func(stri
 	return nil
 }
 
-// sameDialect checks that out, made from src, holds nothing WSO2's own
-// parser refuses that src did not hold already (package dialect): the edit
+// sameDialect checks that out holds nothing WSO2's own parser refuses that
+// the text it was made from, which has the findings before, did not hold
+// already (package dialect): the edit
 // never adds what stops the server. Both are plain TOML or masked
 // templates, without their byte order mark. The offset's own value is
 // checked by verify.
-func sameDialect(src, out []byte) error {
+func sameDialect(before []dialect.Finding, out []byte) error {
 	had := map[string]int{} // by construct: a message names lines, which the edit moves
-	for _, f := range dialect.Check(src) {
+	for _, f := range before {
 		had[f.Construct]++
 	}
 	for _, f := range dialect.Check(out) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -42,7 +41,7 @@ func (e *fileError) Error() string {
 // dialectError is a construct WSO2's own parser will not take, refused
 // with --strict.
 type dialectError struct {
-	f    dialect.Finding
+	f    patcher.Problem
 	more int // findings after it
 }
 

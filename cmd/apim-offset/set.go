@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/redact"
 	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
@@ -357,7 +356,7 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 // adds none of it (patcher checks that), so set still writes without
 // --strict: it makes nothing worse.
 func (a *app) checkDialect(c *change, strict bool) error {
-	findings := dialect.CheckFile(c.src, c.res.From.Template)
+	findings := c.res.WSO2 // found by Set, in the same parse
 	if strict && len(findings) > 0 {
 		return &fileError{c.t.path, &dialectError{f: findings[0], more: len(findings) - 1}}
 	}

@@ -136,9 +136,13 @@ func CheckFile(src []byte, template bool) []Finding {
 // CheckTemplate is Check for a template, read with its placeholders masked:
 // an offset that is a placeholder is whatever the template renders, so it
 // is not judged.
-func CheckTemplate(m *tmplmask.Masked) []Finding {
+func CheckTemplate(m *tmplmask.Masked) []Finding { return Unmasked(Check(m.Text), m) }
+
+// Unmasked is found, what Check found in the template m's masked text,
+// without the findings on a masked placeholder.
+func Unmasked(found []Finding, m *tmplmask.Masked) []Finding {
 	var out []Finding
-	for _, f := range Check(m.Text) {
+	for _, f := range found {
 		if f.Construct == ConstructOffsetNotInt && m.Masks(f.Msg) {
 			continue
 		}
