@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
@@ -87,14 +88,28 @@ type matcher struct {
 	others        []Server
 }
 
+// urlREs holds the compiled urlRE for each set of hosts: most files name
+// the same server.hostname, "localhost".
+var urlREs sync.Map
+
+// urlRE matches a URL to one of hosts (an alternation of patterns) and
+// captures its port.
+func urlRE(hosts string) *regexp.Regexp {
+	if re, ok := urlREs.Load(hosts); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(`(?i)\b(?:https?|wss?|tcp|ssl)://(?:` + hosts + `):(\d{1,5})\b`)
+	urlREs.Store(hosts, re)
+	return re
+}
+
 func newMatcher(doc *tomlutil.Document, defaults []int, offset int, o Options) matcher {
 	hosts := slices.Clone(localHosts)
 	server, _ := doc.Values["server"].(map[string]any)
 	if h, ok := server["hostname"].(string); ok && h != "" {
 		hosts = append(hosts, regexp.QuoteMeta(h))
 	}
-	re := regexp.MustCompile(`(?i)\b(?:https?|wss?|tcp|ssl)://(?:` + strings.Join(hosts, "|") + `):(\d{1,5})\b`)
-	return matcher{re: re, defaults: defaults, offset: offset, defaultOffset: o.DefaultOffset, others: o.Others}
+	return matcher{re: urlRE(strings.Join(hosts, "|")), defaults: defaults, offset: offset, defaultOffset: o.DefaultOffset, others: o.Others}
 }
 
 func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
