@@ -4,12 +4,17 @@
 //
 // Usage:
 //
-//	apim-offset set N [--home DIR | --file PATH] [--product P] [--shift-literals] [--dry-run] [--yes]
-//	apim-offset get [--home DIR | --file PATH] [--product P]
+//	apim-offset set N [--home DIR]... | --file PATH|- [--product P] [--dry-run | --check] [--yes] [--json]
+//	apim-offset get [--home DIR]... | --file PATH|- [--product P] [--json]
 //	apim-offset ports [--home DIR | --file PATH | --product P] [--offset N] [--json]
+//	apim-offset plan --home DIR... [--free] [--json | --apply [--dry-run | --yes]]
 //	apim-offset doctor [--home DIR]... [--product P] [--json]
+//	apim-offset completion bash|zsh|fish
+//	apim-offset man
+//	apim-offset help [COMMAND]
+//	apim-offset version
 //
-// Run "apim-offset --help" for the details and the exit codes.
+// Run "apim-offset help COMMAND" for the details, the exit codes and examples.
 package main
 
 import "os"
