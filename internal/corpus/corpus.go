@@ -1,6 +1,7 @@
 // Package corpus gives tests the real deployment.toml files from WSO2's
 // repositories kept in ../shared/corpus/real beside the checkout, with what
-// MANIFEST.tsv says of each. Tests that use it skip when it is not there.
+// MANIFEST.tsv says of each. Tests that use it skip when it is not there,
+// and fail under CI (the CI environment variable set), where it must be.
 package corpus
 
 import (
