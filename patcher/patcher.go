@@ -248,6 +248,18 @@ type Warning struct {
 	Msg          string
 }
 
+// Parse reads src as Set and Offset do (its byte order mark set aside, a
+// template's placeholders masked as opt.Format says, the same checks and
+// bounds) and returns the layout and values of the text it parsed, for a
+// caller that looks at more than the offset.
+func Parse(src []byte, opt *Options) (*tomlutil.Document, error) {
+	in, err := load(src, options(opt).Format)
+	if err != nil {
+		return nil, err
+	}
+	return in.doc, nil
+}
+
 // Offset returns the offset src gives the server. A value that is not a
 // whole number (a placeholder) is an error wrapping ErrValue, returned with
 // the Current that describes it.

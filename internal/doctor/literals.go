@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
-	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/tomlutil"
@@ -97,18 +96,7 @@ func (c *checker) literals() {
 // parsed reads the home's file as TOML, its template placeholders masked;
 // nil when it cannot (readOffset reports why).
 func (c *checker) parsed() *tomlutil.Document {
-	_, body := tomlutil.SplitBOM(c.home.Src)
-	if c.home.Format == patcher.Template || c.home.Format == patcher.Auto && tmplmask.Has(body) {
-		m, err := tmplmask.Mask(body)
-		if err != nil {
-			return nil
-		}
-		body = m.Text
-	}
-	doc, err := tomlutil.Parse(body)
-	if err != nil {
-		return nil
-	}
+	doc, _ := patcher.Parse(c.home.Src, &patcher.Options{Format: c.home.Format})
 	return doc
 }
 

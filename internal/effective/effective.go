@@ -47,7 +47,6 @@ import (
 	"sync"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
-	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/tomlutil"
@@ -355,14 +354,7 @@ func (s *settings) readCarbonProperties() {
 	if !bytes.Contains(src, []byte("parameter")) {
 		return // no [system.parameter] (in any spelling but escapes): no parse needed
 	}
-	if s.home.Format == patcher.Template || s.home.Format == patcher.Auto && tmplmask.Has(src) {
-		m, err := tmplmask.Mask(src)
-		if err != nil {
-			return
-		}
-		src = m.Text
-	}
-	doc, err := tomlutil.Parse(src)
+	doc, err := patcher.Parse(src, &patcher.Options{Format: s.home.Format})
 	if err != nil {
 		return
 	}

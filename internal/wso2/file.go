@@ -4,31 +4,19 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/apim-offset/apim-offset/internal/tmplmask"
-	"github.com/pelletier/go-toml/v2"
+	"github.com/apim-offset/apim-offset/patcher"
 )
 
-// Values decodes deployment.toml for [Product.WithFile]. A template is
-// read with its placeholders masked (a masked value is no number, so its
-// default stands); a file that does not decode gives no values: the
-// table's defaults stand.
+// Values decodes deployment.toml for [Product.WithFile], as patcher reads
+// it (patcher.Parse): a template with its placeholders masked (a masked
+// value is no number, so its default stands); a file that does not decode
+// gives no values: the table's defaults stand.
 func Values(src []byte) map[string]any {
-	var v map[string]any
-	if err := toml.Unmarshal(src, &v); err == nil {
-		return v
-	}
-	if !tmplmask.Has(src) {
-		return nil
-	}
-	m, err := tmplmask.Mask(src)
+	doc, err := patcher.Parse(src, nil)
 	if err != nil {
 		return nil
 	}
-	v = nil
-	if err := toml.Unmarshal(m.Text, &v); err != nil {
-		return nil
-	}
-	return v
+	return doc.Values
 }
 
 // WithFile is p with the base ports and switches that the decoded
