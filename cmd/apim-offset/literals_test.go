@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,7 +108,7 @@ func TestNoteLiteralsKept(t *testing.T) {
 	apim, is := homeTarget(t, apimDir, "apim-4"), homeTarget(t, isDir, "is")
 	a, stderr := testApp()
 	servers := a.literalServers([]target{apim, is}, patcher.Auto)
-	if len(servers) != 2 || servers[1].Name != isDir || !containsInt(servers[1].Ports, 9444) || !containsInt(servers[0].Ports, 9443) {
+	if len(servers) != 2 || servers[1].Name != isDir || !slices.Contains(servers[1].Ports, 9444) || !slices.Contains(servers[0].Ports, 9443) {
 		t.Fatalf("servers %+v", servers)
 	}
 	others := othersThan(servers, is)
@@ -147,15 +148,6 @@ func TestNoteLiteralsKept(t *testing.T) {
 	if d := cmp.Diff(want, c.r.Warnings); d != "" {
 		t.Errorf("warnings (-want +got):\n%s", d)
 	}
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // TestNoteIdentityServer: an Identity Server that has run keeps its

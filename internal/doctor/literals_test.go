@@ -3,6 +3,7 @@ package doctor_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func build(t *testing.T, id string, files map[string]string) doctor.Home {
 func short(fs []doctor.Finding, names map[string]string, checks ...string) []string {
 	var out []string
 	for _, f := range fs {
-		if len(checks) > 0 && !slicesContains(checks, f.Check) {
+		if len(checks) > 0 && !slices.Contains(checks, f.Check) {
 			continue
 		}
 		s := string(f.Severity) + " " + string(f.Code) + ": " + f.Message
@@ -52,15 +53,6 @@ func short(fs []doctor.Finding, names map[string]string, checks ...string) []str
 		out = append(out, s)
 	}
 	return out
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // TestLiteralOwners: whose a local URL's port is, home by home. The
