@@ -260,6 +260,18 @@ func Parse(src []byte, opt *Options) (*tomlutil.Document, error) {
 	return in.doc, nil
 }
 
+// Problems lists what in src WSO2's own TOML parser will not take, as
+// Result.WSO2 does for Set, for a caller that does not set the offset.
+func Problems(src []byte, opt *Options) ([]Problem, error) {
+	in, err := load(src, options(opt).Format)
+	if err != nil {
+		return nil, err
+	}
+	var res Result
+	in.wso2Parser(&res)
+	return res.WSO2, nil
+}
+
 // Offset returns the offset src gives the server. A value that is not a
 // whole number (a placeholder) is an error wrapping ErrValue, returned with
 // the Current that describes it.

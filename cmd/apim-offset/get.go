@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/effective"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
@@ -116,8 +115,9 @@ func (a *app) readOffsetOf(cmd *cli.Command, t target, src []byte) (effective.Re
 	if r.File.Err != nil && !errors.As(r.File.Err, &pe) {
 		return r, &fileError{r.File.Path, r.File.Err}
 	}
-	for _, f := range dialect.CheckFile(src, cur.Template) {
-		a.warnf("%s:%s", t.path, f)
+	problems, _ := patcher.Problems(src, &patcher.Options{Format: f})
+	for _, p := range problems {
+		a.warnf("%s:%s", t.path, p)
 	}
 	switch {
 	case cur.Source == patcher.SourceSet && cur.Offset < 0:

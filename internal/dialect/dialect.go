@@ -115,24 +115,6 @@ func Check(src []byte) []Finding {
 	return c.findings
 }
 
-// CheckFile is Check for a file as apim-offset reads it: plain TOML, or,
-// with template, a template whose placeholders tmplmask masks (see
-// CheckTemplate); a template that cannot be masked has no findings here.
-func CheckFile(src []byte, template bool) []Finding {
-	if !template {
-		return Check(src)
-	}
-	body, bom := src, []Finding(nil)
-	if bytes.HasPrefix(src, utf8BOM) {
-		body, bom = src[len(utf8BOM):], Check(utf8BOM)
-	}
-	m, err := tmplmask.Mask(body)
-	if err != nil {
-		return bom
-	}
-	return append(bom, CheckTemplate(m)...)
-}
-
 // CheckTemplate is Check for a template, read with its placeholders masked:
 // an offset that is a placeholder is whatever the template renders, so it
 // is not judged.

@@ -250,7 +250,8 @@ func (c *checker) rest() {
 // wso2Parser reports what in the file WSO2's own TOML parser will not
 // take: each stops the server at start-up (package dialect).
 func (c *checker) wso2Parser() {
-	for _, d := range dialect.CheckFile(c.home.Src, c.home.Format == patcher.Template) {
+	problems, _ := patcher.Problems(c.home.Src, &patcher.Options{Format: c.home.Format}) // readOffset reports a file that cannot be read
+	for _, d := range problems {
 		if d.Construct == dialect.ConstructOffsetNotInt {
 			continue // readOffset reports the offset's own value
 		}
