@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,22 +14,6 @@ import (
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/google/go-cmp/cmp"
 )
-
-// writeFiles writes files (slash paths) under a new folder and returns it.
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // homeTarget is the target of a home of product id.
 func homeTarget(t *testing.T, dir, id string) target {
@@ -75,7 +60,7 @@ func testApp() (*app, *bytes.Buffer) {
 // JSON warnings. The APIM 4.x default hard-codes ws://localhost:9099 and
 // wss://localhost:8099 (wso2/product-apim deployment.toml).
 func TestNoteLiteralsWithout(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"repository/conf/deployment.toml": "[server]\n#offset=0\n\n[[apim.gateway.environment]]\nname = \"Default\"\n" +
+	dir := txtardir.Write(t, map[string]string{"repository/conf/deployment.toml": "[server]\n#offset=0\n\n[[apim.gateway.environment]]\nname = \"Default\"\n" +
 		"ws_endpoint = \"ws://localhost:9099\"\nwss_endpoint = \"wss://localhost:8099\"\nkm = \"https://localhost:9444\"\n"})
 	tg := homeTarget(t, dir, "apim-4")
 	c := setChange(t, tg, 2, patcher.Options{})
@@ -103,8 +88,8 @@ func TestNoteLiteralsWithout(t *testing.T) {
 // home's port (note). IS as Key Manager at offset 1 points back at API
 // Manager on 9443 (wso2/docs-apim configuring-wso2-identity-server-as-a-key-manager.md).
 func TestNoteLiteralsKept(t *testing.T) {
-	apimDir := writeFiles(t, map[string]string{"repository/conf/deployment.toml": "[server]\n#offset=0\n"})
-	isDir := writeFiles(t, map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 1\n\n[x]\napim = \"https://localhost:9443/services/\"\nself = \"https://localhost:9444/oauth2/token\"\nold = \"http://localhost:9763/x\"\n"})
+	apimDir := txtardir.Write(t, map[string]string{"repository/conf/deployment.toml": "[server]\n#offset=0\n"})
+	isDir := txtardir.Write(t, map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 1\n\n[x]\napim = \"https://localhost:9443/services/\"\nself = \"https://localhost:9444/oauth2/token\"\nold = \"http://localhost:9763/x\"\n"})
 	apim, is := homeTarget(t, apimDir, "apim-4"), homeTarget(t, isDir, "is")
 	a, stderr := testApp()
 	servers := a.literalServers([]target{apim, is}, patcher.Auto)
@@ -170,7 +155,7 @@ func TestNoteIdentityServer(t *testing.T) {
 			for k, v := range tt.files {
 				files[k] = v
 			}
-			tg := homeTarget(t, writeFiles(t, files), tt.id)
+			tg := homeTarget(t, txtardir.Write(t, files), tt.id)
 			c := setChange(t, tg, 2, patcher.Options{})
 			a, _ := testApp()
 			a.noteOutside(c, 2, false)
@@ -197,7 +182,7 @@ func TestNoteIdentityServer(t *testing.T) {
 // templates/am/instance-1/wso2am-deployment.yaml: add 9443
 // .Values.wso2.apim.portOffset); set suggests the value, and what it is.
 func TestNoteChartValue(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := txtardir.Write(t, map[string]string{
 		"chart/Chart.yaml":            "apiVersion: v2\nname: am\n",
 		"chart/values.yaml":           "wso2:\n  apim:\n    portOffset: 0\n",
 		"chart/confs/deployment.toml": "[server]\nhostname = \"{{ .Values.host }}\"\noffset = {{ .Values.wso2.apim.portOffset }}\n",

@@ -1,6 +1,7 @@
 package doctor_test
 
 import (
+	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,16 +21,7 @@ func build(t *testing.T, id string, files map[string]string) doctor.Home {
 	if !ok {
 		t.Fatalf("no product %s", id)
 	}
-	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := txtardir.Write(t, files)
 	file := filepath.Join(dir, filepath.FromSlash(p.Config))
 	src, _ := os.ReadFile(file)
 	return doctor.Home{Dir: dir, Product: p, File: file, Src: src}

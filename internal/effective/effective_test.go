@@ -1,6 +1,7 @@
 package effective_test
 
 import (
+	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,18 +16,9 @@ import (
 // returns it with its deployment.toml read.
 func build(t *testing.T, files map[string]string) effective.Home {
 	t.Helper()
-	dir := t.TempDir()
+	dir := txtardir.Write(t, files)
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
-	}
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	file := filepath.Join(dir, "repository", "conf", "deployment.toml")
 	src, _ := os.ReadFile(file)
