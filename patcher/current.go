@@ -1,12 +1,11 @@
 package patcher
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
+	"github.com/apim-offset/apim-offset/internal/javaint"
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
@@ -34,30 +33,27 @@ func current(doc *tomlutil.Document) (Current, error) {
 		line, col := tomlutil.Position(doc.Src, e.Value.Start)
 		cur := Current{Source: SourceSet, Line: line, Raw: string(doc.Src[e.Value.Start:e.Value.End])}
 		// WSO2 renders the value and reads it with Java's Integer.parseInt
-		// (github.com/wso2/carbon-kernel, CarbonUtils.getPortFromServerConfig):
-		// an integer in any TOML spelling, or a string of decimal digits
-		// with an optional sign, within 32 bits.
-		var n int64
-		number := false
+		// (package javaint): an integer in any TOML spelling, or a string
+		// parseInt reads, within 32 bits.
+		var err error
 		switch v := v.(type) {
 		case int64:
-			n, number = v, true
+			cur.Offset, err = int(v), nil
+			if v < math.MinInt32 || v > math.MaxInt32 {
+				err = javaint.ErrRange
+			}
 		case string:
-			x, err := strconv.ParseInt(v, 10, 64)
-			n, number = x, err == nil || errors.Is(err, strconv.ErrRange)
+			cur.Offset, err = javaint.Parse(v)
 		case map[string]any, []any:
 			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
+		default:
+			err = javaint.ErrSyntax
 		}
-		if number && n >= math.MinInt32 && n <= math.MaxInt32 {
-			cur.Offset = int(n)
+		if err == nil {
 			return cur, nil
 		}
-		msg := "not a whole number"
-		if number {
-			msg = "beyond the whole numbers WSO2 reads (-2147483648 to 2147483647)"
-		}
-		cur.Source = SourcePlaceholder
-		return cur, &Error{Line: line, Column: col, Msg: fmt.Sprintf("server.offset is %s, %s", cur.Raw, msg), Err: ErrValue}
+		cur.Offset, cur.Source = 0, SourcePlaceholder
+		return cur, &Error{Line: line, Column: col, Msg: fmt.Sprintf("server.offset is %s, %v", cur.Raw, err), Err: ErrValue}
 	}
 	if c, ok := commentedOffset(doc); ok {
 		line, _ := tomlutil.Position(doc.Src, c.Comment.Text.Start)

@@ -5,9 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/apim-offset/apim-offset/internal/javaint"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
@@ -94,7 +93,7 @@ func (c *checker) readOffset(n *unstable.Node, start int, key string) {
 		if o.v.Placeholder {
 			break
 		}
-		if v, ok := javaParseInt(s); ok {
+		if v, err := javaint.Parse(s); err == nil {
 			o.v.N, o.v.OK = int64(v), true
 		} else {
 			what = fmt.Sprintf("the string %s, which Integer.parseInt cannot read", strconv.Quote(s))
@@ -200,59 +199,6 @@ func cavaInteger(s string) (int64, error) {
 		}
 	}
 	return strconv.ParseInt(s, base, 64)
-}
-
-// javaParseInt is Java's Integer.parseInt(s) in base 10: an optional '+'
-// or '-', then at least one digit, nothing else, within 32 bits. Like Java,
-// it takes any Unicode decimal digit of the Basic Multilingual Plane
-// (Character.digit), such as the fullwidth '２'.
-func javaParseInt(s string) (int32, bool) {
-	if s == "" {
-		return 0, false
-	}
-	neg := false
-	if s[0] == '+' || s[0] == '-' {
-		neg = s[0] == '-'
-		s = s[1:]
-		if s == "" {
-			return 0, false
-		}
-	}
-	var n int64
-	for _, r := range s {
-		d, ok := digit(r)
-		if !ok {
-			return 0, false
-		}
-		n = n*10 + int64(d)
-		if n > math.MaxInt32+1 {
-			return 0, false
-		}
-	}
-	if neg {
-		n = -n
-	}
-	if n < math.MinInt32 || n > math.MaxInt32 {
-		return 0, false
-	}
-	return int32(n), true
-}
-
-// digit is Java's Character.digit(ch, 10) for one UTF-16 unit: a decimal
-// digit of Unicode's Nd category, whose digits come in runs from 0 to 9.
-func digit(r rune) (int, bool) {
-	if r >= '0' && r <= '9' {
-		return int(r - '0'), true
-	}
-	if r == utf8.RuneError || r > 0xFFFF || !unicode.Is(unicode.Nd, r) {
-		return 0, false
-	}
-	// Nd digits come in runs of ten, 0 to 9, some runs right after others.
-	start := r
-	for unicode.Is(unicode.Nd, start-1) {
-		start--
-	}
-	return int((r - start) % 10), true
 }
 
 // scanValueEnd returns the offset just past the array or inline table that

@@ -46,6 +46,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/apim-offset/apim-offset/internal/javaint"
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
@@ -602,14 +603,10 @@ func (s *settings) lookupEnv(name string) (string, bool) {
 	return v, v != ""
 }
 
-// ParseInt reads s as Java's Integer.parseInt does: an optional sign and
-// decimal digits within 32 bits, nothing else (no blanks).
+// ParseInt reads s as Java's Integer.parseInt does (package javaint).
 func ParseInt(s string) (int, bool) {
-	if s == "" || strings.TrimLeft(s, "+-0123456789") != "" {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 32)
-	return int(n), err == nil
+	n, err := javaint.Parse(s)
+	return n, err == nil
 }
 
 // HomeProcesses keeps the processes that run from home: started with
