@@ -81,7 +81,7 @@ func TestCorpus(t *testing.T) {
 				}
 			default:
 				patched++
-				before, err := patcher.Offset(cf.Data, nil)
+				before, err := offsetOf(cf.Data, nil)
 				if err != nil {
 					t.Fatalf("Get: %v", err)
 				}
@@ -133,7 +133,7 @@ func checkTemplate(t *testing.T, cf corpusFile) bool {
 	if m, err := tmplmask.Mask(out); err != nil || res.Action != patcher.Replaced && m.InBlock(res.Line) {
 		t.Errorf("--template: %s offset on line %d, inside a control block (mask error %v)", res.Action, res.Line, err)
 	}
-	if cur, err := patcher.Offset(out, &opt); err != nil || cur.Offset != 2 {
+	if cur, err := offsetOf(out, &opt); err != nil || cur.Offset != 2 {
 		t.Errorf("--template: Offset(output) = %+v, %v", cur, err)
 	}
 	if again, err := patcher.Set(out, 2, &opt); err != nil || again.Changed {
@@ -170,7 +170,7 @@ func checkPatch(t *testing.T, cf corpusFile, from, n int) {
 	if err != nil {
 		t.Fatalf("Set(%d): the output does not decode: %v", n, err)
 	}
-	got, err := patcher.Offset(out, nil)
+	got, err := offsetOf(out, nil)
 	if err != nil || got.Offset != n {
 		t.Errorf("Set(%d): Get(output) = %d, %v", n, got.Offset, err)
 	}

@@ -69,12 +69,15 @@ func ExampleSet_error() {
 	// true true
 }
 
-// Offset tells the offset a file sets and where it comes from; a file that
-// sets none leaves the server at its product's default.
-func ExampleOffset() {
-	cur, _ := patcher.Offset([]byte("[server]\n#offset=0\n"), nil)
+// A file is parsed once; its offset, what WSO2's parser refuses in it and
+// its literal ports are questions asked of that one reading. A file that
+// sets no offset leaves the server at its product's default.
+func ExampleFile_Offset() {
+	f, _ := patcher.Parse([]byte("[server]\n#offset=0\n"), patcher.Auto)
+	cur, _ := f.Offset()
 	fmt.Println(cur.Offset, cur.Source, "line", cur.Line)
-	cur, _ = patcher.Offset([]byte("[server]\noffset = \"7\"\n"), nil)
+	f, _ = patcher.Parse([]byte("[server]\noffset = \"7\"\n"), patcher.Auto)
+	cur, _ = f.Offset()
 	fmt.Println(cur.Offset, cur.Source, cur.Raw)
 	// Output:
 	// 0 commented line 2

@@ -59,7 +59,7 @@ func FuzzSet(f *testing.F) {
 		}
 		// The server runs at n: the file sets it, or sets none and n is the
 		// default, 0 here (already so: nothing added).
-		if cur, err := patcher.Offset(out, plain); err != nil || cur.Offset != n || cur.Source != patcher.SourceSet && (n != 0 || res.Changed) {
+		if cur, err := offsetOf(out, plain); err != nil || cur.Offset != n || cur.Source != patcher.SourceSet && (n != 0 || res.Changed) {
 			t.Fatalf("Get(output) = %+v, %v; want %d set\n%q", cur, err, n, out)
 		}
 		if d := cmp.Diff(withoutOffset(vin), withoutOffset(vout), cmpopts.EquateNaNs()); d != "" {
@@ -112,7 +112,7 @@ func FuzzSetShiftLiterals(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if cur, err := patcher.Offset(res.Output, nil); err != nil || cur.Offset != n {
+		if cur, err := offsetOf(res.Output, nil); err != nil || cur.Offset != n {
 			t.Fatalf("Get(output) = %+v, %v; want %d\n%q", cur, err, n, res.Output)
 		}
 		for _, s := range res.Shifted {
@@ -173,7 +173,7 @@ func FuzzSetTemplate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if cur, err := patcher.Offset(res.Output, &opt); err != nil || cur.Offset != n {
+		if cur, err := offsetOf(res.Output, &opt); err != nil || cur.Offset != n {
 			t.Fatalf("Offset(output) = %+v, %v; want %d\n%q\n%q", cur, err, n, in, res.Output)
 		}
 		if dropped := droppedBytes(in, res.Output); bytes.ContainsAny(dropped, "\r\n") && !(res.Action == patcher.Replaced && strings.Contains(res.From.Raw, string(dropped))) {

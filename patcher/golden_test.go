@@ -186,7 +186,7 @@ func TestGolden(t *testing.T) {
 			if line := bytes.Split(res.Output, []byte("\n"))[res.Line-1]; !bytes.Contains(line, []byte("offset")) {
 				t.Errorf("Line = %d, which reads %q: no offset there", res.Line, line)
 			}
-			cur, err := patcher.Offset(res.Output, &c.opt)
+			cur, err := offsetOf(res.Output, &c.opt)
 			if err != nil || cur.Offset != c.n || cur.Source != patcher.SourceSet {
 				t.Errorf("Get(output) = %+v, %v; want offset %d set", cur, err, c.n)
 			}

@@ -41,7 +41,7 @@ func TestTooComplex(t *testing.T) {
 			if d := cmp.Diff(tc.want, *pe, cmp.Comparer(func(a, b error) bool { return a == b })); d != "" {
 				t.Errorf("%s: (-want +got):\n%s", tc.reason, d)
 			}
-			if _, err := patcher.Offset([]byte(tc.src), &patcher.Options{Format: tc.format}); !errors.Is(err, patcher.ErrTooComplex) {
+			if _, err := offsetOf([]byte(tc.src), &patcher.Options{Format: tc.format}); !errors.Is(err, patcher.ErrTooComplex) {
 				t.Errorf("Offset: %v, want ErrTooComplex", err)
 			}
 		})

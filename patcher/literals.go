@@ -14,7 +14,7 @@ import (
 // such as "ws://localhost:9099": a server moves its port with its offset,
 // the URL does not.
 //
-// Whose it is follows from the port alone (see [LiteralPorts]): this
+// Whose it is follows from the port alone (see [File.Literals]): this
 // server's, another server's ([LiteralPort.Owner]), or either
 // ([LiteralPort.Ambiguous]).
 type LiteralPort struct {
@@ -51,7 +51,7 @@ type Server struct {
 // localHosts are the ways deployment.toml names the server itself.
 var localHosts = []string{`localhost`, `127\.0\.0\.1`, `\[::1\]`, `0\.0\.0\.0`, `\$\{carbon\.host\}`, `\$ref\{server\.hostname\}`}
 
-// LiteralPorts lists the URLs in the values of src (strings, and arrays
+// Literals lists the URLs in the file's values (strings, and arrays
 // and inline tables of them; comments are never values, wherever they
 // stand) whose host is local (localhost, 127.0.0.1, [::1], 0.0.0.0,
 // ${carbon.host}, $ref{server.hostname} or the value of server.hostname)
@@ -69,14 +69,9 @@ var localHosts = []string{`localhost`, `127\.0\.0\.1`, `\[::1\]`, `0\.0\.0\.0`, 
 //     when it is this server's and also another server's (the two collide).
 //
 // A port that is none of these belongs to a server apim-offset does not
-// know of, and is not listed. opt.Format says how to read src (see Format).
-func LiteralPorts(src []byte, defaults []int, offset int, opt *Options) ([]LiteralPort, error) {
-	o := options(opt)
-	in, err := load(src, o.Format)
-	if err != nil {
-		return nil, err
-	}
-	return newMatcher(in.doc, defaults, offset, o).find(in.doc), nil
+// know of, and is not listed.
+func (in *File) Literals(defaults []int, offset int, opt *Options) []LiteralPort {
+	return newMatcher(in.doc, defaults, offset, options(opt)).find(in.doc)
 }
 
 // matcher finds literal ports in a document and tells whose they are.

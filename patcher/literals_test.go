@@ -68,7 +68,7 @@ func TestLiteralPortsWhose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := patcher.LiteralPorts([]byte(tt.src), tt.defaults, tt.offset, &tt.opt)
+			got, err := literalPorts([]byte(tt.src), tt.defaults, tt.offset, &tt.opt)
 			if err != nil {
 				t.Fatal(err)
 			}

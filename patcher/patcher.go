@@ -51,6 +51,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
+	"github.com/apim-offset/apim-offset/internal/parsecount"
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
@@ -226,6 +228,8 @@ type Result struct {
 	// (a byte order mark, TOML 1.0 features, a sub-table before its table):
 	// the server will not start with the file. Set's edit adds none.
 	WSO2 []Problem
+
+	file *File // Output, parsed: File()
 }
 
 // Problem is a construct that WSO2's own TOML parser (cava-toml 0.5, in
@@ -248,55 +252,41 @@ type Warning struct {
 	Msg          string
 }
 
-// Parse reads src as Set and Offset do (its byte order mark set aside, a
-// template's placeholders masked as opt.Format says, the same checks and
-// bounds) and returns the layout and values of the text it parsed, for a
-// caller that looks at more than the offset.
-func Parse(src []byte, opt *Options) (*tomlutil.Document, error) {
-	in, err := load(src, options(opt).Format)
-	if err != nil {
-		return nil, err
-	}
-	return in.doc, nil
-}
-
-// Problems lists what in src WSO2's own TOML parser will not take, as
-// Result.WSO2 does for Set, for a caller that does not set the offset.
-func Problems(src []byte, opt *Options) ([]Problem, error) {
-	in, err := load(src, options(opt).Format)
-	if err != nil {
-		return nil, err
-	}
-	var res Result
-	in.wso2Parser(&res)
-	return res.WSO2, nil
-}
-
-// Offset returns the offset src gives the server. A value that is not a
-// whole number (a placeholder) is an error wrapping ErrValue, returned with
-// the Current that describes it.
-func Offset(src []byte, opt *Options) (Current, error) {
-	in, err := load(src, options(opt).Format)
-	if err != nil {
-		return Current{}, err
-	}
-	return in.current()
-}
-
-// Set returns src with the server's offset set to n.
-//
-// It reads the file, plans the edit by the rules above, applies the
-// placeholder policy of a template, adds the literal ports to shift,
-// splices, and checks the result.
+// Set returns src with the server's offset set to n: Parse, then
+// [File.Set]. opt.Format says how to read src.
 func Set(src []byte, n int, opt *Options) (Result, error) {
+	f, err := Parse(src, options(opt).Format)
+	if err != nil {
+		return Result{}, err
+	}
+	return f.Set(n, opt)
+}
+
+// Offset returns the offset the file gives the server. A value that is
+// not a whole number as WSO2 reads it (a placeholder, "two", 2.0) is an
+// error wrapping ErrValue, returned with the Current that describes it.
+func (in *File) Offset() (Current, error) { return in.current() }
+
+// Template tells that the file was read as a template, its placeholders
+// masked.
+func (in *File) Template() bool { return in.tmpl != nil }
+
+// Values are the file's decoded values (a template's with its
+// placeholders masked: a masked value is no number), as the port table
+// reads them.
+func (in *File) Values() map[string]any { return in.doc.Values }
+
+// Set returns the file with the server's offset set to n. opt.Format is
+// not used: the file was read as Parse was told.
+//
+// It plans the edit by the rules above, applies the placeholder policy of a
+// template, adds the literal ports to shift, splices, and checks the result.
+func (in *File) Set(n int, opt *Options) (Result, error) {
 	o := options(opt)
 	if n < 0 || n > MaxOffset {
 		return Result{}, &Error{Msg: fmt.Sprintf("offset %d is out of range 0..%d", n, MaxOffset), Err: ErrRange}
 	}
-	in, err := load(src, o.Format)
-	if err != nil {
-		return Result{}, err
-	}
+	src := in.src
 	from, valueErr := in.current()
 	placeholder := errors.Is(valueErr, ErrValue) // "$env{OFFSET}" and the like are replaced, with a warning
 	if valueErr != nil && !placeholder {
@@ -329,24 +319,48 @@ func Set(src []byte, n int, opt *Options) (Result, error) {
 		old = from.Offset
 	}
 	edits, shift := in.shiftLiterals(e, n, old, o, &res)
-	found := in.wso2Parser(&res)
+	found := in.dialect()
+	res.WSO2 = in.problems
 	masked := splice(body, edits)
 	out := in.restore(masked)
 	if bytes.Equal(out, src) {
-		res.Output = src
+		res.Output, res.file = src, in
 		return res, nil
 	}
 	res.Output, res.Changed = out, true
 	keep := res.Placeholder != "" && o.KeepPlaceholder // only literal ports moved
-	err = verify(in.doc.Values, masked, n, keep, shift)
-	if err == nil {
-		err = sameDialect(found, masked)
-	}
+	file, err := in.check(out, masked, n, keep, shift, found)
 	if err != nil {
 		return Result{}, &Error{Msg: err.Error(), Err: ErrVerify}
 	}
+	res.file = file
 	return res, nil
 }
+
+// check parses out, the file made from this one (masked, its text as
+// parsed), and checks it (verify, sameDialect): the result check. The
+// parsed result answers questions about the new file (Result.File).
+func (in *File) check(out, masked []byte, n int, keep bool, shift func(string) string, found []dialect.Finding) (*File, error) {
+	parsecount.Add()
+	doc, err := tomlutil.Parse(masked)
+	if err != nil {
+		return nil, fmt.Errorf("the patched file does not parse: %v", err)
+	}
+	if err := verify(in.doc.Values, doc.Values, n, keep, shift); err != nil {
+		return nil, err
+	}
+	file := &File{src: out, bom: in.bom, doc: doc, tmpl: in.tmpl}
+	if err := sameDialect(found, file.dialect()); err != nil {
+		return nil, err
+	}
+	return file, nil
+}
+
+// File is the file Set returned, parsed: the input itself when nothing
+// changed. Its answers (Offset, Problems, Literals, Values) are the new
+// file's; for a template whose edit added a line, Set it through a new
+// Parse of Output.
+func (r Result) File() *File { return r.file }
 
 // already tells whether the file gives the server offset n: a value that
 // reads as n in any spelling (0x7, "07", +7), or no value and n is the
@@ -386,7 +400,7 @@ func replacedWarning(err error, from Current, n int) Warning {
 // (o.ShiftLiterals, the file being at offset old) to offset n, and records
 // them in res, with the ones it keeps. It returns the edits and the shift
 // that verify applies to decoded strings, nil when there is none.
-func (in *input) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edit, func(string) string) {
+func (in *File) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edit, func(string) string) {
 	edits := []edit{e}
 	if len(o.FindLiterals) > 0 {
 		res.Literals = newMatcher(in.doc, o.FindLiterals, old, o).find(in.doc)

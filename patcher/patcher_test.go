@@ -61,7 +61,7 @@ func TestSetRefuses(t *testing.T) {
 			if !strings.Contains(pe.Msg, tt.msg) {
 				t.Errorf("message %q does not say %q", pe.Msg, tt.msg)
 			}
-			if _, gerr := patcher.Offset(in, tt.opt); gerr == nil {
+			if _, gerr := offsetOf(in, tt.opt); gerr == nil {
 				t.Errorf("Get accepted what Set refused")
 			}
 		})
@@ -139,7 +139,7 @@ func TestGet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := patcher.Offset([]byte(tt.in), nil)
+			got, err := offsetOf([]byte(tt.in), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +149,7 @@ func TestGet(t *testing.T) {
 		})
 	}
 	for _, in := range []string{"[server]\noffset = \"$env{OFFSET}\"\n", "[server]\noffset = \" 2\"\n", "[server]\noffset = 2.0\n"} {
-		if _, err := patcher.Offset([]byte(in), nil); !errors.Is(err, patcher.ErrValue) {
+		if _, err := offsetOf([]byte(in), nil); !errors.Is(err, patcher.ErrValue) {
 			t.Errorf("Get(%q): error = %v, want ErrValue", in, err)
 		}
 	}
@@ -160,7 +160,7 @@ func TestLiteralPorts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := patcher.LiteralPorts(src, apimPorts, 0, nil)
+	got, err := literalPorts(src, apimPorts, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestFormat(t *testing.T) {
 			if d := cmp.Diff(tt.out, string(res.Output)); d != "" {
 				t.Errorf("output (-want +got):\n%s", d)
 			}
-			cur, _ := patcher.Offset([]byte(tt.in), opt)
+			cur, _ := offsetOf([]byte(tt.in), opt)
 			if cur.Template != tt.template {
 				t.Errorf("read as a template: %v, want %v (%s)", cur.Template, tt.template, tt.reason)
 			}

@@ -7,18 +7,13 @@ import (
 	"strconv"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
-	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
-// verify decodes out, the text made from the one whose values are before,
-// and checks it: out is valid TOML, server.offset is n (or, with keep, as
-// it was), and every other value equals before's: as it is, or, for a
-// string, as shift makes it when shift is not nil.
-func verify(before map[string]any, out []byte, n int, keep bool, shift func(string) string) error {
-	after, err := tomlutil.Decode(out)
-	if err != nil {
-		return fmt.Errorf("the patched file does not parse: %v", err)
-	}
+// verify checks after, the values of the text made from the one whose
+// values are before: server.offset is n (or, with keep, as it was), and
+// every other value equals before's: as it is, or, for a string, as shift
+// makes it when shift is not nil.
+func verify(before, after map[string]any, n int, keep bool, shift func(string) string) error {
 	server, _ := after["server"].(map[string]any)
 	if keep {
 		was, _ := before["server"].(map[string]any)
@@ -40,12 +35,12 @@ func verify(before map[string]any, out []byte, n int, keep bool, shift func(stri
 // never adds what stops the server. Both are plain TOML or masked
 // templates, without their byte order mark. The offset's own value is
 // checked by verify.
-func sameDialect(before []dialect.Finding, out []byte) error {
+func sameDialect(before, after []dialect.Finding) error {
 	had := map[string]int{} // by construct: a message names lines, which the edit moves
 	for _, f := range before {
 		had[f.Construct]++
 	}
-	for _, f := range dialect.Check(out) {
+	for _, f := range after {
 		if had[f.Construct] == 0 && f.Construct != dialect.ConstructOffsetNotInt {
 			return fmt.Errorf("the patched file has what WSO2 refuses and the original had not: %s", f)
 		}

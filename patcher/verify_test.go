@@ -3,8 +3,6 @@ package patcher
 import (
 	"strings"
 	"testing"
-
-	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
 // TestVerify: the check of a result refuses every change but the offset's,
@@ -24,12 +22,12 @@ func TestVerify(t *testing.T) {
 		{"a duplicate key", strings.Replace(strings.Replace(before, "#offset=0", "offset=2", 1), "x = 1", "x = 1\nx = 1", 1), "does not parse"},
 		{"not TOML", strings.Replace(before, "#offset=0", "offset=2 =", 1), "does not parse"},
 	}
-	values, err := tomlutil.Decode([]byte(before))
+	in, err := Parse([]byte(before), Plain)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range tests {
-		err := verify(values, []byte(tt.out), 2, false, nil)
+		_, err := in.check([]byte(tt.out), []byte(tt.out), 2, false, nil, in.dialect())
 		switch {
 		case tt.want == "" && err != nil:
 			t.Errorf("%s: refused: %v", tt.name, err)

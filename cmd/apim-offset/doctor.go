@@ -10,18 +10,19 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/judge"
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
 )
 
 // doctorReport is what doctor prints with --json.
 type doctorReport struct {
-	Homes    []doctorHome     `json:"homes"`
-	Findings []doctor.Finding `json:"findings"`
-	Errors   int              `json:"errors"`
-	Warnings int              `json:"warnings"`
-	Notes    int              `json:"notes"`
+	Homes    []doctorHome    `json:"homes"`
+	Findings []judge.Finding `json:"findings"`
+	Errors   int             `json:"errors"`
+	Warnings int             `json:"warnings"`
+	Notes    int             `json:"notes"`
 }
 
 type doctorHome struct {
@@ -47,39 +48,31 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	var homes []doctor.Home
-	var report doctorReport
-	for _, t := range ts {
-		src, err := a.readTarget(t)
-		if err != nil {
-			return err
-		}
-		f := format(cmd)
-		cur, err := patcher.Offset(src, &patcher.Options{Format: f})
-		a.noteTemplate(f, t, cur.Template || readAsTemplate(err))
-		if cur.Template {
-			f = patcher.Template
-		}
-		homes = append(homes, doctor.Home{Dir: t.home, Product: t.product, File: t.path, Src: src, Format: f})
-		report.Homes = append(report.Homes, doctorHome{Home: t.home, Product: t.product.ID, File: t.path})
+	servers, err := a.loadAll(ts, format(cmd), true)
+	if err != nil {
+		return err
 	}
-	report.Findings = doctor.Check(homes, doctor.Local{})
+	var report doctorReport
+	for _, s := range servers {
+		report.Homes = append(report.Homes, doctorHome{Home: s.Home, Product: s.Product.ID, File: s.Path})
+	}
+	report.Findings = judge.Check(servers, judge.Local{}, judge.All)
 	for i := range report.Findings {
 		report.Findings[i].Fix = fixWithCommand(report.Findings[i])
 	}
 	for _, f := range report.Findings {
 		switch f.Severity {
-		case doctor.Error:
+		case judge.Error:
 			report.Errors++
-		case doctor.Warning:
+		case judge.Warning:
 			report.Warnings++
-		case doctor.Info:
+		case judge.Info:
 			report.Notes++
 		}
 	}
 	if cmd.Bool("json") {
 		if report.Findings == nil {
-			report.Findings = []doctor.Finding{}
+			report.Findings = []judge.Finding{}
 		}
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -87,7 +80,7 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 			return err
 		}
 	} else {
-		a.printDoctor(homes, report)
+		a.printDoctor(servers, report)
 	}
 	if report.Errors > 0 {
 		return problemsFound{report.Errors}
@@ -99,18 +92,18 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 // severity (error, warning or note), its place (with the home's name when
 // there are several), the fix, and the homes that collide as one table;
 // then the counts, in the same words.
-func (a *app) printDoctor(homes []doctor.Home, r doctorReport) {
+func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 	// Keys, values, paths and command lines come from anyone's files and
 	// processes: shown escaped, even to a pipe.
 	stdout := a.stdout
 	a.stdout = terminalSafe{stdout}
 	defer func() { a.stdout = stdout }()
 	for _, h := range homes {
-		fmt.Fprintf(a.stdout, "%s: %s, %s\n", h.Dir, h.Product.Name, h.File)
+		fmt.Fprintf(a.stdout, "%s: %s, %s\n", h.Home, h.Product.Name, h.Path)
 	}
-	var collisions []doctor.Finding
+	var collisions []judge.Finding
 	for _, f := range r.Findings {
-		if f.Code == doctor.HomeCollision && f.With != "" {
+		if f.Code == judge.HomeCollision && f.With != "" {
 			collisions = append(collisions, f)
 			continue
 		}
@@ -120,7 +113,7 @@ func (a *app) printDoctor(homes []doctor.Home, r doctorReport) {
 		}
 	}
 	if len(collisions) > 0 {
-		fmt.Fprintf(a.stdout, "%-8s %s\n", doctor.Error, plural(len(collisions), "pair")+" of homes need the same ports:")
+		fmt.Fprintf(a.stdout, "%-8s %s\n", judge.Error, plural(len(collisions), "pair")+" of homes need the same ports:")
 		w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(w, "%9sHOME\tOFFSET\tHOME\tOFFSET\tPORTS\n", "")
 		for _, f := range collisions {
@@ -152,18 +145,24 @@ func portList(ports []int, n int) string {
 // fixWithCommand is a finding's fix as the CLI words it: the hint for an
 // error in the file, and the apim-offset command that does it too, for the
 // kinds of finding that one fixes.
-func fixWithCommand(f doctor.Finding) string {
+func fixWithCommand(f judge.Finding) string {
 	var pe *patcher.Error
 	if f.Fix == "" && errors.As(f.Err, &pe) {
 		return patcherHint(pe)
 	}
 	switch f.Code {
-	case doctor.PlaceholderEnvUnset, doctor.PlaceholderSys:
+	case judge.PlaceholderEnvUnset, judge.PlaceholderSys:
 		return f.Fix + ", or set a number with 'apim-offset set N' (it replaces the placeholder)"
-	case doctor.LiteralPort:
+	case judge.LiteralPort:
 		return "change the offset with 'apim-offset set N --shift-literals' to move it too"
-	case doctor.HomeCollision:
+	case judge.HomeCollision:
 		return f.Fix + " ('apim-offset ports --offset N' shows the ports at N)"
+	case judge.ProductUnknown:
+		return "name it with --product (" + productList + ")"
+	case judge.ChartValue:
+		return f.Fix + " (set --keep-placeholder keeps it)"
+	case judge.LiteralPortStale:
+		return f.Fix + "; 'apim-offset set N --shift-literals' moves this server's URLs with the offset"
 	}
 	return f.Fix
 }
@@ -171,7 +170,7 @@ func fixWithCommand(f doctor.Finding) string {
 // where names a finding's place: file:line:col relative to its home, or its
 // source; with several homes, after the home's name. A source the message
 // starts with ("port 9445") is not said twice.
-func where(f doctor.Finding, several bool) string {
+func where(f judge.Finding, several bool) string {
 	home := ""
 	if several && f.Home != "" {
 		home = f.Home + ": "
@@ -193,6 +192,30 @@ func where(f doctor.Finding, several bool) string {
 		return fmt.Sprintf("%s%s:%d: ", home, file, f.Line)
 	}
 	return home + file + ": "
+}
+
+// placeOf names a finding's place for stderr, as where does, but t's own
+// file as the user gave it.
+func placeOf(t target, f judge.Finding) string {
+	if f.File != "" && f.File == t.Path {
+		switch {
+		case f.Column > 0:
+			return fmt.Sprintf("%s:%d:%d: ", t.Path, f.Line, f.Column)
+		case f.Line > 0:
+			return fmt.Sprintf("%s:%d: ", t.Path, f.Line)
+		}
+		return t.Path + ": "
+	}
+	return where(f, false)
+}
+
+// warnFinding says a finding about t on stderr, as a warning (set and get
+// run on: a finding does not stop them), with its fix as the hint.
+func (a *app) warnFinding(t target, f judge.Finding) {
+	a.warnf("%s%s", placeOf(t, f), f.Message)
+	if fix := fixWithCommand(f); fix != "" && !a.quiet {
+		fmt.Fprintf(a.stderr, "apim-offset: hint: %s\n", fix)
+	}
 }
 
 func plural(n int, word string) string {

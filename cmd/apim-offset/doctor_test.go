@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -22,20 +22,20 @@ func TestDoctorFixCommands(t *testing.T) {
 	tests := []struct {
 		name  string   // the case
 		files []string // deployment.toml of each home
-		want  map[doctor.Code]string
+		want  map[judge.Code]string
 	}{
-		{"an env placeholder whose variable is unset", []string{"[server]\noffset = \"$env{APIM_OFFSET_TEST_UNSET}\"\n"}, map[doctor.Code]string{
-			doctor.PlaceholderEnvUnset: "export APIM_OFFSET_TEST_UNSET=N where the server starts, or set a number with 'apim-offset set N' (it replaces the placeholder)",
+		{"an env placeholder whose variable is unset", []string{"[server]\noffset = \"$env{APIM_OFFSET_TEST_UNSET}\"\n"}, map[judge.Code]string{
+			judge.PlaceholderEnvUnset: "export APIM_OFFSET_TEST_UNSET=N where the server starts, or set a number with 'apim-offset set N' (it replaces the placeholder)",
 		}},
-		{"a sys placeholder", []string{"[server]\noffset = \"$sys{portOffset}\"\n"}, map[doctor.Code]string{
-			doctor.PlaceholderSys: "check -DportOffset in the start command, or set a number with 'apim-offset set N' (it replaces the placeholder)",
+		{"a sys placeholder", []string{"[server]\noffset = \"$sys{portOffset}\"\n"}, map[judge.Code]string{
+			judge.PlaceholderSys: "check -DportOffset in the start command, or set a number with 'apim-offset set N' (it replaces the placeholder)",
 		}},
-		{"a literal port left at the default and one already moved", []string{"[server]\noffset = 25000\n\n[apim.gateway.environment]\nws_endpoint = \"ws://localhost:9099\"\nwss_endpoint = \"wss://localhost:33099\"\n"}, map[doctor.Code]string{
-			doctor.LiteralPortStale: "write 34099 if the URL is this server's; leave it if it is another server's",
-			doctor.LiteralPort:      "change the offset with 'apim-offset set N --shift-literals' to move it too",
+		{"a literal port left at the default and one already moved", []string{"[server]\noffset = 25000\n\n[apim.gateway.environment]\nws_endpoint = \"ws://localhost:9099\"\nwss_endpoint = \"wss://localhost:33099\"\n"}, map[judge.Code]string{
+			judge.LiteralPortStale: "write 34099 if the URL is this server's; leave it if it is another server's; 'apim-offset set N --shift-literals' moves this server's URLs with the offset",
+			judge.LiteralPort:      "change the offset with 'apim-offset set N --shift-literals' to move it too",
 		}},
-		{"two homes whose ports meet (9711 + 25000 is 9611 + 25100)", []string{"[server]\noffset = 25000\n", "[server]\noffset = 25100\n"}, map[doctor.Code]string{
-			doctor.HomeCollision: "give one of them another offset ('apim-offset ports --offset N' shows the ports at N)",
+		{"two homes whose ports meet (9711 + 25000 is 9611 + 25100)", []string{"[server]\noffset = 25000\n", "[server]\noffset = 25100\n"}, map[judge.Code]string{
+			judge.HomeCollision: "give one of them another offset ('apim-offset ports --offset N' shows the ports at N)",
 		}},
 	}
 	for _, tt := range tests {
@@ -58,7 +58,7 @@ func TestDoctorFixCommands(t *testing.T) {
 			if err := json.Unmarshal([]byte(stdout), &report); err != nil {
 				t.Fatalf("%v\nstdout: %s\nstderr: %s", err, stdout, stderr)
 			}
-			got := map[doctor.Code]string{}
+			got := map[judge.Code]string{}
 			for _, f := range report.Findings {
 				if _, ok := tt.want[f.Code]; ok {
 					got[f.Code] = f.Fix

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/apim-offset/apim-offset/internal/effective"
-	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/internal/judge"
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/urfave/cli/v3"
 )
 
@@ -42,31 +42,41 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	return a.each(ts, func(t target) error {
-		r, err := a.readOffset(cmd, t)
+		s, err := a.load(t, format(cmd), machine(t, false))
 		if err != nil {
 			return err
 		}
-		var pe *effective.PlaceholderError
+		findings, err := a.readable(t, s)
+		if err != nil {
+			return err
+		}
+		r := s.Effective
+		var pe *server.PlaceholderError
 		switch d := r.Decided; {
 		case d == nil && errors.As(r.File.Err, &pe):
 			return placeholderErr(r.File.Path, pe)
 		case d != nil && !r.Known:
-			return &usageError{msg: fmt.Sprintf("%s: %s: %s sets the offset at start-up: apim-offset cannot tell its value", t.path, d.Where(t.home), d.Text),
+			return &usageError{msg: fmt.Sprintf("%s: %s: %s sets the offset at start-up: apim-offset cannot tell its value", t.Path, d.Where(t.Home), d.Text),
 				hint: "run 'apim-offset doctor' on the home to see every override", err: errUnknownOverride}
 		case d != nil:
-			a.notef("note: %s", overrideText(t, r))
+			for _, f := range findings {
+				if f.Check == "port-offset-override" && f.Code != judge.OverrideShadowed && f.Code != judge.OverrideIgnored {
+					a.notef("note: %s%s", placeOf(t, f), f.Message)
+					break
+				}
+			}
 		}
-		rep := getReport{File: t.path, Home: t.home, Product: t.product.ID, Offset: r.Offset, Source: string(r.File.Cur.Source), FileOffset: r.File.Literal()}
+		rep := getReport{File: t.Path, Home: t.Home, Product: t.Product.ID, Offset: r.Offset, Source: string(r.File.Cur.Source), FileOffset: r.File.Literal()}
 		if d := r.Decided; d != nil {
 			place := *d
 			place.Line = 0
-			rep.Override = &overrideReport{Source: place.Where(t.home), Line: d.Line, Value: r.Offset}
+			rep.Override = &overrideReport{Source: place.Where(t.Home), Line: d.Line, Value: r.Offset}
 		}
 		switch {
 		case a.json:
 			return a.printJSON(rep)
 		case len(ts) > 1:
-			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", t.home, r.Offset)
+			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", t.Home, r.Offset)
 		default:
 			_, err = fmt.Fprintln(a.stdout, r.Offset)
 		}
@@ -74,56 +84,25 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 	})
 }
 
-// offset reads the offset t's file gives: its number, its placeholder
-// resolved from this environment or a -D the start scripts set, or the
-// product's default when the file sets none; and where it comes from.
-// Overrides of the file are get's concern (readOffset).
-func (a *app) offset(cmd *cli.Command, t target) (int, patcher.Source, []byte, error) {
-	src, err := a.readTarget(t)
-	if err != nil {
-		return 0, "", nil, err
-	}
-	r, err := a.readOffsetOf(cmd, t, src)
-	if err != nil {
-		return 0, "", nil, err
-	}
-	if pe := (*effective.PlaceholderError)(nil); errors.As(r.File.Err, &pe) {
-		return 0, "", nil, placeholderErr(r.File.Path, pe)
-	}
-	return r.File.Offset, r.File.Cur.Source, src, nil
-}
+// errUnknownOverride is an override whose value apim-offset cannot tell.
+var errUnknownOverride = errors.New("the offset is set at start-up")
 
-// readOffset reads t's file, warns about what WSO2 will not take in it, and
-// works out the offset its server runs at (package effective). An error is
-// a file that cannot be read; a placeholder that cannot be resolved here is
-// in the result's File.Err.
-func (a *app) readOffset(cmd *cli.Command, t target) (effective.Result, error) {
-	src, err := a.readTarget(t)
-	if err != nil {
-		return effective.Result{}, err
+// readable refuses a server whose file cannot be read for its offset (an
+// unresolved placeholder is the caller's to word), and warns about what in
+// it WSO2 will not take or reads otherwise than the user may think (the
+// judge's findings about the file itself). It returns the judge's findings
+// about the file and its settings.
+func (a *app) readable(t target, s *server.Server) ([]judge.Finding, error) {
+	var pe *server.PlaceholderError
+	if err := s.Effective.File.Err; err != nil && !errors.As(err, &pe) {
+		return nil, &fileError{s.Effective.File.Path, err}
 	}
-	return a.readOffsetOf(cmd, t, src)
-}
-
-// readOffsetOf is readOffset of src, t's file as read.
-func (a *app) readOffsetOf(cmd *cli.Command, t target, src []byte) (effective.Result, error) {
-	f := format(cmd)
-	r := a.resolve(t, src, f, nil) // reads the file's offset too: r.File.Cur
-	cur := r.File.Cur
-	a.noteTemplate(f, t, cur.Template || readAsTemplate(r.File.Err))
-	var pe *effective.PlaceholderError
-	if r.File.Err != nil && !errors.As(r.File.Err, &pe) {
-		return r, &fileError{r.File.Path, r.File.Err}
+	findings := judge.Judge(s, nil, nil, judge.Files)
+	for _, f := range findings {
+		switch {
+		case f.Code == judge.WSO2Parser, f.Code == judge.OffsetNegative, f.Code == judge.ProductUnknown && !t.warned:
+			a.warnFinding(t, f)
+		}
 	}
-	problems, _ := patcher.Problems(src, &patcher.Options{Format: f})
-	for _, p := range problems {
-		a.warnf("%s:%s", t.path, p)
-	}
-	switch {
-	case cur.Source == patcher.SourceSet && cur.Offset < 0:
-		a.warnf("%s:%d: offset %d is below 0: WSO2 takes it as it is and moves every port down by %d", t.path, cur.Line, cur.Offset, -cur.Offset)
-	case cur.Source != patcher.SourceSet && r.File.Placeholder == nil && !t.known && !t.warned:
-		a.warnf("%s: no offset set, and the product is not known: %s uses %d (Micro Integrator would use 10; give --product)", t.path, t.product.Name, t.product.DefaultOffset)
-	}
-	return r, nil
+	return findings, nil
 }

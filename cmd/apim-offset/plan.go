@@ -2,15 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/apim-offset/apim-offset/internal/doctor"
-	"github.com/apim-offset/apim-offset/internal/effective"
+	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/planner"
-	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/urfave/cli/v3"
 )
 
@@ -53,20 +53,16 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	var procs []doctor.Process
-	if cmd.Bool("free") {
-		procs, _ = doctor.Local{}.Processes()
+	servers, err := a.loadAll(ts, format(cmd), cmd.Bool("free"))
+	if err != nil {
+		return err
 	}
-	servers := make([]planner.Server, len(ts))
-	for i, t := range ts {
-		offset, source, src, err := a.offset(cmd, t)
-		if err != nil {
+	for _, s := range servers {
+		if _, err := a.readable(target{Place: s.Place}, s); err != nil {
 			return err
 		}
-		table, _ := t.product.Installed(t.home, src)
-		servers[i] = planner.Server{Name: t.home, Product: table, Offset: offset, Set: source == patcher.SourceSet}
-		for _, p := range effective.HomeProcesses(t.home, procs) {
-			servers[i].PIDs = append(servers[i].PIDs, p.PID)
+		if pe := (*server.PlaceholderError)(nil); errors.As(s.Effective.File.Err, &pe) {
+			return placeholderErr(s.Effective.File.Path, pe)
 		}
 	}
 	var inUse func(int) (bool, int)
@@ -88,14 +84,14 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if err := printPlan(out, plan); err != nil || !cmd.Bool("apply") {
 		return err
 	}
-	return a.applyPlan(cmd, ts, plan)
+	return a.applyPlan(cmd, ts, servers, plan)
 }
 
 // planJSON is the plan as --json prints it.
 func planJSON(plan []planner.Assignment) planReport {
 	r := planReport{Homes: []planHome{}}
 	for _, p := range plan {
-		r.Homes = append(r.Homes, planHome{Home: p.Name, Product: p.Product.ID, Now: p.Offset, Set: p.Set,
+		r.Homes = append(r.Homes, planHome{Home: p.Server.Name(), Product: p.Server.Product.ID, Now: p.Offset, Set: p.Set,
 			Plan: p.New, Ports: portRange{p.Low, p.High}, Changed: p.Changed})
 	}
 	return r
@@ -110,22 +106,22 @@ func printPlan(out io.Writer, plan []planner.Assignment) error {
 		if !p.Set {
 			now = "none (" + now + ")"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", p.Name, p.Product.ID, now, p.New, p.Low, p.High)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", p.Server.Name(), p.Server.Product.ID, now, p.New, p.Low, p.High)
 	}
 	return w.Flush()
 }
 
 // applyPlan sets the planned offsets that differ from the files', as set
 // does.
-func (a *app) applyPlan(cmd *cli.Command, ts []target, plan []planner.Assignment) error {
+func (a *app) applyPlan(cmd *cli.Command, ts []target, servers []*server.Server, plan []planner.Assignment) error {
 	f := newSetFlags(cmd)
-	f.servers = a.literalServers(ts, f.format)
+	f.servers = servers
 	var changed []target
 	news := map[string]int{}
 	for i, p := range plan {
 		if p.Changed {
 			changed = append(changed, ts[i])
-			news[ts[i].path] = p.New
+			news[ts[i].Path] = p.New
 		}
 	}
 	if len(changed) == 0 {
@@ -133,7 +129,7 @@ func (a *app) applyPlan(cmd *cli.Command, ts []target, plan []planner.Assignment
 		return nil
 	}
 	return a.each(changed, func(t target) error {
-		_, err := a.setOne(t, news[t.path], f)
+		_, err := a.setOne(t, news[t.Path], f)
 		return err
 	})
 }
@@ -142,7 +138,7 @@ func (a *app) applyPlan(cmd *cli.Command, ts []target, plan []planner.Assignment
 // process: from the listening sockets /proc lists, read once, or, where
 // /proc does not tell, by trying to listen on each port asked of.
 func portsInUse() func(port int) (bool, int) {
-	local := doctor.Local{}
+	local := judge.Local{}
 	listening, ok := local.ListeningPorts()
 	if !ok {
 		return func(port int) (bool, int) {

@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"
-	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
 )
 
@@ -138,20 +139,27 @@ func (a *app) portsOfFile(cmd *cli.Command) (wso2.Product, portsReport, error) {
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}
-	n, from, src, err := a.offset(cmd, t)
+	s, err := a.load(t, format(cmd), machine(t, false))
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}
-	r := portsReport{Offset: n, Source: "file", File: t.path}
-	if from != patcher.SourceSet {
+	if _, err := a.readable(t, s); err != nil {
+		return wso2.Product{}, portsReport{}, err
+	}
+	file := s.Effective.File
+	if pe := (*server.PlaceholderError)(nil); errors.As(file.Err, &pe) {
+		return wso2.Product{}, portsReport{}, placeholderErr(file.Path, pe)
+	}
+	r := portsReport{Offset: file.Offset, Source: "file", File: t.Path}
+	if !file.Set {
 		r.Source = "default"
 	}
-	product, found := t.product.Installed(t.home, src)
+	product, found := s.Product, s.Version
 	if !found.Version.IsZero() {
 		r.Version, r.VersionFrom = found.Version.String(), found.From
 	}
 	if found.Fallback {
-		a.notef("%s: the version is not known (no bin/version.txt or updates/product.txt naming it, and the folder is not named like wso2am-4.5.0): showing the %s table", t.home, product.Table)
+		a.notef("%s: the version is not known (no bin/version.txt or updates/product.txt naming it, and the folder is not named like wso2am-4.5.0): showing the %s table", t.Home, product.Table)
 	}
 	return product, r, nil
 }

@@ -11,9 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/redact"
 	"github.com/apim-offset/apim-offset/internal/safefile"
-	"github.com/apim-offset/apim-offset/internal/tmplmask"
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
@@ -57,7 +58,7 @@ type setFlags struct {
 	dryRun, check, yes, shiftLiterals, keepPlaceholder, backup, showSecrets bool
 	filter                                                                  bool             // --file -: stdin to stdout
 	strict                                                                  bool             // refuse what WSO2's parser will not take
-	servers                                                                 []patcher.Server // every home's, with several
+	servers                                                                 []*server.Server // every home's, loaded before, with several
 	lockTimeout                                                             time.Duration    // the longest wait for another run's lock
 }
 
@@ -78,16 +79,21 @@ type setReport struct {
 	Applied bool   `json:"applied"` // the change was written
 	// From is the offset the server used: the file's, or the product's
 	// default when the file sets none; null when it is a placeholder.
-	From       *int     `json:"from"`
-	FromSource string   `json:"from_source"` // set, commented, absent or placeholder
-	To         int      `json:"to"`
-	Action     string   `json:"action"` // unchanged, replaced, uncommented, inserted or added-table
-	Line       int      `json:"line"`   // the offset's line in the new file
-	Diff       string   `json:"diff"`   // the unified diff, "" when unchanged
-	Backup     string   `json:"backup,omitempty"`
-	InPlace    bool     `json:"in_place,omitempty"` // rewritten in place: a bind-mounted file, hard links
-	InPlaceWhy string   `json:"in_place_reason,omitempty"`
-	Warnings   []string `json:"warnings"`
+	From       *int   `json:"from"`
+	FromSource string `json:"from_source"` // set, commented, absent or placeholder
+	To         int    `json:"to"`
+	Action     string `json:"action"` // unchanged, replaced, uncommented, inserted or added-table
+	Line       int    `json:"line"`   // the offset's line in the new file
+	Diff       string `json:"diff"`   // the unified diff, "" when unchanged
+	Backup     string `json:"backup,omitempty"`
+	InPlace    bool   `json:"in_place,omitempty"` // rewritten in place: a bind-mounted file, hard links
+	InPlaceWhy string `json:"in_place_reason,omitempty"`
+	// Findings are what the judge (doctor's checks) says of the file as
+	// set leaves it, and of the edit itself.
+	Findings []judge.Finding `json:"findings"`
+	// Warnings are the findings' texts, as printed: kept for one release
+	// beside findings (CHANGELOG).
+	Warnings []string `json:"warnings"`
 }
 
 // errWouldChange ends set --check when a file does not have offset N;
@@ -111,7 +117,9 @@ func (a *app) set(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	if len(ts) > 1 {
-		f.servers = a.literalServers(ts, f.format)
+		if f.servers, err = a.loadAll(ts, f.format, false); err != nil {
+			return err
+		}
 	}
 	var changed atomic.Bool
 	do := func(a *app, t target) error {
@@ -240,6 +248,7 @@ type change struct {
 	t    target
 	file *safefile.File // nil for the filter
 	src  []byte
+	srv  *server.Server // the server, its file as read
 	res  patcher.Result
 	r    setReport
 }
@@ -302,25 +311,29 @@ func (a *app) finish(r setReport, err error) error {
 }
 
 // decide locks and reads t's file and works out the change: the patched
-// bytes, what they replace, and the warnings, printed as they come.
+// bytes, what they replace, and what the judge finds of the file as it
+// leaves it, printed as it comes.
 func (a *app) decide(t target, n int, f setFlags) (*change, error) {
-	c := &change{t: t, r: setReport{File: t.path, Home: t.home, Product: t.product.ID, To: n, Warnings: []string{}}}
+	c := &change{t: t, r: setReport{File: t.Path, Home: t.Home, Product: t.Product.ID, To: n, Findings: []judge.Finding{}, Warnings: []string{}}}
 	if err := a.read(c, f); err != nil {
 		return c, err
 	}
+	c.srv = a.loaded(t, c.src, f)
+	if c.srv.Err != nil {
+		return c, &fileError{t.Path, c.srv.Err}
+	}
 	// The range counts the ports this version opens, from the file's base
 	// ports.
-	table, _ := t.product.Installed(t.home, c.src)
-	if err := checkOffset(n, table); err != nil {
+	if err := checkOffset(n, c.srv.Product); err != nil {
 		return c, err
 	}
-	opt := &patcher.Options{Format: f.format, KeepPlaceholder: f.keepPlaceholder, DefaultOffset: t.product.DefaultOffset}
-	others := othersThan(f.servers, t)
-	literalOptions(opt, t, f.shiftLiterals, others)
-	res, err := patcher.Set(c.src, n, opt)
-	a.noteTemplate(f.format, t, res.From.Template || readAsTemplate(err))
+	opt := &patcher.Options{KeepPlaceholder: f.keepPlaceholder, DefaultOffset: c.srv.Product.DefaultOffset, Others: server.Others(f.servers, c.srv)}
+	if f.shiftLiterals {
+		opt.ShiftLiterals = c.srv.Product.LiteralDefaults()
+	}
+	res, err := c.srv.File.Set(n, opt)
 	if err != nil {
-		return c, &fileError{t.path, err}
+		return c, &fileError{t.Path, err}
 	}
 	c.res = res
 	c.r.Changed, c.r.Action, c.r.Line = res.Changed, string(res.Action), res.Line
@@ -328,43 +341,87 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	case patcher.SourceSet:
 		c.r.From = &res.From.Offset
 	case patcher.SourceCommented, patcher.SourceAbsent:
-		c.r.From = &t.product.DefaultOffset
+		c.r.From = &c.srv.Product.DefaultOffset
 	}
-	for _, w := range res.Warnings {
-		c.r.Warnings = append(c.r.Warnings, fmt.Sprintf("%d:%d: %s", w.Line, w.Column, w.Msg))
-		a.warnf("%s:%d:%d: %s", t.path, w.Line, w.Column, w.Msg)
+	if f.strict && len(res.WSO2) > 0 {
+		return c, &fileError{t.Path, &dialectError{f: res.WSO2[0], more: len(res.WSO2) - 1}}
 	}
-	if err := a.checkDialect(c, f.strict); err != nil {
-		return c, err
-	}
-	written := &n // the file's offset once set: no need to read it again
-	if c.res.Placeholder != "" && f.keepPlaceholder {
-		written = nil
-	}
-	c.r.Warnings = append(c.r.Warnings, a.warnOverrides(t, c.res.Output, written)...)
-	a.noteLiterals(c, n, f.shiftLiterals, others)
-	a.noteOutside(c, n, f.keepPlaceholder)
-	a.notePlaceholder(t, res, f.keepPlaceholder)
+	a.judgeChange(c, opt.Others, f.keepPlaceholder, f.shiftLiterals)
 	if !res.Changed && res.Placeholder == "" && !a.json {
-		a.notef("%s: offset is already %d", t.path, n)
+		a.notef("%s: offset is already %d", t.Path, n)
 	}
 	return c, nil
 }
 
-// checkDialect reports what in the file WSO2's own parser will not take
-// (package dialect): as warnings, or, with --strict, as an error. The edit
-// adds none of it (patcher checks that), so set still writes without
-// --strict: it makes nothing worse.
-func (a *app) checkDialect(c *change, strict bool) error {
-	findings := c.res.WSO2 // found by Set, in the same parse
-	if strict && len(findings) > 0 {
-		return &fileError{c.t.path, &dialectError{f: findings[0], more: len(findings) - 1}}
+// warningText is a finding as set's JSON "warnings" held it before
+// "findings": on the file itself, "line:col: message" (and "; fix" for
+// what WSO2's parser refuses); elsewhere, "place: message".
+func warningText(t target, f judge.Finding) string {
+	if f.File != t.Path || f.Line == 0 {
+		return placeOf(t, f) + f.Message
 	}
-	for _, f := range findings {
-		c.r.Warnings = append(c.r.Warnings, f.String())
-		a.warnf("%s:%s", c.t.path, f)
+	text := fmt.Sprintf("%d:%d: %s", f.Line, f.Column, f.Message)
+	if f.Column == 0 {
+		text = fmt.Sprintf("%d: %s", f.Line, f.Message)
 	}
-	return nil
+	if f.Code == judge.WSO2Parser {
+		text += "; " + f.Fix
+	}
+	return text
+}
+
+// loaded is t's server with its file src: the one loaded before with the
+// others, when the file has not changed since, or loaded now.
+func (a *app) loaded(t target, src []byte, f setFlags) *server.Server {
+	for _, s := range f.servers {
+		if s.Path == t.Path && bytes.Equal(s.Src, src) {
+			return s
+		}
+	}
+	s := server.Load(t.Place, src, f.format, machine(t, false))
+	a.noteTemplate(f.format, t, s.File != nil && s.File.Template() || readAsTemplate(s.Err))
+	return s
+}
+
+// judgeChange reports what the judge finds of the file as set leaves it
+// (doctor's file checks, with doctor's codes) and of the edit: errors and
+// warnings are said as warnings (the file is still written: they concern
+// what the server makes of it), with their fixes as hints, and every
+// finding goes into the JSON report.
+func (a *app) judgeChange(c *change, others []patcher.Server, keep, shift bool) {
+	findings := judge.Edit(c.srv, c.res, keep)
+	for _, fd := range judge.Judge(c.srv.Written(c.res), others, nil, judge.Files) {
+		if fd.Code == judge.ISStoredURLs && !c.res.Changed {
+			continue // about a change of port: none here
+		}
+		findings = append(findings, fd)
+	}
+	c.r.Findings = append(c.r.Findings, findings...)
+	var stale []judge.Finding // said as one, with the flag that moves them
+	for _, fd := range findings {
+		switch {
+		case fd.Code == judge.LiteralPortLeft && !shift:
+			stale = append(stale, fd)
+		case fd.Severity != judge.Info:
+			c.r.Warnings = append(c.r.Warnings, warningText(c.t, fd))
+			a.warnFinding(c.t, fd)
+		case fd.Code == judge.PlaceholderKept, fd.Code == judge.LiteralPortOther:
+			a.notef("%s%s", placeOf(c.t, fd), fd.Message)
+		}
+	}
+	if len(stale) == 0 {
+		return
+	}
+	var lines []string
+	for _, fd := range stale {
+		lines = append(lines, strconv.Itoa(fd.Line))
+	}
+	msg := fmt.Sprintf("1 URL to this server keeps a port that will not move to offset %d (line %s); --shift-literals moves it too", c.res.To, lines[0])
+	if len(stale) > 1 {
+		msg = fmt.Sprintf("%d URLs to this server keep ports that will not move to offset %d (lines %s); --shift-literals moves them too", len(stale), c.res.To, strings.Join(lines, ", "))
+	}
+	c.r.Warnings = append(c.r.Warnings, msg)
+	a.warnf("%s: %s", c.t.Path, msg)
 }
 
 // read locks and reads c's file, or reads stdin for the filter.
@@ -372,34 +429,22 @@ func (a *app) read(c *change, f setFlags) error {
 	if f.filter {
 		src, err := io.ReadAll(io.LimitReader(a.stdin, patcher.MaxSize+1))
 		if err != nil {
-			return &fileError{c.t.path, err}
+			return &fileError{c.t.Path, err}
 		}
 		c.src = src
 		return nil
 	}
-	file, err := safefile.Open(c.t.path, safefile.Options{MaxSize: patcher.MaxSize, LockTimeout: f.lockTimeout, Waiting: func() {
-		a.notef("%s: another apim-offset is changing it; waiting for it to finish", c.t.path)
+	file, err := safefile.Open(c.t.Path, safefile.Options{MaxSize: patcher.MaxSize, LockTimeout: f.lockTimeout, Waiting: func() {
+		a.notef("%s: another apim-offset is changing it; waiting for it to finish", c.t.Path)
 	}})
 	if err != nil {
 		return a.fileErr(c.t, err)
 	}
 	c.file, c.src = file, file.Data
 	for _, s := range file.Removed {
-		a.notef("%s: removed %s, left by an interrupted run", c.t.path, s)
+		a.notef("%s: removed %s, left by an interrupted run", c.t.Path, s)
 	}
 	return nil
-}
-
-// notePlaceholder says what an offset kept as a placeholder resolves to.
-func (a *app) notePlaceholder(t target, res patcher.Result, keep bool) {
-	if res.Placeholder == "" || !keep {
-		return
-	}
-	resolves := "filled in when the template is rendered"
-	if r, ok := tmplmask.Resolve(t.path, res.Placeholder); ok {
-		resolves += fmt.Sprintf(": %s by default (%s)", r.Value, r.Source)
-	}
-	a.notef("%s: offset stays %s, %s", t.path, res.Placeholder, resolves)
 }
 
 // show prints the change as a unified diff, coloured at a terminal; with
@@ -428,13 +473,13 @@ func (a *app) confirm(t target, yes bool) bool {
 	if yes {
 		return true
 	}
-	fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.path)
+	fmt.Fprintf(a.stderr, "Apply to %s? [y/N] ", t.Path)
 	answer, err := a.stdinLines().ReadString('\n')
 	if err != nil {
 		fmt.Fprintln(a.stderr) // end of input: the message goes on a line of its own
 	}
 	if ans := strings.ToLower(strings.TrimSpace(answer)); ans != "y" && ans != "yes" {
-		a.notef("%s: not applied", t.path)
+		a.notef("%s: not applied", t.Path)
 		return false
 	}
 	return true
@@ -444,20 +489,20 @@ func (a *app) confirm(t target, yes bool) bool {
 func (a *app) commit(c *change, f setFlags) error {
 	written, err := c.file.Replace(c.res.Output, safefile.ReplaceOptions{Backup: f.backup})
 	if err != nil {
-		return &fileError{c.t.path, err}
+		return &fileError{c.t.Path, err}
 	}
 	c.r.Applied, c.r.Backup, c.r.InPlace, c.r.InPlaceWhy = true, written.Backup, written.InPlace, written.Reason
 	if written.InPlace {
-		a.warnf("%s: rewritten in place, as %s; the old bytes are in %s", c.t.path, written.Reason, written.Backup)
+		a.warnf("%s: rewritten in place, as %s; the old bytes are in %s", c.t.Path, written.Reason, written.Backup)
 	} else if written.Backup != "" && !a.json {
-		a.notef("%s: the old file is in %s", c.t.path, written.Backup)
+		a.notef("%s: the old file is in %s", c.t.Path, written.Backup)
 	}
 	if written.Warning != "" {
 		c.r.Warnings = append(c.r.Warnings, written.Warning)
-		a.warnf("%s: %s", c.t.path, written.Warning)
+		a.warnf("%s: %s", c.t.Path, written.Warning)
 	}
 	if !a.json {
-		a.notef("%s: offset %s -> %d written; restart the server to use it", c.t.path, from(c.r), c.r.To)
+		a.notef("%s: offset %s -> %d written; restart the server to use it", c.t.Path, from(c.r), c.r.To)
 	}
 	return nil
 }

@@ -5,23 +5,23 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/safefile"
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/urfave/cli/v3"
 )
 
-// target is the file a command works on and the product it belongs to.
+// target is a server a command works on, as the user named it: where it
+// is (server.Place) and how the CLI names it.
 type target struct {
-	path    string // the deployment.toml, as opened
-	label   string // its name in a diff (diffName)
-	home    string // the server's home; "" when not known
-	product wso2.Product
-	known   bool // the product was given with --product or found in the home
-	warned  bool // a warning about the product was printed
+	server.Place
+	label  string // the file's name in a diff (diffName)
+	warned bool   // a warning about the product was printed
 	// namedHome: the user named the home (--home, $APIM_HOME), not a file
 	namedHome bool
 }
@@ -34,7 +34,7 @@ type target struct {
 func (a *app) targets(cmd *cli.Command) ([]target, error) {
 	product := cmd.String("product")
 	if file := cmd.String("file"); file != "" {
-		t, err := a.locate(homeOf(file), file, product, false)
+		t, err := a.locate("", file, product, false)
 		return []target{t}, err
 	}
 	dirs, err := homes(cmd)
@@ -144,33 +144,27 @@ func (a *app) target1(cmd *cli.Command) (target, error) {
 }
 
 // locate works out the file and the product of a home, or of a file when
-// file is not "". productID, when not "", names the product; otherwise the
-// home's start scripts tell it, with a warning when the user named a home
-// that holds none.
+// file is not "" (server.Locate). productID, when not "", names the
+// product; otherwise the home's start scripts tell it, with a warning when
+// the user named a home that holds none.
 func (a *app) locate(home, file, productID string, namedHome bool) (target, error) {
-	t := target{home: home, product: wso2.Default, namedHome: namedHome}
+	var given *wso2.Product
 	if productID != "" {
 		p, err := lookupProduct(productID)
 		if err != nil {
 			return target{}, err
 		}
-		t.product, t.known = p, true
-	} else if home != "" {
-		t.product, _, t.known = wso2.Detect(os.DirFS(home))
-		if !t.known && namedHome {
-			t.warned = true
-			a.warnf("%s: no WSO2 start script found in bin/: taking it for %s (give --product to say which)", home, t.product.Name)
-		}
+		given = &p
 	}
-	t.path = file
-	switch file {
-	case "":
-		t.path = filepath.Join(home, filepath.FromSlash(t.product.Config))
-	case "-": // the filter: stdin
-		t.label = "deployment.toml"
-		return t, nil
+	t := target{Place: server.Locate(home, file, given), namedHome: namedHome}
+	if !t.Known && namedHome {
+		t.warned = true
+		a.warnf("%s: no WSO2 start script found in bin/: taking it for %s (give --product to say which)", home, t.Product.Name)
 	}
-	t.label = diffName(t.path)
+	t.label = "deployment.toml"
+	if t.Path != "-" {
+		t.label = diffName(t.Path)
+	}
 	return t, nil
 }
 
@@ -201,30 +195,16 @@ func lookupProduct(id string) (wso2.Product, error) {
 	return p, nil
 }
 
-// homeOf returns the home a deployment.toml lies in by WSO2's layout
-// (HOME/repository/conf or, for Micro Integrator, HOME/conf), or "".
-func homeOf(file string) string {
-	conf := filepath.Dir(filepath.Clean(file))
-	if filepath.Base(conf) != "conf" {
-		return ""
-	}
-	parent := filepath.Dir(conf)
-	if filepath.Base(parent) == "repository" {
-		return filepath.Dir(parent)
-	}
-	return parent
-}
-
 // readTarget reads t's file.
 func (a *app) readTarget(t target) ([]byte, error) {
-	if t.path == "-" {
+	if t.Path == "-" {
 		src, err := io.ReadAll(io.LimitReader(a.stdin, patcher.MaxSize+1))
 		if err != nil {
-			return nil, &fileError{t.path, err}
+			return nil, &fileError{t.Path, err}
 		}
 		return src, nil
 	}
-	src, err := safefile.Read(t.path, patcher.MaxSize)
+	src, err := safefile.Read(t.Path, patcher.MaxSize)
 	if err != nil {
 		return nil, a.fileErr(t, err)
 	}
@@ -235,17 +215,24 @@ func (a *app) readTarget(t target) ([]byte, error) {
 // it: a missing file under a named home is most likely the wrong folder.
 // safefile's errors name no file: the path comes first.
 func (a *app) fileErr(t target, err error) error {
-	err = &fileError{t.path, err}
+	err = &fileError{t.Path, err}
 	if errors.Is(err, os.ErrNotExist) && t.namedHome {
-		hint := "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and repository/conf"
-		if t.product.ID != "mi" {
-			hint += "; Micro Integrator keeps its file in conf/: add --product mi"
-		} else {
-			hint = "--home (or APIM_HOME) is the server's folder; Micro Integrator keeps its file in HOME/conf"
-		}
-		return &usageError{msg: err.Error(), hint: hint, err: err}
+		return &usageError{msg: err.Error(), hint: homeHint(t.Product), err: err}
 	}
 	return err
+}
+
+// homeHint is the hint for a home that holds no deployment.toml where p
+// keeps it: most likely the wrong folder, or a product that keeps it
+// elsewhere.
+func homeHint(p wso2.Product) string {
+	for _, other := range wso2.Packages() {
+		if other.Config != p.Config && p.Config == wso2.Default.Config {
+			return "--home (or APIM_HOME) is the server's folder, the one that holds bin/ and " + path.Dir(p.Config) +
+				fmt.Sprintf("; %s keeps its file in %s/: add --product %s", other.Name, path.Dir(other.Config), other.ID)
+		}
+	}
+	return fmt.Sprintf("--home (or APIM_HOME) is the server's folder; %s keeps its file in HOME/%s", p.Name, path.Dir(p.Config))
 }
 
 // format is how --template says to read the files: as templates with
@@ -265,7 +252,7 @@ func format(cmd *cli.Command) patcher.Format {
 // that it was read as one.
 func (a *app) noteTemplate(f patcher.Format, t target, template bool) {
 	if template && f == patcher.Auto {
-		a.notef("%s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)", t.path)
+		a.notef("%s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)", t.Path)
 	}
 }
 

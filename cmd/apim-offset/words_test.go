@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/judge"
 )
 
 // TestWhere checks how doctor names a finding's place: a source the
@@ -13,15 +13,15 @@ import (
 func TestWhere(t *testing.T) {
 	tests := []struct {
 		name    string
-		f       doctor.Finding
+		f       judge.Finding
 		several bool
 		want    string
 	}{
-		{"a port in use: the message names the port", doctor.Finding{Home: "a", Source: "port 9445", Message: "port 9445 (HTTPS servlet, 9443 at offset 2) is in use"}, false, ""},
-		{"the same with several homes", doctor.Finding{Home: "a", Source: "port 9445", Message: "port 9445 (HTTPS) is in use"}, true, "a: "},
-		{"an environment variable", doctor.Finding{Home: "a", Source: "JAVA_OPTS", Message: "-DportOffset=3 overrides the file"}, true, "a: JAVA_OPTS: "},
-		{"a line in a script, one home", doctor.Finding{Home: "a", File: "a/bin/api-manager.sh", Line: 2, Message: "m"}, false, "bin/api-manager.sh:2: "},
-		{"a line in a script, several homes", doctor.Finding{Home: "a", File: "a/bin/api-manager.sh", Line: 2, Message: "m"}, true, "a: bin/api-manager.sh:2: "},
+		{"a port in use: the message names the port", judge.Finding{Home: "a", Source: "port 9445", Message: "port 9445 (HTTPS servlet, 9443 at offset 2) is in use"}, false, ""},
+		{"the same with several homes", judge.Finding{Home: "a", Source: "port 9445", Message: "port 9445 (HTTPS) is in use"}, true, "a: "},
+		{"an environment variable", judge.Finding{Home: "a", Source: "JAVA_OPTS", Message: "-DportOffset=3 overrides the file"}, true, "a: JAVA_OPTS: "},
+		{"a line in a script, one home", judge.Finding{Home: "a", File: "a/bin/api-manager.sh", Line: 2, Message: "m"}, false, "bin/api-manager.sh:2: "},
+		{"a line in a script, several homes", judge.Finding{Home: "a", File: "a/bin/api-manager.sh", Line: 2, Message: "m"}, true, "a: bin/api-manager.sh:2: "},
 	}
 	for _, tt := range tests {
 		if got := where(tt.f, tt.several); got != tt.want {

@@ -3,7 +3,7 @@
 //
 // Each server needs its own ports that move with the offset, at its offset:
 // those of its package and version's table that are on, with the bases its
-// file sets (Server.Product is the table wso2.Product.Installed gives), and
+// file sets (the loaded server's Product), and
 // those the table lists as unverified (wso2.Port.Unverified): keeping clear
 // of a port that may be open costs nothing. A server keeps the offset it
 // runs at (its file's, or its product's default when the file sets none)
@@ -18,29 +18,29 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 )
 
-// Server is one server to plan.
-type Server struct {
-	Name string // for messages: its home
-	// Product is the server's product with its own port table: its
-	// package, its version and its file's base ports.
-	Product wso2.Product
-	Offset  int  // its offset now
-	Set     bool // the offset is set in its file; otherwise Offset is the product's default
-	// PIDs are the processes running from its home: a port one of them
-	// holds is not in use against it.
-	PIDs []int
-}
-
 // Assignment is the plan for one server.
 type Assignment struct {
-	Server
+	Server  *server.Server
+	Offset  int  // its offset now: its file's, or its product's default when the file sets none
+	Set     bool // the offset is set in its file
 	New     int  // the offset planned
-	Changed bool // New differs from Offset, the offset the server runs at now
+	Changed bool // New differs from Offset
 	Low     int  // the lowest port it needs at New
 	High    int  // the highest
+}
+
+// pids are the processes running from s's home: a port one of them holds
+// is not in use against it.
+func pids(s *server.Server) []int {
+	var out []int
+	for _, p := range s.Effective.Processes {
+		out = append(out, p.PID)
+	}
+	return out
 }
 
 // Plan assigns an offset to each server, in the order given. inUse, when
@@ -52,16 +52,20 @@ type Assignment struct {
 // Servers keep their offset first, while it collides with none kept before:
 // those whose file sets one, then those at their product's default; then
 // the others are placed in order.
-func Plan(servers []Server, inUse func(port int) (bool, int)) ([]Assignment, error) {
+func Plan(servers []*server.Server, inUse func(port int) (bool, int)) ([]Assignment, error) {
 	b := &board{inUse: inUse}
 	out := make([]Assignment, len(servers))
+	for i, s := range servers {
+		f := s.Effective.File
+		out[i] = Assignment{Server: s, Offset: f.Offset, Set: f.Set}
+	}
 	placed := make([]bool, len(servers))
 	for _, set := range []bool{true, false} {
-		for i, s := range servers {
-			out[i].Server = s
-			if ports := needs(s.Product); s.Set == set && s.Offset >= 0 && b.free(ports, s.Offset, s.PIDs) {
-				out[i].New, placed[i] = s.Offset, true
-				b.take(ports, s.Offset)
+		for i := range out {
+			a := &out[i]
+			if ports := needs(a.Server.Product); a.Set == set && a.Offset >= 0 && b.free(ports, a.Offset, pids(a.Server)) {
+				a.New, placed[i] = a.Offset, true
+				b.take(ports, a.Offset)
 			}
 		}
 	}
@@ -79,7 +83,7 @@ func Plan(servers []Server, inUse func(port int) (bool, int)) ([]Assignment, err
 		a := &out[i]
 		a.Changed = a.New != a.Offset
 		a.Low, a.High = 65536, -1
-		for _, port := range needs(a.Product) {
+		for _, port := range needs(a.Server.Product) {
 			a.Low, a.High = min(a.Low, port+a.New), max(a.High, port+a.New)
 		}
 	}
@@ -101,15 +105,15 @@ type board struct {
 }
 
 // place gives s the smallest offset whose ports are free, and takes them.
-func (b *board) place(s Server) (int, error) {
-	ports, limit := needs(s.Product), s.Product.MaxOffset()
-	key := fmt.Sprint(ports, s.PIDs) // who may hold a port changes what is free
+func (b *board) place(s *server.Server) (int, error) {
+	ports, limit, own := needs(s.Product), s.Product.MaxOffset(), pids(s)
+	key := fmt.Sprint(ports, own) // who may hold a port changes what is free
 	o := b.next[key]
-	for o <= limit && !b.free(ports, o, s.PIDs) {
+	for o <= limit && !b.free(ports, o, own) {
 		o++
 	}
 	if o > limit {
-		return 0, fmt.Errorf("%s: no offset up to %d leaves all of its ports free", s.Name, limit)
+		return 0, fmt.Errorf("%s: no offset up to %d leaves all of its ports free", s.Name(), limit)
 	}
 	b.take(ports, o)
 	if b.next == nil {

@@ -3,21 +3,7 @@ package wso2
 import (
 	"strconv"
 	"strings"
-
-	"github.com/apim-offset/apim-offset/patcher"
 )
-
-// Values decodes deployment.toml for [Product.WithFile], as patcher reads
-// it (patcher.Parse): a template with its placeholders masked (a masked
-// value is no number, so its default stands); a file that does not decode
-// gives no values: the table's defaults stand.
-func Values(src []byte) map[string]any {
-	doc, err := patcher.Parse(src, nil)
-	if err != nil {
-		return nil
-	}
-	return doc.Values
-}
 
 // WithFile is p with the base ports and switches that the decoded
 // deployment.toml values set (Port.Key, Port.EnableKey): WSO2 adds the

@@ -21,9 +21,11 @@ package wso2
 
 var (
 	servletHTTPS = Port{Port: 9443, Purpose: "management console and servlet HTTPS", Shifts: true, Enabled: true,
-		Key: []string{"transport", "https", "properties", "port"}, Source: "kernel ServletTransportManager; catalina-server.xml.j2"}
+		Key: []string{"transport", "https", "properties", "port"}, Source: "kernel ServletTransportManager; catalina-server.xml.j2",
+		Role: ServletHTTPS, Pin: "tomcat.https.port"}
 	servletHTTP = Port{Port: 9763, Purpose: "servlet HTTP", Shifts: true, Enabled: true,
-		Key: []string{"transport", "http", "properties", "port"}, Source: "kernel ServletTransportManager; catalina-server.xml.j2"}
+		Key: []string{"transport", "http", "properties", "port"}, Source: "kernel ServletTransportManager; catalina-server.xml.j2",
+		Role: ServletHTTP, Pin: "tomcat.http.port"}
 	passthruHTTPS = Port{Port: 8243, Purpose: "gateway passthrough HTTPS", Shifts: true, Enabled: true,
 		Key:       []string{"transport", "passthru_https", "listener", "parameters", "port"},
 		EnableKey: []string{"transport", "passthru_https", "listener", "enable"},
@@ -53,7 +55,8 @@ var (
 		Key: []string{"transport", "thrift", "receiver", "sslPort"}, EnableKey: []string{"transport", "thrift", "receiver", "enable"},
 		Source: "apim-default transport.thrift.receiver.enable: false"}
 	webSocket = Port{Port: 9099, Purpose: "WebSocket inbound", Shifts: true, Enabled: true,
-		Key: []string{"apim", "ws", "port"}, Source: "apim-default apim.ws.port; WebSocketInboundEndpoint.xml.j2 ws.use.port.offset=true"}
+		Key: []string{"apim", "ws", "port"}, Source: "apim-default apim.ws.port; WebSocketInboundEndpoint.xml.j2 ws.use.port.offset=true",
+		Role: WebSocket}
 	webSocketSecure = Port{Port: 8099, Purpose: "secure WebSocket inbound", Shifts: true, Enabled: true,
 		Key: []string{"apim", "wss", "port"}, Source: "apim-default apim.wss.port; SecureWebSocketInboundEndpoint.xml.j2"}
 	webSubHTTP = Port{Port: 9021, Purpose: "WebSub inbound HTTP", Shifts: true, Enabled: true,
@@ -119,9 +122,9 @@ var apimGatewayPorts = unverified(apim4Ports,
 // (EnableThriftService false); no KDC; JMX off.
 var isPorts = []Port{
 	{Port: 9443, Purpose: "management console and servlet HTTPS", Shifts: true, Enabled: true,
-		Key: servletHTTPS.Key, Source: "kernel ServletTransportManager"},
+		Key: servletHTTPS.Key, Source: "kernel ServletTransportManager", Role: ServletHTTPS, Pin: servletHTTPS.Pin},
 	{Port: 9763, Purpose: "servlet HTTP", Shifts: true, Enabled: true,
-		Key: servletHTTP.Key, Source: "kernel ServletTransportManager"},
+		Key: servletHTTP.Key, Source: "kernel ServletTransportManager", Role: ServletHTTP, Pin: servletHTTP.Pin},
 	{Port: 10500, Purpose: "Thrift entitlement service", Shifts: true, Inferred: true,
 		Source: "product-is identity.xml EnableThriftService false"},
 	{Port: 8000, Purpose: "Kerberos KDC", Shifts: true, Inferred: true, Source: "kernel carbon.xml.j2; no KDC in Identity Server 6+"},

@@ -123,15 +123,16 @@ type Found struct {
 	Fallback bool
 }
 
-// Installed is p as it runs from the folder home with the deployment.toml
-// src: the port table of the version installed there (ForHome) and the
-// base ports src sets (WithFile). An empty home gives the default table.
-func (p Product) Installed(home string, src []byte) (Product, Found) {
+// Installed is p as it runs from the folder home with a deployment.toml
+// whose decoded values are values: the port table of the version installed
+// there (ForHome) and the base ports the file sets (WithFile). An empty
+// home gives the default table; nil values, the table's bases.
+func (p Product) Installed(home string, values map[string]any) (Product, Found) {
 	var found Found
 	if home != "" {
 		p, found = p.ForHome(os.DirFS(home), filepath.Base(filepath.Clean(home)))
 	}
-	return p.WithFile(Values(src)), found
+	return p.WithFile(values), found
 }
 
 // ForHome is p with the port table of the version installed in home (a

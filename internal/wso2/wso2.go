@@ -42,6 +42,38 @@ type Port struct {
 	Default int
 	// FromFile tells that Port comes from the file's Key.
 	FromFile bool
+
+	// Role names a port other facts refer to ("" for most): the servlet
+	// HTTPS port a console URL uses, the WebSocket inbound a gateway
+	// environment falls back to.
+	Role Role
+	// Pin is the system property that fixes the port whatever the offset
+	// ("tomcat.https.port"), or "".
+	Pin string
+}
+
+// Role is what a port is to the facts that refer to it.
+type Role string
+
+const (
+	ServletHTTPS Role = "servlet-https" // the management console's port
+	ServletHTTP  Role = "servlet-http"
+	WebSocket    Role = "websocket" // the WebSocket inbound endpoint
+)
+
+// Name is how messages name a port of role r: "servlet HTTPS".
+func (r Role) Name() string {
+	return map[Role]string{ServletHTTPS: "servlet HTTPS", ServletHTTP: "servlet HTTP", WebSocket: "WebSocket inbound"}[r]
+}
+
+// ByRole is p's port with role r, and whether there is one that is on.
+func (p Product) ByRole(r Role) (Port, bool) {
+	for _, port := range p.Ports {
+		if port.Role == r && port.Enabled {
+			return port, true
+		}
+	}
+	return Port{}, false
 }
 
 // Product is a WSO2 server product: one package, with the port table of one
@@ -65,6 +97,15 @@ type Product struct {
 	// AliasOf: this ID is kept for an earlier release and names that
 	// product; Lookup returns it.
 	AliasOf string
+
+	// StoresCallbackURLs: once the server has run, its database keeps the
+	// Console and My Account callback URLs with the port it had then
+	// (Identity Server: wso2/product-is#10514, #7588).
+	StoresCallbackURLs bool
+	// InboundEndpoints: the server listens on the ports of inbound
+	// endpoints defined under its home, which the offset moves only with
+	// inbound.port.offset.enable (Micro Integrator).
+	InboundEndpoints bool
 
 	// older are the tables of earlier versions, oldest first; Ports and
 	// Table are the current version's, the one shown when the version is
@@ -101,6 +142,31 @@ func (p Product) ShiftingPorts() []int {
 	var out []int
 	for _, port := range p.Ports {
 		if port.Shifts {
+			out = append(out, port.Port)
+		}
+	}
+	return out
+}
+
+// Listening are the ports p's server listens on at offset: the ones on,
+// moved by it when they shift.
+func (p Product) Listening(offset int) []int {
+	var out []int
+	for _, port := range p.Ports {
+		if port.Enabled {
+			out = append(out, port.Effective(offset))
+		}
+	}
+	return out
+}
+
+// LiteralDefaults are the ports a literal port of p's server can stand
+// for: the ones on that move with the offset. A port that is off (the
+// Thrift receiver, the KDC) is taken for another server's.
+func (p Product) LiteralDefaults() []int {
+	var out []int
+	for _, port := range p.Ports {
+		if port.Shifts && port.Enabled {
 			out = append(out, port.Port)
 		}
 	}
@@ -161,9 +227,9 @@ var Products = []Product{
 	// apim-4-key-manager still works, and names the control plane.
 	{ID: "apim-4-key-manager", AliasOf: "apim-4-control-plane"},
 	{ID: "apim-3", Name: "API Manager 3.x", Config: carbonConfig, Ports: apim3Ports, Table: "API Manager 3.x"},
-	{ID: "is", Name: "Identity Server", Config: carbonConfig, Ports: isPorts, Table: "Identity Server 6.x/7.x",
+	{ID: "is", Name: "Identity Server", Config: carbonConfig, Ports: isPorts, Table: "Identity Server 6.x/7.x", StoresCallbackURLs: true,
 		older: []versionTable{{Version{Major: 5, Minor: 999, Patch: 999}, "Identity Server 5.x", is5Ports}}},
-	{ID: "mi", Name: "Micro Integrator", Config: miConfig, DefaultOffset: 10, Ports: miPorts, Table: "Micro Integrator 4.x"},
+	{ID: "mi", Name: "Micro Integrator", Config: miConfig, DefaultOffset: 10, Ports: miPorts, Table: "Micro Integrator 4.x", InboundEndpoints: true},
 }
 
 // Default is the product assumed when nothing tells which it is.

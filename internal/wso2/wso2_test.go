@@ -8,8 +8,20 @@ import (
 	"testing/fstest"
 
 	"github.com/apim-offset/apim-offset/internal/wso2"
+	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/google/go-cmp/cmp"
 )
+
+// values decodes a deployment.toml as the server loader gives it to the
+// tables: patcher's reading, a template's placeholders masked.
+func values(t *testing.T, src []byte) map[string]any {
+	t.Helper()
+	f, err := patcher.Parse(src, patcher.Auto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Values()
+}
 
 func home(name string) string { return filepath.Join("..", "..", "fixtures", "homes", name) }
 
@@ -193,7 +205,7 @@ enable = true
 ws.port = 70000
 `)
 	p, _ := wso2.Lookup("apim-4")
-	p = p.WithFile(wso2.Values(src))
+	p = p.WithFile(values(t, src))
 	got := map[int]wso2.Port{}
 	for _, port := range p.Ports {
 		got[port.Default] = port
@@ -213,12 +225,12 @@ ws.port = 70000
 		t.Errorf("MaxOffset %d, JMX at offset 2 %d", p.MaxOffset(), got[11111].Effective(2))
 	}
 	mi, _ := wso2.Lookup("mi")
-	mi = mi.WithFile(wso2.Values([]byte("[synapse_properties]\n'internal.http.api.port' = 9291\n")))
+	mi = mi.WithFile(values(t, []byte("[synapse_properties]\n'internal.http.api.port' = 9291\n")))
 	if mi.Ports[2].Port != 9291 || mi.Ports[2].KeyName() != "[synapse_properties] 'internal.http.api.port'" {
 		t.Errorf("MI internal API base %d, key %q", mi.Ports[2].Port, mi.Ports[2].KeyName())
 	}
 	// A template: its placeholders are masked, the rest is read.
-	tmpl := wso2.Values([]byte("[server]\noffset = {{ .Values.offset }}\n[transport.https.properties]\nport = 9544\n"))
+	tmpl := values(t, []byte("[server]\noffset = {{ .Values.offset }}\n[transport.https.properties]\nport = 9544\n"))
 	p, _ = wso2.Lookup("apim-4")
 	if p.WithFile(tmpl).Ports[0].Port != 9544 {
 		t.Error("a template's base port is not read")

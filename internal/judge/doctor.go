@@ -1,14 +1,18 @@
-// Package doctor finds what stands between the offset in a WSO2 server's
+// Package judge is the one place where apim-offset judges a WSO2 server:
+// every finding doctor lists, set reports about its change, and get and
+// plan use, is made here, with a stable code, a severity, its place and a
+// fix. It finds what stands between the offset in a server's
 // deployment.toml and the ports the server really uses: a -DportOffset that
 // wins over the file, settings that make the server ignore or replace the
-// file, a running server that needs a restart, URLs that keep literal
-// default ports, ports already taken on this machine, and homes whose ports
-// collide. Each check names the public WSO2 source of the facts it relies
-// on: code in the github.com/wso2 repositories, or a product issue.
+// file, what WSO2's own parser refuses, a running server that needs a
+// restart, URLs that keep literal default ports, ports already taken on
+// this machine, and homes whose ports collide. Each check names the public
+// WSO2 source of the facts it relies on: code in the github.com/wso2
+// repositories, or a product issue.
 //
-// Check reads the homes' files itself and the rest of the machine through a
-// [System], so that tests can stand in for processes and the environment.
-package doctor
+// The servers come loaded (package server); the rest of the machine is read
+// through a [System], so that tests can stand in for processes and ports.
+package judge
 
 import (
 	"errors"
@@ -20,8 +24,8 @@ import (
 	"strings"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
-	"github.com/apim-offset/apim-offset/internal/effective"
 	"github.com/apim-offset/apim-offset/internal/safefile"
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
 )
@@ -70,7 +74,11 @@ type Code string
 const (
 	FileUnreadable Code = "file-unreadable" // check "file": the offset cannot be read
 
+	OffsetNegative Code = "offset-negative" // check "offset": an offset below 0, which moves every port down
+	ProductUnknown Code = "product-unknown" // no offset set, and the product, whose default it is, not known
+
 	PlaceholderInvalid     Code = "placeholder-invalid"      // check "offset-placeholder": not a form WSO2 resolves
+	PlaceholderTemplate    Code = "placeholder-template"     // a template's placeholder, filled in when it is rendered
 	PlaceholderEnvUnset    Code = "placeholder-env-unset"    // $env{X} with X unset here
 	PlaceholderEnvInvalid  Code = "placeholder-env-invalid"  // $env{X} with X not a whole number
 	PlaceholderEnvResolved Code = "placeholder-env-resolved" // $env{X} resolved from this environment
@@ -103,6 +111,7 @@ const (
 
 	LiteralPortStale  Code = "literal-port-stale"  // check "literal-port": a default port kept at another offset: left behind, or another server's
 	LiteralPort       Code = "literal-port"        // this server's port, right now, that will not move
+	LiteralPortLeft   Code = "literal-port-left"   // this server's port at the offset the file had before set changed it: left behind
 	LiteralPortOther  Code = "literal-port-other"  // another checked home's port
 	LiteralPortShared Code = "literal-port-shared" // this server's port and another checked home's too
 
@@ -122,21 +131,11 @@ const (
 	WSO2Parser Code = "wso2-parser" // check "wso2-parser": a construct WSO2's own TOML parser refuses
 )
 
-// Home is a server to check.
-type Home struct {
-	Dir     string         // the server's home
-	Product wso2.Product   //
-	File    string         // its deployment.toml
-	Src     []byte         // the file's bytes
-	Format  patcher.Format // how to read the file: plain TOML or a template
-}
-
 // Process is a running process.
-type Process = effective.Process
+type Process = server.Process
 
 // System is what doctor reads of the machine besides the homes' files.
 type System interface {
-	Getenv(key string) string
 	Processes() ([]Process, error)
 	Alive(pid int) bool
 	// PortInUse tells whether port is taken on loopback or the wildcard
@@ -144,27 +143,56 @@ type System interface {
 	PortInUse(port int) (inUse bool, pid int, owner string)
 }
 
-// Check examines the homes and returns what it found, in a stable order:
-// home by home, check by check.
-func Check(homes []Home, sys System) []Finding {
-	procs, _ := sys.Processes() // without a process list, those checks find nothing
-	checkers := make([]*checker, len(homes))
-	effective := make([]int, len(homes))
-	tables := make([]wso2.Product, len(homes))
-	for i, h := range homes {
-		tables[i], _ = h.Product.Installed(h.Dir, h.Src)
-		c := &checker{home: h, sys: sys, all: procs, table: tables[i]}
-		c.offsets()
-		checkers[i], effective[i] = c, c.runOffset
+// Scope says which checks to run.
+type Scope int
+
+const (
+	// Files are the checks of what the files and settings make of the
+	// offset: what set reports about the file it writes.
+	Files Scope = 1 << iota
+	// Machine are the checks of the running servers and the ports in use
+	// on this machine, and of the servers' ports against each other.
+	Machine
+	All = Files | Machine
+)
+
+// Check judges the servers and returns what it found, in a stable order:
+// server by server, check by check, then what concerns two of them. Each
+// server is judged with the others as the other servers on this host.
+func Check(servers []*server.Server, sys System, scope Scope) []Finding {
+	var procs []Process
+	if scope&Machine != 0 {
+		procs, _ = sys.Processes() // without a process list, those checks find nothing
 	}
+	checkers := make([]*checker, len(servers))
 	var out []Finding
-	for i, c := range checkers {
-		c.others = otherServers(homes, effective, i)
-		c.rest()
-		out = append(out, c.found...)
+	for i, s := range servers {
+		checkers[i] = newChecker(s, server.Others(servers, s), sys, procs)
+		checkers[i].run(scope)
+		out = append(out, checkers[i].found...)
 	}
-	out = append(out, collisions(homes, tables, effective)...)
-	return append(out, inboundCollisions(checkers)...)
+	if scope&Machine != 0 {
+		out = append(out, collisions(servers)...)
+		out = append(out, inboundCollisions(checkers)...)
+	}
+	return out
+}
+
+// Judge judges one server, with others the other servers on this host (as
+// its literal ports see them), as Check does. sys is read only for the
+// Machine checks; with Files alone it may be nil.
+func Judge(s *server.Server, others []patcher.Server, sys System, scope Scope) []Finding {
+	var procs []Process
+	if scope&Machine != 0 {
+		procs, _ = sys.Processes()
+	}
+	c := newChecker(s, others, sys, procs)
+	c.run(scope)
+	return c.found
+}
+
+func newChecker(s *server.Server, others []patcher.Server, sys System, procs []Process) *checker {
+	return &checker{srv: s, sys: sys, all: procs, res: s.Effective, others: others}
 }
 
 // The most bytes read of a pid file and of a process's command line:
@@ -198,64 +226,62 @@ func PIDFile(home string) (int, error) {
 	return pid, nil
 }
 
-// checker runs the checks of one home.
+// checker runs the checks of one server.
 type checker struct {
-	home  Home
-	sys   System
-	all   []Process        // every process
-	procs []Process        // the processes that run from this home
-	res   effective.Result // the offset the server runs at, and why
-	table wso2.Product     // the home's product with its own ports (wso2.Product.Installed)
+	srv    *server.Server
+	sys    System
+	all    []Process        // every process, for the machine checks
+	res    server.Effective // the offset the server runs at, and why
+	procs  []Process        // the processes that run from this home
+	others []patcher.Server // the other servers on this host, at their offsets
 
 	fileOffset int  // the offset the file gives (or the product's default)
 	offsetSet  bool // the file sets it
 	runOffset  int  // the offset the server will run at: an override's, or fileOffset
 	serverPID  int  // the running server's pid, or 0
 
-	others  []patcher.Server // the other homes checked with this one, at their offsets
-	inbound []inboundPort    // Micro Integrator inbound endpoints defined under the home
+	inbound []inboundPort // Micro Integrator inbound endpoints defined under the home
 
 	found []Finding
 }
 
 func (c *checker) add(f Finding) {
-	f.Home = c.home.Dir
+	f.Home = c.srv.Home
 	c.found = append(c.found, f)
 }
 
-// offsets runs the checks that tell the offset the server runs at; rest,
-// once every home's is known, the checks that need the others'.
-func (c *checker) offsets() {
-	h := c.home
-	c.res = effective.Resolve(effective.Home{Dir: h.Dir, File: h.File, Src: h.Src, Format: h.Format, Product: h.Product},
-		effective.Machine{Getenv: c.sys.Getenv, Processes: c.all})
+// run runs the checks of scope, in the order doctor lists them.
+func (c *checker) run(scope Scope) {
 	c.procs = c.res.Processes
 	c.readOffset()
 	c.wso2Parser()
 	c.runOffset = c.fileOffset
 	c.overrides()
 	c.profile()
-	c.running()
-	c.sockets()
-}
-
-func (c *checker) rest() {
+	if scope&Machine != 0 {
+		c.running()
+		c.sockets()
+	}
 	c.literals()
 	c.websocketFallback()
 	c.identityState()
 	c.inboundEndpoints()
-	c.portsInUse()
+	if scope&Machine != 0 {
+		c.portsInUse()
+	}
 }
 
 // wso2Parser reports what in the file WSO2's own TOML parser will not
 // take: each stops the server at start-up (package dialect).
 func (c *checker) wso2Parser() {
-	problems, _ := patcher.Problems(c.home.Src, &patcher.Options{Format: c.home.Format}) // readOffset reports a file that cannot be read
-	for _, d := range problems {
+	if c.srv.File == nil {
+		return // readOffset reports a file that cannot be read
+	}
+	for _, d := range c.srv.File.Problems() {
 		if d.Construct == dialect.ConstructOffsetNotInt {
 			continue // readOffset reports the offset's own value
 		}
-		c.add(Finding{Severity: Error, Check: "wso2-parser", Code: WSO2Parser, File: c.home.File, Line: d.Line, Column: d.Column,
+		c.add(Finding{Severity: Error, Check: "wso2-parser", Code: WSO2Parser, File: c.srv.Path, Line: d.Line, Column: d.Column,
 			Message: d.Msg + ": " + d.Effect, Fix: d.Fix})
 	}
 }
@@ -269,6 +295,9 @@ func (c *checker) readOffset() {
 	switch {
 	case f.Placeholder != nil:
 		c.placeholder(f)
+	case errors.As(f.Err, &pe) && errors.Is(f.Err, patcher.ErrValue) && pe.Template:
+		// A template's placeholder: filled in when it is rendered.
+		c.add(Finding{Severity: Info, Check: "offset-placeholder", Code: PlaceholderTemplate, File: f.Path, Line: pe.Line, Column: pe.Column, Message: pe.Msg})
 	case errors.As(f.Err, &pe) && errors.Is(f.Err, patcher.ErrValue):
 		c.add(Finding{Severity: Error, Check: "offset-placeholder", Code: PlaceholderInvalid, File: f.Path, Line: pe.Line, Column: pe.Column, Message: pe.Msg, Err: f.Err})
 	case f.Err != nil:
@@ -277,7 +306,32 @@ func (c *checker) readOffset() {
 			fd.Line, fd.Column, fd.Message, fd.Err = pe.Line, pe.Column, pe.Msg, f.Err
 		}
 		c.add(fd)
+	case f.Set && f.Offset < 0:
+		// Carbon adds the offset as it reads it, sign and all
+		// (CarbonUtils.getPortFromServerConfig).
+		c.add(Finding{Severity: Warning, Check: "offset", Code: OffsetNegative, File: f.Path, Line: f.Cur.Line,
+			Message: fmt.Sprintf("offset %d is below 0: WSO2 takes it as it is and moves every port down by %d", f.Offset, -f.Offset),
+			Fix:     "set an offset of 0 or more"})
+	case !f.Set && !c.srv.Known:
+		c.add(Finding{Severity: Warning, Check: "offset", Code: ProductUnknown, File: f.Path,
+			Message: fmt.Sprintf("no offset set, and the product is not known: %s uses %d%s", c.srv.Product.Name, c.srv.Product.DefaultOffset, otherDefaults(c.srv.Product)),
+			Fix:     "give the product"})
 	}
+}
+
+// otherDefaults names the products whose default offset differs from p's:
+// " (Micro Integrator would use 10)".
+func otherDefaults(p wso2.Product) string {
+	var out []string
+	for _, q := range wso2.Packages() {
+		if q.DefaultOffset != p.DefaultOffset {
+			out = append(out, fmt.Sprintf("%s would use %d", q.Name, q.DefaultOffset))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(out, ", ") + ")"
 }
 
 // placeholder reports an offset written as $env{X}, $sys{X} or ${X}:
@@ -285,7 +339,7 @@ func (c *checker) readOffset() {
 // from the environment and the command line's -DX=, and wso2/carbon-kernel's
 // ServerConfiguration.replaceSystemProperty the third from a system
 // property or else the environment.
-func (c *checker) placeholder(f effective.File) {
+func (c *checker) placeholder(f server.FileOffset) {
 	ph := f.Placeholder
 	fd := Finding{Check: "offset-placeholder", File: f.Path, Line: f.Cur.Line, Column: f.Column}
 	raw := f.Cur.Raw
@@ -297,10 +351,10 @@ func (c *checker) placeholder(f effective.File) {
 			fd.Fix = fmt.Sprintf("export %s as a whole number", ph.Name)
 		} else {
 			fd.Code = PlaceholderSys
-			fd.Message = fmt.Sprintf("server.offset is %s, and %s gives %q, not a whole number: the server stops at start-up", raw, ph.From.Where(c.home.Dir), ph.Value)
+			fd.Message = fmt.Sprintf("server.offset is %s, and %s gives %q, not a whole number: the server stops at start-up", raw, ph.From.Where(c.srv.Home), ph.Value)
 			fd.Fix = fmt.Sprintf("give %s a whole number", ph.Name)
 		}
-	case ph.From != nil && ph.From.Kind == effective.EnvVar:
+	case ph.From != nil && ph.From.Kind == server.EnvVar:
 		fd.Severity, fd.Code = Info, PlaceholderEnvResolved
 		fd.Message = fmt.Sprintf("server.offset is %s: %s=%d in this environment", raw, ph.Name, f.Offset)
 		if ph.Form != "env" {
@@ -308,7 +362,7 @@ func (c *checker) placeholder(f effective.File) {
 		}
 	case ph.From != nil:
 		fd.Severity, fd.Code = Info, PlaceholderSysResolved
-		fd.Message = fmt.Sprintf("server.offset is %s: %s sets %s", raw, ph.From.Where(c.home.Dir), ph.From.Text)
+		fd.Message = fmt.Sprintf("server.offset is %s: %s sets %s", raw, ph.From.Where(c.srv.Home), ph.From.Text)
 	case ph.Form == "env":
 		fd.Severity, fd.Code = Warning, PlaceholderEnvUnset
 		fd.Message = fmt.Sprintf("server.offset is %s, and %s is not set in this environment", raw, ph.Name)
@@ -325,23 +379,23 @@ func (c *checker) placeholder(f effective.File) {
 }
 
 // at is a finding placed where s was found: a file and line, or a source.
-func (c *checker) at(s effective.Source) Finding {
+func (c *checker) at(s server.Source) Finding {
 	if s.File != "" {
 		return Finding{File: s.File, Line: s.Line}
 	}
-	return Finding{Source: s.Where(c.home.Dir)}
+	return Finding{Source: s.Where(c.srv.Home)}
 }
 
 // removeFix says how to take s away.
-func removeFix(s effective.Source) string {
+func removeFix(s server.Source) string {
 	switch s.Kind {
-	case effective.Script:
+	case server.Script:
 		return "remove it from " + filepath.Base(s.File)
-	case effective.ProcessArgs:
+	case server.ProcessArgs:
 		return fmt.Sprintf("restart the server without it (process %d was started with it)", s.PID)
-	case effective.CarbonProperties:
+	case server.CarbonProperties:
 		return "remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it)"
-	case effective.SystemParameter:
+	case server.SystemParameter:
 		return "remove it from [system.parameter] and set [server] offset instead"
 	}
 	return "remove it from " + string(s.Kind) + " where the server starts"
@@ -364,11 +418,11 @@ func (c *checker) overrides() {
 		f := c.at(o)
 		f.Check = "port-offset-override"
 		text := o.Text
-		if o.Kind == effective.SystemParameter {
+		if o.Kind == server.SystemParameter {
 			text = "[system.parameter] " + text
 		}
 		why := ": a -DportOffset system property wins over deployment.toml"
-		if o.Kind == effective.CarbonProperties || o.Kind == effective.SystemParameter {
+		if o.Kind == server.CarbonProperties || o.Kind == server.SystemParameter {
 			why = ": Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"
 		}
 		n, ok := o.Offset()
@@ -376,7 +430,7 @@ func (c *checker) overrides() {
 		case i > 0:
 			top := c.res.Overrides[0]
 			f.Severity, f.Code = Info, OverrideShadowed
-			f.Message = fmt.Sprintf("%s also sets the offset, but %s (%s) wins over it", text, top.Where(c.home.Dir), top.Text)
+			f.Message = fmt.Sprintf("%s also sets the offset, but %s (%s) wins over it", text, top.Where(c.srv.Home), top.Text)
 		case !ok && !strings.ContainsAny(o.Value, "$%"):
 			f.Severity, f.Code = Error, OverrideUnknown
 			f.Message = fmt.Sprintf("%s overrides the file's offset %d with %q, which Integer.parseInt refuses: the server stops at start-up", text, c.fileOffset, o.Value)
@@ -424,9 +478,9 @@ func (c *checker) configFile() {
 	switch {
 	case c.res.ConfigFileMissing:
 		f.Code = ConfigFileMissing
-		f.Message = fmt.Sprintf("%s: the server reads %s, which does not exist here, not %s: the offset in this file does nothing", cfg.Text, cfg.Value, c.home.File)
+		f.Message = fmt.Sprintf("%s: the server reads %s, which does not exist here, not %s: the offset in this file does nothing", cfg.Text, cfg.Value, c.srv.Path)
 		f.Fix = "set the offset in the file the server reads, or remove the property"
-	case sameFile(c.res.File.Path, c.home.File):
+	case sameFile(c.res.File.Path, c.srv.Path):
 		return
 	default:
 		f.Code = ConfigFileElsewhere
@@ -434,7 +488,7 @@ func (c *checker) configFile() {
 		if c.res.File.Set {
 			set = fmt.Sprintf("is %d", c.res.File.Offset)
 		}
-		f.Message = fmt.Sprintf("%s: the server reads %s, not %s: its offset (which %s) is the one used, and changing this file does nothing", cfg.Text, c.res.File.Path, c.home.File, set)
+		f.Message = fmt.Sprintf("%s: the server reads %s, not %s: its offset (which %s) is the one used, and changing this file does nothing", cfg.Text, c.res.File.Path, c.srv.Path, set)
 		f.Fix = "change the offset in " + c.res.File.Path + ", or remove the property"
 	}
 	c.add(f)
@@ -452,11 +506,12 @@ func (c *checker) pins() {
 	for _, o := range c.res.Pins {
 		f := c.at(o)
 		f.Severity, f.Check, f.Code = Warning, "port-pin", PortPinned
-		what, base := "servlet HTTPS port", 9443
-		if strings.Contains(o.Text, "tomcat.http.port") {
-			what, base = "servlet HTTP port", 9763
+		i := slices.IndexFunc(c.srv.Product.Ports, func(p wso2.Port) bool { return p.Pin != "" && strings.Contains(o.Text, "-D"+p.Pin+"=") })
+		if i < 0 {
+			continue
 		}
-		f.Message = fmt.Sprintf("%s pins the %s at %s: the offset does not move it (at offset %d it would be %d)", o.Text, what, o.Value, c.runOffset, base+c.runOffset)
+		p := c.srv.Product.Ports[i]
+		f.Message = fmt.Sprintf("%s pins the %s port at %s: the offset does not move it (at offset %d it would be %d)", o.Text, p.Role.Name(), o.Value, c.runOffset, p.Effective(c.runOffset))
 		f.Fix = removeFix(o) + " to let the offset move the port, or keep it and choose that port yourself"
 		c.add(f)
 	}
@@ -473,8 +528,8 @@ func (c *checker) pins() {
 // key-manager.sh; product-apim api-control-plane startup-scripts/profileSetup.sh),
 // not in the 4.5+ all-in-one pack.
 func (c *checker) profile() {
-	setup := filepath.Join(c.home.Dir, "bin", "profileSetup.sh")
-	if !exists(setup) && !exists(filepath.Join(c.home.Dir, "bin", "profileSetup.bat")) {
+	setup := filepath.Join(c.srv.Home, "bin", "profileSetup.sh")
+	if !exists(setup) && !exists(filepath.Join(c.srv.Home, "bin", "profileSetup.bat")) {
 		return
 	}
 	for _, p := range c.procs {
@@ -485,7 +540,7 @@ func (c *checker) profile() {
 			break // the script and the java process it starts carry the same arguments
 		}
 	}
-	backup := filepath.Join(filepath.Dir(c.home.File), "deployment.toml.backup")
+	backup := filepath.Join(filepath.Dir(c.srv.Path), "deployment.toml.backup")
 	if exists(backup) {
 		c.add(Finding{Severity: Warning, Check: "profile-optimisation", Code: ProfileBackup, File: backup,
 			Message: "a profile optimisation replaced deployment.toml before (this is the old file): starting with --optimize and -Dprofile again replaces it, and the offset with it",
@@ -524,8 +579,8 @@ func optimises(args []string) (how, profile string) {
 // new one needs a restart. A Carbon server writes <home>/wso2carbon.pid and
 // leaves it behind after a crash: the process must be alive.
 func (c *checker) running() {
-	path := filepath.Join(c.home.Dir, "wso2carbon.pid")
-	pid, err := PIDFile(c.home.Dir)
+	path := filepath.Join(c.srv.Home, "wso2carbon.pid")
+	pid, err := PIDFile(c.srv.Home)
 	if errors.Is(err, errNoPID) {
 		c.add(Finding{Severity: Info, Check: "running", Code: PIDFileEmpty, File: path, Message: "the pid file holds no process id", Fix: "remove it if no server runs from this home"})
 		return
@@ -549,7 +604,7 @@ func (c *checker) running() {
 // offset it should: the file's, or the override's that wins.
 func (c *checker) sockets() {
 	var pids []int
-	for _, p := range effective.Servers(c.home.Dir, c.all) {
+	for _, p := range server.Servers(c.srv.Home, c.all) {
 		pids = append(pids, p.PID)
 	}
 	if c.serverPID == 0 && len(pids) > 0 {
@@ -573,7 +628,7 @@ func (c *checker) sockets() {
 			f.Fix = "run doctor as the server's user or root to see which offset it runs at"
 		case len(matched) == 0:
 			f.Severity, f.Code = Info, ServerSockets
-			f.Message = fmt.Sprintf("the server (pid %d) listens on no port of %s at any offset (yet): %v", pid, c.home.Product.Name, ports)
+			f.Message = fmt.Sprintf("the server (pid %d) listens on no port of %s at any offset (yet): %v", pid, c.srv.Product.Name, ports)
 		case offset == c.runOffset:
 			f.Severity, f.Code = Info, ServerAtOffset
 			f.Message = fmt.Sprintf("the server (pid %d) listens at offset %d, the one it should (%s)", pid, offset, strings.Join(first(matched, 3), ", "))
@@ -581,7 +636,7 @@ func (c *checker) sockets() {
 			f.Severity, f.Code = Warning, ServerStale
 			should := fmt.Sprintf("the file's offset %d", c.runOffset)
 			if d := c.res.Decided; d != nil && c.runOffset != c.fileOffset {
-				should = fmt.Sprintf("offset %d (%s)", c.runOffset, d.Where(c.home.Dir))
+				should = fmt.Sprintf("offset %d (%s)", c.runOffset, d.Where(c.srv.Home))
 			}
 			f.Message = fmt.Sprintf("the server (pid %d) listens at offset %d (%s), not at %s: it was started before the change", pid, offset, strings.Join(first(matched, 3), ", "), should)
 			f.Fix = fmt.Sprintf("restart the server for offset %d to take effect", c.runOffset)
@@ -601,7 +656,7 @@ func first(s []string, n int) []string {
 // portsInUse reports the ports the server will need that something else
 // holds.
 func (c *checker) portsInUse() {
-	for _, p := range c.table.Ports {
+	for _, p := range c.srv.Product.Ports {
 		if !p.Enabled {
 			continue
 		}
@@ -629,26 +684,27 @@ func (c *checker) portsInUse() {
 	}
 }
 
-// collisions reports homes whose ports overlap at the offsets they run at.
-func collisions(homes []Home, tables []wso2.Product, offsets []int) []Finding {
+// collisions reports servers whose ports overlap at the offsets they run
+// at.
+func collisions(servers []*server.Server) []Finding {
 	var out []Finding
-	for i := range homes {
-		for j := i + 1; j < len(homes); j++ {
+	for i, a := range servers {
+		for _, b := range servers[i+1:] {
 			var shared []string
 			var ports []int
-			for _, a := range tables[i].Ports {
-				for _, b := range tables[j].Ports {
-					if a.Enabled && b.Enabled && a.Effective(offsets[i]) == b.Effective(offsets[j]) {
-						shared = append(shared, fmt.Sprintf("%d (%s here, %s there)", a.Effective(offsets[i]), a.Purpose, b.Purpose))
-						ports = append(ports, a.Effective(offsets[i]))
+			for _, pa := range a.Product.Ports {
+				for _, pb := range b.Product.Ports {
+					if pa.Enabled && pb.Enabled && pa.Effective(a.Offset()) == pb.Effective(b.Offset()) {
+						shared = append(shared, fmt.Sprintf("%d (%s here, %s there)", pa.Effective(a.Offset()), pa.Purpose, pb.Purpose))
+						ports = append(ports, pa.Effective(a.Offset()))
 					}
 				}
 			}
 			if len(shared) > 0 {
-				out = append(out, Finding{Severity: Error, Check: "home-collision", Code: HomeCollision, Home: homes[i].Dir,
-					Message: fmt.Sprintf("at offsets %d and %d, %s and %s both need port %s", offsets[i], offsets[j], homes[i].Dir, homes[j].Dir, strings.Join(shared, ", ")),
+				out = append(out, Finding{Severity: Error, Check: "home-collision", Code: HomeCollision, Home: a.Home,
+					Message: fmt.Sprintf("at offsets %d and %d, %s and %s both need port %s", a.Offset(), b.Offset(), a.Home, b.Home, strings.Join(shared, ", ")),
 					Fix:     "give one of them another offset",
-					With:    homes[j].Dir, Ports: ports, Offset: offsets[i], WithOffset: offsets[j]})
+					With:    b.Home, Ports: ports, Offset: a.Offset(), WithOffset: b.Offset()})
 			}
 		}
 	}

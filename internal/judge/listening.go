@@ -1,4 +1,4 @@
-package doctor
+package judge
 
 import (
 	"bufio"
@@ -76,7 +76,7 @@ func listeners(table string) map[string]int {
 func (c *checker) listensAt(ports []int, expect int) (offset int, matched []string) {
 	count := map[int][]string{}
 	for _, l := range ports {
-		for _, p := range c.home.Product.Ports {
+		for _, p := range c.srv.Product.Ports {
 			if p.Shifts && p.Enabled && l-p.Port >= -p.Port {
 				k := l - p.Port
 				count[k] = append(count[k], fmt.Sprintf("%d %s", l, p.Purpose))

@@ -1,6 +1,6 @@
 //go:build unix
 
-package doctor_test
+package judge_test
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/judge"
 )
 
 // TestHostileFiles: a FIFO where the pid file goes, and start scripts that
@@ -32,9 +32,9 @@ func TestHostileFiles(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	done := make(chan []doctor.Finding, 1)
+	done := make(chan []judge.Finding, 1)
 	start := time.Now()
-	go func() { done <- doctor.Check([]doctor.Home{h}, fakeSystem{}) }()
+	go func() { done <- check([]Home{h}, fakeSystem{}) }()
 	select {
 	case got := <-done:
 		runtime.ReadMemStats(&after)
@@ -65,8 +65,8 @@ func TestLongScript(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bin, "api-manager.sh"), script, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	got := doctor.Check([]doctor.Home{h}, fakeSystem{})
-	if len(got) != 1 || got[0].Code != doctor.OverrideDiffers {
+	got := check([]Home{h}, fakeSystem{})
+	if len(got) != 1 || got[0].Code != judge.OverrideDiffers {
 		t.Errorf("findings %+v, want the override", got)
 	}
 }

@@ -1,20 +1,22 @@
-package effective_test
+package server_test
 
 import (
-	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/effective"
+	"github.com/apim-offset/apim-offset/internal/txtardir"
+
+	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"
+	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/google/go-cmp/cmp"
 )
 
 // build makes a home of API Manager 4.x from files (path: content) and
 // returns it with its deployment.toml read.
-func build(t *testing.T, files map[string]string) effective.Home {
+func build(t *testing.T, files map[string]string) home {
 	t.Helper()
 	dir := txtardir.Write(t, files)
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
@@ -22,7 +24,19 @@ func build(t *testing.T, files map[string]string) effective.Home {
 	}
 	file := filepath.Join(dir, "repository", "conf", "deployment.toml")
 	src, _ := os.ReadFile(file)
-	return effective.Home{Dir: dir, File: file, Src: src, Product: wso2.Default}
+	return home{Place: server.Place{Home: dir, Path: file, Product: wso2.Default, Known: true}, Dir: dir, File: file, Src: src}
+}
+
+// home is a server's place and its file's bytes.
+type home struct {
+	server.Place
+	Dir, File string
+	Src       []byte
+}
+
+// resolve loads h and returns the offset it runs at on m.
+func resolve(h home, m server.Machine) server.Effective {
+	return server.Load(h.Place, h.Src, patcher.Auto, m).Effective
 }
 
 // summary is what a test compares: the offset, whether known, and the
@@ -34,7 +48,7 @@ type summary struct {
 	File    string // the file's own offset: a number, "-" when none, or the error
 }
 
-func summarize(h effective.Home, r effective.Result) summary {
+func summarize(h home, r server.Effective) summary {
 	s := summary{Offset: r.Offset, Known: r.Known, File: "-"}
 	if r.Decided != nil {
 		s.Decided = r.Decided.Where(h.Dir) + " " + r.Decided.Text
@@ -70,7 +84,7 @@ func TestPrecedence(t *testing.T) {
 		name  string
 		files map[string]string
 		env   func(string) string
-		procs func(dir string) []effective.Process
+		procs func(dir string) []server.Process
 		want  summary
 	}{
 		{"the file decides without overrides (kernel carbon.xml.j2 server.offset)",
@@ -93,14 +107,14 @@ func TestPrecedence(t *testing.T) {
 			summary{2, true, "", "2"}},
 		{"a running process's command line: the last -DportOffset wins (kernel Main.processCmdLineArgs)",
 			map[string]string{"repository/conf/deployment.toml": toml2}, nil,
-			func(dir string) []effective.Process {
-				return []effective.Process{{PID: 77, Args: []string{"java", "-DportOffset=3", "-Dcarbon.home=" + dir, "org.wso2.carbon.bootstrap.Bootstrap", "-DportOffset=4"}}}
+			func(dir string) []server.Process {
+				return []server.Process{{PID: 77, Args: []string{"java", "-DportOffset=3", "-Dcarbon.home=" + dir, "org.wso2.carbon.bootstrap.Bootstrap", "-DportOffset=4"}}}
 			},
 			summary{4, true, "pid 77 -DportOffset=4", "2"}},
 		{"another home's process does not count",
 			map[string]string{"repository/conf/deployment.toml": toml2}, nil,
-			func(string) []effective.Process {
-				return []effective.Process{{PID: 78, Args: []string{"java", "-Dcarbon.home=/opt/other", "-DportOffset=4"}}}
+			func(string) []server.Process {
+				return []server.Process{{PID: 78, Args: []string{"java", "-Dcarbon.home=/opt/other", "-DportOffset=4"}}}
 			},
 			summary{2, true, "", "2"}},
 		{"[system.parameter] portOffset beats -DportOffset (kernel carbon.properties.j2, Main.addSystemProperties)",
@@ -146,11 +160,11 @@ func TestPrecedence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := build(t, tt.files)
-			m := effective.Machine{Getenv: tt.env}
+			m := server.Machine{Getenv: tt.env}
 			if tt.procs != nil {
 				m.Processes = tt.procs(h.Dir)
 			}
-			got := summarize(h, effective.Resolve(h, m))
+			got := summarize(h, resolve(h, m))
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
@@ -164,7 +178,7 @@ func TestSources(t *testing.T) {
 		"repository/conf/carbon.properties": "portOffset=9\n",
 		"bin/api-manager.sh":                "JAVA_OPTS=\"-DportOffset=5 -Dtomcat.https.port=9500 -DavoidConfigUpdate=true\"\n",
 	})
-	r := effective.Resolve(h, effective.Machine{Getenv: env("JAVA_OPTS", "-DportOffset=6 -Dtomcat.http.port=9800", "JVM_OPTS", "-DportOffset=1")})
+	r := resolve(h, server.Machine{Getenv: env("JAVA_OPTS", "-DportOffset=6 -Dtomcat.http.port=9800", "JVM_OPTS", "-DportOffset=1")})
 	var got []string
 	for _, s := range r.Overrides {
 		got = append(got, "override "+s.Where(h.Dir)+" "+s.Value)
@@ -196,7 +210,7 @@ func TestSources(t *testing.T) {
 // here is reported, and the home's file is still read.
 func TestConfigFileMissing(t *testing.T) {
 	h := build(t, map[string]string{"repository/conf/deployment.toml": toml2})
-	r := effective.Resolve(h, effective.Machine{Getenv: env("JAVA_OPTS", "-Ddeployment.config.file.path=/nonexistent/deployment.toml")})
+	r := resolve(h, server.Machine{Getenv: env("JAVA_OPTS", "-Ddeployment.config.file.path=/nonexistent/deployment.toml")})
 	if r.ConfigFile == nil || r.ConfigFile.Value != "/nonexistent/deployment.toml" || !r.ConfigFileMissing || r.Offset != 2 || r.File.Path != h.File {
 		t.Errorf("got config file %+v, missing %v, offset %d from %s", r.ConfigFile, r.ConfigFileMissing, r.Offset, r.File.Path)
 	}
@@ -205,7 +219,7 @@ func TestConfigFileMissing(t *testing.T) {
 // TestNoHome: a file outside a home has no scripts, processes or
 // environment that are its own: only the file counts.
 func TestNoHome(t *testing.T) {
-	r := effective.Resolve(effective.Home{File: "x.toml", Src: []byte(toml2), Product: wso2.Default}, effective.Machine{Getenv: env("JAVA_OPTS", "-DportOffset=6")})
+	r := resolve(home{Place: server.Place{Path: "x.toml", Product: wso2.Default}, Src: []byte(toml2)}, server.Machine{Getenv: env("JAVA_OPTS", "-DportOffset=6")})
 	if r.Offset != 2 || r.Decided != nil {
 		t.Errorf("offset %d decided by %+v, want the file's 2", r.Offset, r.Decided)
 	}
@@ -215,7 +229,7 @@ func TestParseInt(t *testing.T) {
 	// Integer.parseInt: sign and digits within 32 bits; " 2", "2.0", ""
 	// and "true" throw NumberFormatException.
 	for s, want := range map[string]bool{"2": true, "+2": true, "-1": true, "2147483647": true, "2147483648": false, " 2": false, "2.0": false, "": false, "true": false, "0x2": false} {
-		if _, ok := effective.ParseInt(s); ok != want {
+		if _, ok := server.ParseInt(s); ok != want {
 			t.Errorf("ParseInt(%q) ok = %v, want %v", s, ok, want)
 		}
 	}

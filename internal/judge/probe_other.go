@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package doctor
+package judge
 
 // listenFails cannot tell on the remaining systems (WebAssembly, Plan 9):
 // every port counts as free. On WebAssembly net.Listen failed as well; on

@@ -1,21 +1,22 @@
-package doctor_test
+package judge_test
 
 import (
-	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/txtardir"
+
+	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/google/go-cmp/cmp"
 )
 
 // build writes files (slash paths under the home) into a new home and
-// returns it as a doctor.Home of product id, its file at config.
-func build(t *testing.T, id string, files map[string]string) doctor.Home {
+// returns it as a Home of product id, its file at config.
+func build(t *testing.T, id string, files map[string]string) Home {
 	t.Helper()
 	p, ok := wso2.Lookup(id)
 	if !ok {
@@ -24,12 +25,12 @@ func build(t *testing.T, id string, files map[string]string) doctor.Home {
 	dir := txtardir.Write(t, files)
 	file := filepath.Join(dir, filepath.FromSlash(p.Config))
 	src, _ := os.ReadFile(file)
-	return doctor.Home{Dir: dir, Product: p, File: file, Src: src}
+	return Home{Dir: dir, Product: p, File: file, Src: src}
 }
 
 // short is a finding as these tests compare it: severity, code and
 // message, with each home's folder written as its name.
-func short(fs []doctor.Finding, names map[string]string, checks ...string) []string {
+func short(fs []judge.Finding, names map[string]string, checks ...string) []string {
 	var out []string
 	for _, f := range fs {
 		if len(checks) > 0 && !slices.Contains(checks, f.Check) {
@@ -59,7 +60,7 @@ func TestLiteralOwners(t *testing.T) {
 
 	// Alone, 9443 in the IS file at offset 1 has two readings; 8243 is in
 	// no Identity Server table: another server's, never flagged.
-	got := short(doctor.Check([]doctor.Home{is}, fakeSystem{}), names, "literal-port")
+	got := short(check([]Home{is}, fakeSystem{}), names, "literal-port")
 	want := []string{"warning literal-port-stale: https://localhost:9443 (apim_km.service_url) keeps port 9443, this server's at offset 0: if it means this server, at offset 1 it listens on 9444; if it means another server at offset 0, it is right | fix: write 9444 if the URL is this server's; leave it if it is another server's"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("IS alone (-want +got):\n%s", d)
@@ -67,7 +68,7 @@ func TestLiteralOwners(t *testing.T) {
 
 	// Checked with the API Manager home at offset 0, 9443 is that home's,
 	// and so is its gateway's 8243.
-	got = short(doctor.Check([]doctor.Home{apim, is}, fakeSystem{}), names, "literal-port")
+	got = short(check([]Home{apim, is}, fakeSystem{}), names, "literal-port")
 	want = []string{
 		"note literal-port-other: https://localhost:9443 (apim_km.service_url) is APIM's port: it moves when that server's offset changes, not with this one",
 		"note literal-port-other: https://localhost:8243 (apim_km.gateway) is APIM's port: it moves when that server's offset changes, not with this one",
@@ -79,7 +80,7 @@ func TestLiteralOwners(t *testing.T) {
 	// Two API Manager homes at offset 0 both claim 9443: the URL is shared.
 	a := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[apim]\nurl = \"https://localhost:9443/x\"\n"})
 	b := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\n"})
-	got = short(doctor.Check([]doctor.Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "literal-port")
+	got = short(check([]Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "literal-port")
 	want = []string{"warning literal-port-shared: https://localhost:9443 (apim.url): port 9443 is this server's at offset 0 and B's too: the two servers need the same port | fix: give one of them another offset, then point the URL at the one it means"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("two APIM at 0 (-want +got):\n%s", d)
@@ -92,13 +93,13 @@ func TestLiteralOwners(t *testing.T) {
 func TestWebSocketDefault(t *testing.T) {
 	env := "\n[[apim.gateway.environment]]\nname = \"Default\"\nhttp_endpoint = \"http://localhost:${http.nio.port}\"\n\n[[apim.gateway.environment]]\nname = \"WS\"\nws_endpoint = \"ws://gw.example.com:9102\"\n"
 	h := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 3\n" + env})
-	got := short(doctor.Check([]doctor.Home{h}, fakeSystem{}), nil, "websocket-default")
+	got := short(check([]Home{h}, fakeSystem{}), nil, "websocket-default")
 	want := []string{`warning websocket-default: gateway environment "Default" has no ws_endpoint: API Manager then shows ws://localhost:9099 for its WebSocket APIs, but at offset 3 the WebSocket inbound listens on 9102 | fix: add ws_endpoint = "ws://localhost:9102" to it (or the host clients reach)`}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("offset 3 (-want +got):\n%s", d)
 	}
 	h = build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\n#offset=0\n" + env})
-	if got := short(doctor.Check([]doctor.Home{h}, fakeSystem{}), nil, "websocket-default"); got != nil {
+	if got := short(check([]Home{h}, fakeSystem{}), nil, "websocket-default"); got != nil {
 		t.Errorf("at the default offset, 9099 is right: %q", got)
 	}
 }
@@ -109,7 +110,7 @@ func TestWebSocketDefault(t *testing.T) {
 func TestIdentityServerRan(t *testing.T) {
 	conf := map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n"}
 	fresh := build(t, "is", conf)
-	if got := short(doctor.Check([]doctor.Home{fresh}, fakeSystem{}), nil, "identity-server-state"); got != nil {
+	if got := short(check([]Home{fresh}, fakeSystem{}), nil, "identity-server-state"); got != nil {
 		t.Errorf("fresh home: %q", got)
 	}
 	for _, evidence := range []string{"repository/database/WSO2IDENTITY_DB.mv.db", "repository/logs/wso2carbon.log"} {
@@ -118,7 +119,7 @@ func TestIdentityServerRan(t *testing.T) {
 			files[k] = v
 		}
 		h := build(t, "is", files)
-		fs := doctor.Check([]doctor.Home{h}, fakeSystem{})
+		fs := check([]Home{h}, fakeSystem{})
 		got := short(fs, nil, "identity-server-state")
 		want := []string{`warning is-stored-urls: this Identity Server has run before: its database keeps the Console and My Account callback URLs and the resident identity provider's issuer with the port it had then; if the offset changed since, login to the Console fails with "Registered callback does not match" | fix: make the system apps editable ([system_applications] read_only_apps = [] in deployment.toml), restart, and in the management console (https://localhost:9445/carbon) change the Console and My Account service providers' callback URLs and the resident identity provider's issuer (OAuth2/OpenID Connect) to port 9445; or start from a fresh database`}
 		if d := cmp.Diff(want, got); d != "" {
@@ -130,7 +131,7 @@ func TestIdentityServerRan(t *testing.T) {
 	}
 	// API Manager keeps no such note.
 	h := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n", "repository/logs/wso2carbon.log": "x"})
-	if got := short(doctor.Check([]doctor.Home{h}, fakeSystem{}), nil, "identity-server-state"); got != nil {
+	if got := short(check([]Home{h}, fakeSystem{}), nil, "identity-server-state"); got != nil {
 		t.Errorf("API Manager: %q", got)
 	}
 }
@@ -155,7 +156,7 @@ const inboundPath = "repository/deployment/server/synapse-configs/default/inboun
 func TestInboundEndpoints(t *testing.T) {
 	a := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n", inboundPath: inbound})
 	b := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 20\n", inboundPath: inbound})
-	got := short(doctor.Check([]doctor.Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "inbound-endpoint")
+	got := short(check([]Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "inbound-endpoint")
 	note := "note inbound-port: inbound endpoint HttpListenerEP listens on 8081 (inbound.http.port) at any offset: Micro Integrator does not add the offset to inbound ports (inbound.port.offset.enable is false) | fix: give each server on this host its own inbound port, or set \"inbound.port.offset.enable\" = true under [synapse_properties]"
 	want := []string{note, note, "error inbound-collision: inbound endpoints HttpListenerEP of A and HttpListenerEP of B both listen on 8081: the offset does not move them | fix: give one of them another port"}
 	if d := cmp.Diff(want, got); d != "" {
@@ -163,7 +164,7 @@ func TestInboundEndpoints(t *testing.T) {
 	}
 
 	c := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n\n[synapse_properties]\n'inbound.port.offset.enable' = true\n", inboundPath: inbound})
-	got = short(doctor.Check([]doctor.Home{c}, fakeSystem{}), nil, "inbound-endpoint")
+	got = short(check([]Home{c}, fakeSystem{}), nil, "inbound-endpoint")
 	want = []string{"note inbound-port: inbound endpoint HttpListenerEP listens on 8084 (inbound.http.port plus the offset 3: inbound.port.offset.enable is true)"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("offset enabled (-want +got):\n%s", d)

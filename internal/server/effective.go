@@ -1,6 +1,9 @@
-// Package effective works out the port offset a WSO2 server's home really
-// runs at, and why: the file's [server] offset, or a system property that
-// wins over it.
+// Package server loads a WSO2 server on this host once (Load): its home
+// and deployment.toml, read within bounds and parsed once; its product and
+// version, told by the home; the port table of that version with the
+// file's own base ports; and the port offset it really runs at, and why:
+// the file's [server] offset, or a system property that wins over it.
+// Every command asks its questions of this one value.
 //
 // # Precedence
 //
@@ -30,14 +33,13 @@
 // -Ddeployment.config.file.path=F makes the server read F instead of the
 // home's deployment.toml (kernel Main.handleConfiguration); -Dtomcat.https.port
 // and -Dtomcat.http.port pin the servlet ports (kernel CarbonTomcat).
-package effective
+package server
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/apim-offset/apim-offset/internal/safefile"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,11 +48,12 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/apim-offset/apim-offset/internal/safefile"
+
 	"github.com/apim-offset/apim-offset/internal/javaint"
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
 // MaxRead is the most bytes read of a start script, carbon.properties or
@@ -70,19 +73,6 @@ type Machine struct {
 	Processes []Process               // every process; Resolve keeps this home's
 }
 
-// Home is the server to look at.
-type Home struct {
-	Dir     string         // the server's home; "" when not known: only the file counts
-	File    string         // its deployment.toml, as opened
-	Src     []byte         // the file's bytes
-	Format  patcher.Format //
-	Product wso2.Product
-	// Offset, when not nil, is the file's offset as the caller has read it
-	// already (patcher.Offset of Src, or what patcher.Set wrote): a whole
-	// number set, which spares reading Src again.
-	Offset *int
-}
-
 // Kind is where a setting comes from.
 type Kind string
 
@@ -95,8 +85,6 @@ const (
 	JVMMemOpts       Kind = "JVM_MEM_OPTS"      // the environment variable
 	JVMOpts          Kind = "JVM_OPTS"          // never read by WSO2's scripts
 	EnvVar           Kind = "env"               // an environment variable a placeholder names: Text is NAME=value
-	FileOffset       Kind = "file"              // [server] offset
-	Default          Kind = "default"           // the product's default
 )
 
 // Source is one place a setting is made.
@@ -136,10 +124,9 @@ func (s Source) Where(home string) string {
 // Offset is the source's value as Java's Integer.parseInt reads it.
 func (s Source) Offset() (int, bool) { return ParseInt(s.Value) }
 
-// File is the offset of the file the server reads.
-type File struct {
+// FileOffset is the offset of the file the server reads.
+type FileOffset struct {
 	Path string          // the file: the home's deployment.toml, or -Ddeployment.config.file.path
-	Src  []byte          // its bytes
 	Cur  patcher.Current // what patcher read; Cur.Raw is the placeholder when there is one
 	// Column is the value's column, when it is a placeholder.
 	Column int
@@ -153,7 +140,7 @@ type File struct {
 }
 
 // Literal is the file's own number, nil when it is a placeholder or sets none.
-func (f File) Literal() *int {
+func (f FileOffset) Literal() *int {
 	if f.Set && f.Placeholder == nil {
 		n := f.Offset
 		return &n
@@ -188,8 +175,8 @@ func (e *PlaceholderError) Error() string {
 }
 func (e *PlaceholderError) Unwrap() error { return ErrUnresolved }
 
-// Result is the offset the server runs at and why.
-type Result struct {
+// Effective is the offset the server runs at and why.
+type Effective struct {
 	// Offset is the offset the server runs at: Decided's, the file's, or
 	// the product's default. With Known false it is the file's, which an
 	// override of unknown value replaces at start-up.
@@ -198,7 +185,7 @@ type Result struct {
 	// Decided is the override that decides Offset; nil when the file (or
 	// the default) does.
 	Decided *Source
-	File    File
+	File    FileOffset
 	// Overrides are every portOffset setting above the file, highest
 	// precedence first: Decided is the first.
 	Overrides []Source
@@ -217,43 +204,45 @@ type Result struct {
 }
 
 // FromFile tells whether the file's offset is the one the server runs at.
-func (r Result) FromFile() bool { return r.Decided == nil }
+func (r Effective) FromFile() bool { return r.Decided == nil }
 
-// Resolve works out the offset h's server runs at.
-func Resolve(h Home, m Machine) Result {
+// resolve works out the offset s's server runs at on machine m.
+func (s *Server) resolve(m Machine) Effective {
 	getenv := m.Getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	s := &settings{home: h, getenv: getenv}
-	if h.Dir != "" {
-		s.procs = HomeProcesses(h.Dir, m.Processes)
-		s.readScripts()
+	st := &settings{srv: s, getenv: getenv}
+	if s.Home != "" {
+		st.procs = HomeProcesses(s.Home, m.Processes)
+		st.readScripts()
 	}
-	r := Result{Processes: s.procs}
+	r := Effective{Processes: st.procs}
 
 	// The file the server reads.
-	r.File = File{Path: h.File, Src: h.Src}
-	if cfg := s.last("deployment.config.file.path"); cfg != nil && h.Dir != "" {
+	r.File = FileOffset{Path: s.Path}
+	file, fileErr := s.File, s.Err
+	if cfg := st.last("deployment.config.file.path"); cfg != nil && s.Home != "" {
 		r.ConfigFile = cfg
 		path := cfg.Value
 		if !filepath.IsAbs(path) {
-			path = filepath.Join(h.Dir, path) // the scripts cd to CARBON_HOME
+			path = filepath.Join(s.Home, path) // the scripts cd to CARBON_HOME
 		}
 		if src, err := safefile.Read(path, MaxRead); err == nil {
-			r.File.Path, r.File.Src = path, src
+			r.File.Path = path
+			file, fileErr = patcher.Parse(src, s.format)
 		} else {
 			r.ConfigFileMissing = true
 		}
 	}
-	s.src, s.srcPath = r.File.Src, r.File.Path
-	s.readCarbonProperties()
-	s.readFile(&r.File)
+	st.file, st.filePath = file, r.File.Path
+	st.readCarbonProperties()
+	st.readFile(&r.File, file, fileErr)
 
 	// portOffset, highest precedence first.
-	r.Overrides = s.top("portOffset")
-	r.Overrides = append(r.Overrides, s.middle("portOffset")...)
-	r.Ignored = s.find("portOffset", JVMOpts)
+	r.Overrides = st.top("portOffset")
+	r.Overrides = append(r.Overrides, st.middle("portOffset")...)
+	r.Ignored = st.find("portOffset", JVMOpts)
 	r.Offset, r.Known = r.File.Offset, r.File.Err == nil
 	if len(r.Overrides) > 0 {
 		d := r.Overrides[0]
@@ -264,13 +253,16 @@ func Resolve(h Home, m Machine) Result {
 			r.Offset = r.File.Offset
 		}
 	}
-	for _, name := range []string{"tomcat.https.port", "tomcat.http.port"} {
-		all := append(s.top(name), s.middle(name)...)
+	for _, port := range s.Product.Ports {
+		if port.Pin == "" {
+			continue
+		}
+		all := append(st.top(port.Pin), st.middle(port.Pin)...)
 		if len(all) > 0 {
 			r.Pins = append(r.Pins, all[0])
 		}
 	}
-	for _, a := range s.middle("avoidConfigUpdate") {
+	for _, a := range st.middle("avoidConfigUpdate") {
 		if strings.EqualFold(a.Value, "true") {
 			r.AvoidConfigUpdate = append(r.AvoidConfigUpdate, a)
 		}
@@ -280,14 +272,14 @@ func Resolve(h Home, m Machine) Result {
 
 // settings are the places a home's system properties are set.
 type settings struct {
-	home    Home
-	getenv  func(string) string
-	procs   []Process
-	scripts []scriptLine
-	src     []byte            // the file the server reads
-	srcPath string            //
-	props   []propLine        // carbon.properties
-	params  map[string]Source // [system.parameter] of the file
+	srv      *Server
+	getenv   func(string) string
+	procs    []Process
+	scripts  []scriptLine
+	file     *patcher.File     // the file the server reads; nil when it cannot be parsed
+	filePath string            //
+	props    []propLine        // carbon.properties
+	params   map[string]Source // [system.parameter] of the file
 }
 
 type scriptLine struct {
@@ -307,7 +299,7 @@ var scriptComment = lazyregexp.New(`^\s*(#|(?i:rem)\b|::)`)
 
 // readScripts reads the start scripts and their like in bin/.
 func (s *settings) readScripts() {
-	bin := filepath.Join(s.home.Dir, "bin")
+	bin := filepath.Join(s.srv.Home, "bin")
 	entries, _ := os.ReadDir(bin)
 	for _, e := range entries {
 		name := e.Name()
@@ -341,8 +333,8 @@ func CarbonPropertiesPath(dir string, p wso2.Product) string {
 // does, for the plain "key=value", "key: value" and "key value" lines, and
 // the file's [system.parameter] table.
 func (s *settings) readCarbonProperties() {
-	if s.home.Dir != "" {
-		if data, err := safefile.Read(CarbonPropertiesPath(s.home.Dir, s.home.Product), MaxRead); err == nil {
+	if s.srv.Home != "" {
+		if data, err := safefile.Read(CarbonPropertiesPath(s.srv.Home, s.srv.Product), MaxRead); err == nil {
 			for i, text := range strings.Split(string(data), "\n") {
 				if key, value, ok := propertyLine(text); ok {
 					s.props = append(s.props, propLine{i + 1, key, value, strings.TrimSpace(text)})
@@ -351,35 +343,18 @@ func (s *settings) readCarbonProperties() {
 		}
 	}
 	s.params = map[string]Source{}
-	src := s.src
-	if !bytes.Contains(src, []byte("parameter")) {
-		return // no [system.parameter] (in any spelling but escapes): no parse needed
-	}
-	doc, err := patcher.Parse(src, &patcher.Options{Format: s.home.Format})
-	if err != nil {
+	if s.file == nil {
 		return
 	}
-	for _, e := range doc.Entries {
-		if len(e.Path) != 3 || e.Path[0] != "system" || e.Path[1] != "parameter" || e.Parent >= 0 {
-			continue
-		}
-		v, ok := lookup(doc.Values, e.Path)
-		if !ok {
-			continue
-		}
-		line, _ := tomlutil.Position(doc.Src, e.Value.Start)
-		start := e.Value.Start
-		if len(e.KeyRaw) > 0 {
-			start = e.KeyRaw[0].Start
-		}
-		value := fmt.Sprint(v)
-		if f, ok := v.(float64); ok { // Jinja renders 2.0 as "2.0"
+	for _, p := range s.file.Settings("system", "parameter") {
+		value := fmt.Sprint(p.Value)
+		if f, ok := p.Value.(float64); ok { // Jinja renders 2.0 as "2.0"
 			value = strconv.FormatFloat(f, 'f', -1, 64)
 			if !strings.ContainsAny(value, ".eEnN") {
 				value += ".0"
 			}
 		}
-		s.params[e.Path[2]] = Source{Kind: SystemParameter, File: "", Line: line, Text: string(doc.Src[start:e.Value.End]), Value: value}
+		s.params[p.Key[2]] = Source{Kind: SystemParameter, Line: p.Line, Text: p.Text, Value: value}
 	}
 }
 
@@ -404,36 +379,18 @@ func propertyLine(text string) (key, value string, ok bool) {
 	return key, rest, true
 }
 
-func lookup(m map[string]any, path []string) (any, bool) {
-	var v any = m
-	for _, k := range path {
-		t, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = t[k]; !ok {
-			return nil, false
-		}
-	}
-	switch v.(type) {
-	case map[string]any, []any:
-		return nil, false
-	}
-	return v, true
-}
-
 // top is where name is set after the command line: the file's
 // [system.parameter], rendered into carbon.properties at start-up, then
 // carbon.properties as it stands.
 func (s *settings) top(name string) []Source {
 	var out []Source
 	if p, ok := s.params[name]; ok {
-		p.File = s.srcPath
+		p.File = s.filePath
 		out = append(out, p)
 	}
 	for i := len(s.props) - 1; i >= 0; i-- { // the last line wins
 		if p := s.props[i]; p.key == name {
-			out = append(out, Source{Kind: CarbonProperties, File: CarbonPropertiesPath(s.home.Dir, s.home.Product), Line: p.line, Text: p.text, Value: p.value})
+			out = append(out, Source{Kind: CarbonProperties, File: CarbonPropertiesPath(s.srv.Home, s.srv.Product), Line: p.line, Text: p.text, Value: p.value})
 			break
 		}
 	}
@@ -507,7 +464,7 @@ func (s *settings) find(name string, kind Kind) []Source {
 			}
 		}
 	case JavaOpts, JVMMemOpts, JVMOpts:
-		if s.home.Dir == "" {
+		if s.srv.Home == "" {
 			return nil // the environment is this home's only when there is one
 		}
 		if text, v, ok := lastIn(s.getenv(string(kind))); ok {
@@ -519,16 +476,15 @@ func (s *settings) find(name string, kind Kind) []Source {
 
 var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
 
-// readFile reads the file's own offset, resolving a placeholder.
-func (s *settings) readFile(f *File) {
-	p := s.home.Product
-	f.Offset = p.DefaultOffset
-	if n := s.home.Offset; n != nil && f.Path == s.home.File {
-		f.Cur = patcher.Current{Offset: *n, Source: patcher.SourceSet, Raw: strconv.Itoa(*n)}
-		f.Offset, f.Set = *n, true
+// readFile reads the offset of file, the file the server reads (fileErr
+// when it cannot be parsed), resolving a placeholder.
+func (s *settings) readFile(f *FileOffset, file *patcher.File, fileErr error) {
+	f.Offset = s.srv.Product.DefaultOffset
+	if fileErr != nil {
+		f.Err = fileErr
 		return
 	}
-	cur, err := patcher.Offset(f.Src, &patcher.Options{Format: s.home.Format})
+	cur, err := file.Offset()
 	f.Cur = cur
 	var pe *patcher.Error
 	switch {
@@ -553,7 +509,7 @@ func (s *settings) readFile(f *File) {
 	n, ok := 0, false
 	if why == "" {
 		if n, ok = ParseInt(ph.Value); !ok {
-			why = fmt.Sprintf("and %s gives %q, not a whole number", ph.From.Where(s.home.Dir), ph.Value)
+			why = fmt.Sprintf("and %s gives %q, not a whole number", ph.From.Where(s.srv.Home), ph.Value)
 		}
 	}
 	if why != "" {

@@ -1,4 +1,4 @@
-package doctor_test
+package judge_test
 
 import (
 	"bufio"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -85,8 +85,8 @@ func startServer(t *testing.T, dir string) (int, int) {
 // and ports of the test's own.
 type machine struct{ fakeSystem }
 
-func (machine) Processes() ([]doctor.Process, error) { return doctor.Local{}.Processes() }
-func (machine) Listening(pid int) ([]int, error)     { return doctor.Local{}.Listening(pid) }
+func (machine) Processes() ([]judge.Process, error) { return judge.Local{}.Processes() }
+func (machine) Listening(pid int) ([]int, error)    { return judge.Local{}.Listening(pid) }
 
 // TestRunningServer: doctor reads the listening sockets of the process
 // whose command line has -Dcarbon.home=HOME, from /proc/PID/fd and
@@ -99,7 +99,7 @@ func TestRunningServer(t *testing.T) {
 	run := func(offset int) []string {
 		h.Src = []byte(fmt.Sprintf("[server]\noffset = %d\n", offset))
 		var got []string
-		for _, f := range doctor.Check([]doctor.Home{h}, machine{}) {
+		for _, f := range check([]Home{h}, machine{}) {
 			if f.Check == "running" {
 				got = append(got, fmt.Sprintf("%s %s %s: %s | %s", f.Severity, f.Code, f.Source, f.Message, f.Fix))
 			}
@@ -126,7 +126,7 @@ func TestLocalListening(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	ports, err := doctor.Local{}.Listening(os.Getpid())
+	ports, err := judge.Local{}.Listening(os.Getpid())
 	port := l.Addr().(*net.TCPAddr).Port
 	if err != nil || !strings.Contains(fmt.Sprint(ports), strconv.Itoa(port)) {
 		t.Errorf("Listening(own pid) = %v, %v; want it to hold %d", ports, err, port)

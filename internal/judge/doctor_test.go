@@ -1,4 +1,4 @@
-package doctor_test
+package judge_test
 
 import (
 	"net"
@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/corpus"
-	"github.com/apim-offset/apim-offset/internal/doctor"
+	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/txtardir"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/google/go-cmp/cmp"
@@ -19,22 +19,22 @@ import (
 // fakeSystem stands in for the machine: no port is taken unless inUse says so.
 type fakeSystem struct {
 	env   map[string]string
-	procs []doctor.Process
+	procs []judge.Process
 	alive map[int]bool
 	inUse map[int]string
 }
 
-func (f fakeSystem) Getenv(k string) string               { return f.env[k] }
-func (f fakeSystem) Processes() ([]doctor.Process, error) { return f.procs, nil }
-func (f fakeSystem) Alive(pid int) bool                   { return f.alive[pid] }
+func (f fakeSystem) Getenv(k string) string              { return f.env[k] }
+func (f fakeSystem) Processes() ([]judge.Process, error) { return f.procs, nil }
+func (f fakeSystem) Alive(pid int) bool                  { return f.alive[pid] }
 func (f fakeSystem) PortInUse(port int) (bool, int, string) {
 	owner, ok := f.inUse[port]
 	return ok, 0, owner
 }
 
 // home unpacks testdata/<name>.txtar into a new folder and returns it as a
-// doctor.Home of API Manager 4.x.
-func home(t *testing.T, name string) doctor.Home {
+// Home of API Manager 4.x.
+func home(t *testing.T, name string) Home {
 	t.Helper()
 	dir := txtardir.Unpack(t, filepath.Join("testdata", name+".txtar"))
 	file := filepath.Join(dir, "repository", "conf", "deployment.toml")
@@ -42,21 +42,21 @@ func home(t *testing.T, name string) doctor.Home {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return doctor.Home{Dir: dir, Product: wso2.Default, File: file, Src: src}
+	return Home{Dir: dir, Product: wso2.Default, File: file, Src: src}
 }
 
 // finding is what a test compares: paths relative to the home.
 type finding struct {
-	Severity     doctor.Severity
+	Severity     judge.Severity
 	Check        string
-	Code         doctor.Code
+	Code         judge.Code
 	File         string
 	Line         int
 	Source       string
 	Message, Fix string
 }
 
-func relative(h doctor.Home, fs []doctor.Finding) []finding {
+func relative(h Home, fs []judge.Finding) []finding {
 	var out []finding
 	for _, f := range fs {
 		file := f.File
@@ -77,38 +77,38 @@ func TestCheck(t *testing.T) {
 		want []finding
 	}{
 		{"-DportOffset in a start script", "override-script", nil, []finding{
-			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "bin/api-manager.sh", 2, "", "-DportOffset=3 overrides the file's offset 2: the server runs at offset 3",
+			{judge.Error, "port-offset-override", judge.OverrideDiffers, "bin/api-manager.sh", 2, "", "-DportOffset=3 overrides the file's offset 2: the server runs at offset 3",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset equal to the file's", "override-script-same", nil, []finding{
-			{doctor.Warning, "port-offset-override", doctor.OverrideSame, "bin/api-manager.sh", 2, "", "-DportOffset=2 overrides the file's offset (the same 2 now): a later change to the file will not take effect",
+			{judge.Warning, "port-offset-override", judge.OverrideSame, "bin/api-manager.sh", 2, "", "-DportOffset=2 overrides the file's offset (the same 2 now): a later change to the file will not take effect",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"commented out in sh and bat", "override-script-commented", nil, nil},
 		{"-DavoidConfigUpdate=true", "avoid-config-update", nil, []finding{
-			{doctor.Error, "avoid-config-update", doctor.AvoidConfigUpdate, "bin/api-manager.sh", 2, "", "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them", "remove it from api-manager.sh"},
+			{judge.Error, "avoid-config-update", judge.AvoidConfigUpdate, "bin/api-manager.sh", 2, "", "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them", "remove it from api-manager.sh"},
 		}},
 		{"-DavoidConfigUpdate=false", "avoid-config-update-false", nil, nil},
 		{"-DportOffset in JAVA_OPTS", "plain", func(string) fakeSystem {
 			return fakeSystem{env: map[string]string{"JAVA_OPTS": "-Xmx2g -DportOffset=7"}}
 		}, []finding{
-			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "", 0, "JAVA_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
+			{judge.Error, "port-offset-override", judge.OverrideDiffers, "", 0, "JAVA_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
 				"remove it from JAVA_OPTS where the server starts: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"JAVA_OPTS without it", "plain", func(string) fakeSystem {
 			return fakeSystem{env: map[string]string{"JAVA_OPTS": "-Xmx2g", "JVM_OPTS": "-Dfoo=bar"}}
 		}, nil},
 		{"-DportOffset in this home's running server", "plain", func(dir string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{{PID: 31, Args: []string{"java", "-Dcarbon.home=" + dir, "-DportOffset=5"}}}}
+			return fakeSystem{procs: []judge.Process{{PID: 31, Args: []string{"java", "-Dcarbon.home=" + dir, "-DportOffset=5"}}}}
 		}, []finding{
-			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "", 0, "pid 31", "-DportOffset=5 overrides the file's offset 2: the server runs at offset 5",
+			{judge.Error, "port-offset-override", judge.OverrideDiffers, "", 0, "pid 31", "-DportOffset=5 overrides the file's offset 2: the server runs at offset 5",
 				"restart the server without it (process 31 was started with it): a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset in another home's server", "plain", func(string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{{PID: 32, Args: []string{"java", "-Dcarbon.home=/opt/other", "-DportOffset=5"}}}}
+			return fakeSystem{procs: []judge.Process{{PID: 32, Args: []string{"java", "-Dcarbon.home=/opt/other", "-DportOffset=5"}}}}
 		}, nil},
 		{"profile optimisation left a backup", "profile-backup", nil, []finding{
-			{doctor.Warning, "profile-optimisation", doctor.ProfileBackup, "repository/conf/deployment.toml.backup", 0, "",
+			{judge.Warning, "profile-optimisation", judge.ProfileBackup, "repository/conf/deployment.toml.backup", 0, "",
 				"a profile optimisation replaced deployment.toml before (this is the old file): starting with --optimize and -Dprofile again replaces it, and the offset with it",
 				"start with --skipConfigOptimization, or set the offset again after the optimisation"},
 		}},
@@ -117,106 +117,106 @@ func TestCheck(t *testing.T) {
 		// (docs-apim product-profiles.md, the documented way to start an
 		// optimised node) changes no file.
 		{"plain -Dprofile=gateway-worker keeps deployment.toml (product-apim v4.2.0 api-manager.sh)", "profile-none", func(dir string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{{PID: 40, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker"}}}}
+			return fakeSystem{procs: []judge.Process{{PID: 40, Args: []string{"sh", dir + "/bin/api-manager.sh", "-Dprofile=gateway-worker"}}}}
 		}, []finding{
-			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+			{judge.Info, "profile-optimisation", judge.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
 		}},
 		{"--optimize with -Dprofile replaces deployment.toml (product-apim v4.2.0 api-manager.sh --optimize branch)", "profile-none", func(dir string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{
+			return fakeSystem{procs: []judge.Process{
 				{PID: 40, Args: []string{"sh", dir + "/bin/api-manager.sh", "--optimize", "-Dprofile=gateway-worker"}},
 				{PID: 41, Args: []string{"java", "-Dcarbon.home=" + dir, "org.wso2.carbon.bootstrap.Bootstrap", "--optimize", "-Dprofile=gateway-worker"}},
 			}}
 		}, []finding{
-			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 40",
+			{judge.Error, "profile-optimisation", judge.ProfileStarted, "", 0, "pid 40",
 				"the server was started with --optimize -Dprofile=gateway-worker and without --skipConfigOptimization: each such start replaces deployment.toml with the gateway-worker profile template, and the offset with it",
 				"add --skipConfigOptimization to the start command, or start without --optimize (a plain -Dprofile keeps the file)"},
-			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+			{judge.Info, "profile-optimisation", judge.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
 		}},
 		{"profileSetup.sh run directly (product-apim startup-scripts/profileSetup.sh)", "profile-none", func(dir string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{{PID: 42, Args: []string{"sh", dir + "/bin/profileSetup.sh", "-Dprofile=traffic-manager"}}}}
+			return fakeSystem{procs: []judge.Process{{PID: 42, Args: []string{"sh", dir + "/bin/profileSetup.sh", "-Dprofile=traffic-manager"}}}}
 		}, []finding{
-			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 42",
+			{judge.Error, "profile-optimisation", judge.ProfileStarted, "", 0, "pid 42",
 				"the server was started with profileSetup.sh -Dprofile=traffic-manager and without --skipConfigOptimization: each such start replaces deployment.toml with the traffic-manager profile template, and the offset with it",
 				"add --skipConfigOptimization to the start command, or start without --optimize (a plain -Dprofile keeps the file)"},
-			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+			{judge.Info, "profile-optimisation", judge.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
 		}},
 		{"--optimize with --skipConfigOptimization", "profile-none", func(dir string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{{PID: 41, Args: []string{"sh", dir + "/bin/api-manager.sh", "--optimize", "-Dprofile=gateway-worker", "--skipConfigOptimization"}}}}
+			return fakeSystem{procs: []judge.Process{{PID: 41, Args: []string{"sh", dir + "/bin/api-manager.sh", "--optimize", "-Dprofile=gateway-worker", "--skipConfigOptimization"}}}}
 		}, []finding{
-			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+			{judge.Info, "profile-optimisation", judge.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
 		}},
 		{"4.5 control plane key-manager.sh --optimize -Dprofile=key-manager (product-apim api-control-plane startup-scripts)", "profile-control-plane", func(dir string) fakeSystem {
-			return fakeSystem{procs: []doctor.Process{{PID: 43, Args: []string{"sh", dir + "/bin/key-manager.sh", "--optimize", "-Dprofile=key-manager"}}}}
+			return fakeSystem{procs: []judge.Process{{PID: 43, Args: []string{"sh", dir + "/bin/key-manager.sh", "--optimize", "-Dprofile=key-manager"}}}}
 		}, []finding{
-			{doctor.Error, "profile-optimisation", doctor.ProfileStarted, "", 0, "pid 43",
+			{judge.Error, "profile-optimisation", judge.ProfileStarted, "", 0, "pid 43",
 				"the server was started with --optimize -Dprofile=key-manager and without --skipConfigOptimization: each such start replaces deployment.toml with the key-manager profile template, and the offset with it",
 				"add --skipConfigOptimization to the start command, or start without --optimize (a plain -Dprofile keeps the file)"},
-			{doctor.Info, "profile-optimisation", doctor.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
+			{judge.Info, "profile-optimisation", judge.ProfileAvailable, "bin/profileSetup.sh", 0, "", "this version's profile optimisation (--optimize with -Dprofile, or bin/profileSetup.sh run directly) replaces deployment.toml with a profile template; a plain -Dprofile does not", "add --skipConfigOptimization when you start with --optimize"},
 		}},
 		{"-DportOffset in JVM_MEM_OPTS (product-apim api-manager.sh puts it on the java command line)", "plain", func(string) fakeSystem {
 			return fakeSystem{env: map[string]string{"JVM_MEM_OPTS": "-Xms256m -Xmx1024m -DportOffset=7"}}
 		}, []finding{
-			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "", 0, "JVM_MEM_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
+			{judge.Error, "port-offset-override", judge.OverrideDiffers, "", 0, "JVM_MEM_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
 				"remove it from JVM_MEM_OPTS where the server starts: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset in JVM_OPTS, which product-apim's start scripts never read", "plain", func(string) fakeSystem {
 			return fakeSystem{env: map[string]string{"JVM_OPTS": "-DportOffset=7"}}
 		}, []finding{
-			{doctor.Info, "port-offset-override", doctor.OverrideIgnored, "", 0, "JVM_OPTS", "JVM_OPTS holds -DportOffset=7, but WSO2's start scripts never read JVM_OPTS: it does not change the offset",
+			{judge.Info, "port-offset-override", judge.OverrideIgnored, "", 0, "JVM_OPTS", "JVM_OPTS holds -DportOffset=7, but WSO2's start scripts never read JVM_OPTS: it does not change the offset",
 				"to override the offset, JAVA_OPTS is the variable the scripts read; otherwise remove it"},
 		}},
 		{"carbon.properties portOffset (kernel Main.addSystemProperties)", "carbon-properties", nil, []finding{
-			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "repository/conf/carbon.properties", 2, "", "portOffset=5 overrides the file's offset 2: the server runs at offset 5",
+			{judge.Error, "port-offset-override", judge.OverrideDiffers, "repository/conf/carbon.properties", 2, "", "portOffset=5 overrides the file's offset 2: the server runs at offset 5",
 				"remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it): Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"},
 		}},
 		{"[system.parameter] portOffset beats -DportOffset (kernel carbon.properties.j2, Main.addSystemProperties)", "system-parameter", nil, []finding{
-			{doctor.Error, "port-offset-override", doctor.OverrideDiffers, "repository/conf/deployment.toml", 5, "", "[system.parameter] portOffset = 4 overrides the file's offset 2: the server runs at offset 4",
+			{judge.Error, "port-offset-override", judge.OverrideDiffers, "repository/conf/deployment.toml", 5, "", "[system.parameter] portOffset = 4 overrides the file's offset 2: the server runs at offset 4",
 				"remove it from [system.parameter] and set [server] offset instead: Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"},
-			{doctor.Info, "port-offset-override", doctor.OverrideShadowed, "bin/api-manager.sh", 2, "", "-DportOffset=3 also sets the offset, but repository/conf/deployment.toml:5 (portOffset = 4) wins over it",
+			{judge.Info, "port-offset-override", judge.OverrideShadowed, "bin/api-manager.sh", 2, "", "-DportOffset=3 also sets the offset, but repository/conf/deployment.toml:5 (portOffset = 4) wins over it",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-Dtomcat.https.port pins the servlet port (kernel CarbonTomcat)", "tomcat-pin", nil, []finding{
-			{doctor.Warning, "port-pin", doctor.PortPinned, "bin/api-manager.sh", 2, "", "-Dtomcat.https.port=9500 pins the servlet HTTPS port at 9500: the offset does not move it (at offset 2 it would be 9445)",
+			{judge.Warning, "port-pin", judge.PortPinned, "bin/api-manager.sh", 2, "", "-Dtomcat.https.port=9500 pins the servlet HTTPS port at 9500: the offset does not move it (at offset 2 it would be 9445)",
 				"remove it from api-manager.sh to let the offset move the port, or keep it and choose that port yourself"},
 		}},
 		{"-Ddeployment.config.file.path: the server reads another file (kernel Main.handleConfiguration)", "config-file", nil, []finding{
-			{doctor.Error, "config-file", doctor.ConfigFileElsewhere, "bin/api-manager.sh", 2, "", "-Ddeployment.config.file.path=conf2/deployment.toml: the server reads CONF2, not FILE: its offset (which is 7) is the one used, and changing this file does nothing",
+			{judge.Error, "config-file", judge.ConfigFileElsewhere, "bin/api-manager.sh", 2, "", "-Ddeployment.config.file.path=conf2/deployment.toml: the server reads CONF2, not FILE: its offset (which is 7) is the one used, and changing this file does nothing",
 				"change the offset in CONF2, or remove the property"},
 		}},
 		{"$sys{X} resolved from the script's -DX= (config-mapper ReferenceResolver)", "placeholder-sys", nil, []finding{
-			{doctor.Info, "offset-placeholder", doctor.PlaceholderSysResolved, "repository/conf/deployment.toml", 2, "", `server.offset is "$sys{apim.offset}": bin/api-manager.sh:2 sets -Dapim.offset=6`, ""},
+			{judge.Info, "offset-placeholder", judge.PlaceholderSysResolved, "repository/conf/deployment.toml", 2, "", `server.offset is "$sys{apim.offset}": bin/api-manager.sh:2 sets -Dapim.offset=6`, ""},
 		}},
 		{"running server", "running", func(string) fakeSystem { return fakeSystem{alive: map[int]bool{4242: true}} }, []finding{
-			{doctor.Warning, "running", doctor.ServerRunning, "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
+			{judge.Warning, "running", judge.ServerRunning, "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
 		}},
 		{"port held by the running server, owner unknown", "running", func(string) fakeSystem {
 			return fakeSystem{alive: map[int]bool{4242: true}, inUse: map[int]string{9445: ""}}
 		}, []finding{
-			{doctor.Warning, "running", doctor.ServerRunning, "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
-			{doctor.Warning, "port-in-use", doctor.PortHeldByServer, "", 0, "port 9445", "port 9445 (management console and servlet HTTPS, 9443 at offset 2) is in use, perhaps by the running server (pid 4242)",
+			{judge.Warning, "running", judge.ServerRunning, "wso2carbon.pid", 0, "", "the server is running (pid 4242): it keeps its ports until it restarts", "restart the server for a new offset to take effect"},
+			{judge.Warning, "port-in-use", judge.PortHeldByServer, "", 0, "port 9445", "port 9445 (management console and servlet HTTPS, 9443 at offset 2) is in use, perhaps by the running server (pid 4242)",
 				"run doctor as the server's user or root to see the owner"},
 		}},
 		{"port held, no server running", "plain", func(string) fakeSystem {
 			return fakeSystem{inUse: map[int]string{8282: ""}}
 		}, []finding{
-			{doctor.Error, "port-in-use", doctor.PortHeld, "", 0, "port 8282", "port 8282 (gateway passthrough HTTP, 8280 at offset 2) is in use: the server will fail to open it",
+			{judge.Error, "port-in-use", judge.PortHeld, "", 0, "port 8282", "port 8282 (gateway passthrough HTTP, 8280 at offset 2) is in use: the server will fail to open it",
 				"stop what holds it, or choose another offset"},
 		}},
 		{"stale pid file", "running", nil, []finding{
-			{doctor.Info, "running", doctor.PIDFileStale, "wso2carbon.pid", 0, "", "stale pid file: process 4242 is not running", ""},
+			{judge.Info, "running", judge.PIDFileStale, "wso2carbon.pid", 0, "", "stale pid file: process 4242 is not running", ""},
 		}},
 		{"literal ports", "literals", nil, []finding{
-			{doctor.Warning, "literal-port", doctor.LiteralPortStale, "repository/conf/deployment.toml", 7, "", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, this server's at offset 0: if it means this server, at offset 2 it listens on 9101; if it means another server at offset 0, it is right",
+			{judge.Warning, "literal-port", judge.LiteralPortStale, "repository/conf/deployment.toml", 7, "", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, this server's at offset 0: if it means this server, at offset 2 it listens on 9101; if it means another server at offset 0, it is right",
 				"write 9101 if the URL is this server's; leave it if it is another server's"},
-			{doctor.Info, "literal-port", doctor.LiteralPort, "repository/conf/deployment.toml", 8, "", "wss://localhost:8101 (apim.gateway.environment.wss_endpoint) is a literal port: it will not move when the offset changes",
+			{judge.Info, "literal-port", judge.LiteralPort, "repository/conf/deployment.toml", 8, "", "wss://localhost:8101 (apim.gateway.environment.wss_endpoint) is a literal port: it will not move when the offset changes",
 				""},
 		}},
 		{"no literal ports", "literals-clean", nil, nil},
 		{"placeholder resolved", "placeholder", func(string) fakeSystem { return fakeSystem{env: map[string]string{"APIM_OFFSET": "3"}} }, []finding{
-			{doctor.Info, "offset-placeholder", doctor.PlaceholderEnvResolved, "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}": APIM_OFFSET=3 in this environment`, ""},
+			{judge.Info, "offset-placeholder", judge.PlaceholderEnvResolved, "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}": APIM_OFFSET=3 in this environment`, ""},
 		}},
 		{"placeholder unset", "placeholder", nil, []finding{
-			{doctor.Warning, "offset-placeholder", doctor.PlaceholderEnvUnset, "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}", and APIM_OFFSET is not set in this environment`,
+			{judge.Warning, "offset-placeholder", judge.PlaceholderEnvUnset, "repository/conf/deployment.toml", 2, "", `server.offset is "$env{APIM_OFFSET}", and APIM_OFFSET is not set in this environment`,
 				"export APIM_OFFSET=N where the server starts"},
 		}},
 		{"nothing to report", "plain", nil, nil},
@@ -228,7 +228,7 @@ func TestCheck(t *testing.T) {
 			if tt.sys != nil {
 				sys = tt.sys(h.Dir)
 			}
-			got := relative(h, doctor.Check([]doctor.Home{h}, sys))
+			got := relative(h, check([]Home{h}, sys))
 			for i := range got { // paths in messages, relative
 				r := strings.NewReplacer(filepath.Join(h.Dir, "conf2", "deployment.toml"), "CONF2", h.File, "FILE")
 				got[i].Message, got[i].Fix = r.Replace(got[i].Message), r.Replace(got[i].Fix)
@@ -253,7 +253,7 @@ func TestPortInUse(t *testing.T) {
 	if offset < 0 || offset > wso2.MaxOffset {
 		t.Skipf("listener got port %d, which no offset of 9443 reaches", port)
 	}
-	var sys doctor.Local
+	var sys judge.Local
 	inUse, pid, owner := sys.PortInUse(port)
 	if !inUse {
 		t.Fatalf("PortInUse(%d) = false with a listener on it", port)
@@ -264,13 +264,13 @@ func TestPortInUse(t *testing.T) {
 
 	h := home(t, "plain")
 	h.Src = []byte("[server]\noffset = " + strconv.Itoa(offset) + "\n")
-	var found []doctor.Finding
-	for _, f := range doctor.Check([]doctor.Home{h}, sys) {
+	var found []judge.Finding
+	for _, f := range check([]Home{h}, sys) {
 		if f.Check == "port-in-use" && f.Source == "port "+strconv.Itoa(port) {
 			found = append(found, f)
 		}
 	}
-	if len(found) != 1 || found[0].Severity != doctor.Error || !strings.Contains(found[0].Message, "management console and servlet HTTPS") {
+	if len(found) != 1 || found[0].Severity != judge.Error || !strings.Contains(found[0].Message, "management console and servlet HTTPS") {
 		t.Errorf("findings for port %d: %+v", port, found)
 	}
 
@@ -287,7 +287,7 @@ func TestCollisions(t *testing.T) {
 	a.Src = []byte("[server]\noffset = 0\n")
 	b.Src = []byte("[server]\noffset = 100\n")
 	var got []string
-	for _, f := range doctor.Check([]doctor.Home{a, b}, fakeSystem{}) {
+	for _, f := range check([]Home{a, b}, fakeSystem{}) {
 		got = append(got, string(f.Severity)+" "+f.Check+": "+strings.ReplaceAll(strings.ReplaceAll(f.Message, a.Dir, "A"), b.Dir, "B"))
 	}
 	want := []string{"error home-collision: at offsets 0 and 100, A and B both need port 9711 (throttling event receiver SSL here, throttling event receiver TCP there)"}
@@ -295,13 +295,13 @@ func TestCollisions(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", d)
 	}
 	b.Src = []byte("[server]\noffset = 1\n")
-	if fs := doctor.Check([]doctor.Home{a, b}, fakeSystem{}); len(fs) != 0 {
+	if fs := check([]Home{a, b}, fakeSystem{}); len(fs) != 0 {
 		t.Errorf("offsets 0 and 1: %+v", fs)
 	}
 }
 
 func TestLocalAlive(t *testing.T) {
-	var sys doctor.Local
+	var sys judge.Local
 	if !sys.Alive(os.Getpid()) {
 		t.Errorf("Alive(own pid) = false")
 	}
@@ -322,9 +322,9 @@ func TestCorpus(t *testing.T) {
 	literals := 0
 	for _, cf := range files {
 		f, src := cf.Name, cf.Data
-		h := doctor.Home{Dir: t.TempDir(), Product: wso2.Default, File: f, Src: src}
+		h := Home{Dir: t.TempDir(), Product: wso2.Default, File: f, Src: src}
 		lines := strings.Split(string(src), "\n")
-		for _, fd := range doctor.Check([]doctor.Home{h}, fakeSystem{}) {
+		for _, fd := range check([]Home{h}, fakeSystem{}) {
 			if fd.Check != "literal-port" {
 				continue
 			}

@@ -1,59 +1,24 @@
-package doctor
+package judge
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
-	"github.com/apim-offset/apim-offset/internal/effective"
-	"github.com/apim-offset/apim-offset/internal/safefile"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/safefile"
+	"github.com/apim-offset/apim-offset/internal/server"
+
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
-	"github.com/apim-offset/apim-offset/tomlutil"
 )
-
-// LiteralDefaults are the ports a literal port of p's can stand for: the
-// ones on by default that move with the offset. A port that is off (the
-// Thrift receiver, the KDC) is taken for another server's.
-func LiteralDefaults(p wso2.Product) []int {
-	var out []int
-	for _, port := range p.Ports {
-		if port.Shifts && port.Enabled {
-			out = append(out, port.Port)
-		}
-	}
-	return out
-}
-
-// Listening are the ports p's server listens on at offset: the ones on by
-// default, moved by it when they shift.
-func Listening(p wso2.Product, offset int) []int {
-	var out []int
-	for _, port := range p.Ports {
-		if port.Enabled {
-			out = append(out, port.Effective(offset))
-		}
-	}
-	return out
-}
-
-// otherServers are the homes other than homes[self], each with the ports
-// it listens on at the offset it runs at.
-func otherServers(homes []Home, offsets []int, self int) []patcher.Server {
-	var out []patcher.Server
-	for i, h := range homes {
-		if i != self {
-			out = append(out, patcher.Server{Name: h.Dir, Ports: Listening(h.Product, offsets[i])})
-		}
-	}
-	return out
-}
 
 // literals reports the local URLs that keep a literal port, and whose
 // port it is: a port written in a URL does not move with the offset
@@ -63,15 +28,21 @@ func otherServers(homes []Home, offsets []int, self int) []patcher.Server {
 // API Manager on 9443 (wso2/docs-apim
 // configuring-wso2-identity-server-as-a-key-manager.md).
 func (c *checker) literals() {
-	opt := &patcher.Options{Format: c.home.Format, DefaultOffset: c.home.Product.DefaultOffset, Others: c.others}
-	lits, err := patcher.LiteralPorts(c.home.Src, LiteralDefaults(c.home.Product), c.fileOffset, opt)
-	if err != nil {
+	if c.srv.File == nil {
 		return // readOffset has reported the file
 	}
-	def := c.home.Product.DefaultOffset
+	def := c.srv.Product.DefaultOffset
+	opt := &patcher.Options{DefaultOffset: def, Others: c.others}
+	lits := c.srv.File.Literals(c.srv.Product.LiteralDefaults(), c.fileOffset, opt)
+	left := c.leftBehind()
 	for _, l := range lits {
+		if f, ok := left[[2]int{l.Line, l.Column}]; ok {
+			c.add(f)
+			delete(left, [2]int{l.Line, l.Column})
+			continue
+		}
 		need := l.Default + c.fileOffset
-		f := Finding{Check: "literal-port", File: c.home.File, Line: l.Line, Column: l.Column, Offset: c.fileOffset}
+		f := Finding{Check: "literal-port", File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: c.fileOffset}
 		switch {
 		case l.Ambiguous && l.Owner != "":
 			f.Severity, f.Code = Warning, LiteralPortShared
@@ -91,13 +62,34 @@ func (c *checker) literals() {
 		}
 		c.add(f)
 	}
+	rest := slices.Collect(maps.Values(left)) // not literal ports at the offset the file has now
+	slices.SortFunc(rest, func(a, b Finding) int { return cmp.Or(a.Line-b.Line, a.Column-b.Column) })
+	for _, f := range rest {
+		c.add(f)
+	}
 }
 
-// parsed reads the home's file as TOML, its template placeholders masked;
-// nil when it cannot (readOffset reports why).
-func (c *checker) parsed() *tomlutil.Document {
-	doc, _ := patcher.Parse(c.home.Src, &patcher.Options{Format: c.home.Format})
-	return doc
+// leftBehind finds the URLs that were this server's ports at the offset
+// its file had before set changed it (server.Server.Was), and that an edit
+// without --shift-literals leaves where the server no longer listens, by
+// their line and column.
+func (c *checker) leftBehind() map[[2]int]Finding {
+	was := c.srv.Was
+	if was == nil || *was == c.fileOffset {
+		return nil
+	}
+	out := map[[2]int]Finding{}
+	opt := &patcher.Options{DefaultOffset: c.srv.Product.DefaultOffset, Others: c.others}
+	for _, l := range c.srv.File.Literals(c.srv.Product.LiteralDefaults(), *was, opt) {
+		if !l.Mine() {
+			continue
+		}
+		need := l.Default + c.fileOffset
+		out[[2]int{l.Line, l.Column}] = Finding{Severity: Warning, Check: "literal-port", Code: LiteralPortLeft, File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: c.fileOffset,
+			Message: fmt.Sprintf("%s (%s) keeps port %d, this server's at offset %d: at offset %d it listens on %d", l.URL, l.Key, l.Port, *was, c.fileOffset, need),
+			Fix:     fmt.Sprintf("write %d if the URL is this server's", need)}
+	}
+	return out
 }
 
 // websocketFallback reports the gateway environments without ws_endpoint:
@@ -106,36 +98,40 @@ func (c *checker) parsed() *tomlutil.Document {
 // WEBSOCKET_DEFAULT_GATEWAY_URL, used when the environment has no
 // WSEndpoint).
 func (c *checker) websocketFallback() {
-	ws := slices.IndexFunc(c.home.Product.Ports, func(p wso2.Port) bool { return p.Port == 9099 && p.Enabled && p.Shifts })
-	if ws < 0 || c.runOffset == c.home.Product.DefaultOffset {
+	ws, ok := c.srv.Product.ByRole(wso2.WebSocket)
+	if !ok || !ws.Shifts || c.runOffset == c.srv.Product.DefaultOffset || c.srv.File == nil {
 		return
 	}
-	doc := c.parsed()
-	if doc == nil {
-		return
-	}
-	for i, t := range doc.Tables {
-		if !t.Array || !slices.Equal(t.Key, []string{"apim", "gateway", "environment"}) {
-			continue
-		}
-		has := slices.ContainsFunc(doc.Entries, func(e tomlutil.Entry) bool {
-			return e.Table == i && slices.Equal(e.Path, []string{"apim", "gateway", "environment", "ws_endpoint"})
-		})
-		if has {
+	key := []string{"apim", "gateway", "environment"}
+	envs, _ := valueAt(c.srv.File.Values(), key).([]any)
+	lines := c.srv.File.TableLines(key...)
+	for i, e := range envs {
+		env, _ := e.(map[string]any)
+		if _, has := env["ws_endpoint"]; has || env == nil || i >= len(lines) {
 			continue
 		}
 		name := ""
-		if j := slices.IndexFunc(doc.Entries, func(e tomlutil.Entry) bool {
-			return e.Table == i && slices.Equal(e.Path, []string{"apim", "gateway", "environment", "name"})
-		}); j >= 0 {
-			name = " " + string(doc.Src[doc.Entries[j].Value.Start:doc.Entries[j].Value.End])
+		if n, ok := env["name"].(string); ok {
+			name = " " + strconv.Quote(n)
 		}
-		line, _ := tomlutil.Position(doc.Src, t.Header.Start)
-		port := c.home.Product.Ports[ws].Effective(c.runOffset)
-		c.add(Finding{Severity: Warning, Check: "websocket-default", Code: WebSocketDefault, File: c.home.File, Line: line,
-			Message: fmt.Sprintf("gateway environment%s has no ws_endpoint: API Manager then shows ws://localhost:9099 for its WebSocket APIs, but at offset %d the WebSocket inbound listens on %d", name, c.runOffset, port),
+		port := ws.Effective(c.runOffset)
+		c.add(Finding{Severity: Warning, Check: "websocket-default", Code: WebSocketDefault, File: c.srv.Path, Line: lines[i],
+			Message: fmt.Sprintf("gateway environment%s has no ws_endpoint: API Manager then shows ws://localhost:%d for its WebSocket APIs, but at offset %d the WebSocket inbound listens on %d", name, ws.Default, c.runOffset, port),
 			Fix:     fmt.Sprintf("add ws_endpoint = \"ws://localhost:%d\" to it (or the host clients reach)", port)})
 	}
+}
+
+// valueAt follows path through nested tables; nil when it leads nowhere.
+func valueAt(values map[string]any, path []string) any {
+	var v any = values
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
 }
 
 // IdentityServerRan tells whether an Identity Server home has started
@@ -156,9 +152,9 @@ func IdentityServerRan(home string) (string, bool) {
 	return "", false
 }
 
-// IdentityServerFix is what to do once an Identity Server that has run
+// identityServerFix is what to do once an Identity Server that has run
 // gets another port: WSO2's advice in wso2/product-is#7588 (and #10514).
-func IdentityServerFix(port int) string {
+func identityServerFix(port int) string {
 	return fmt.Sprintf("make the system apps editable ([system_applications] read_only_apps = [] in deployment.toml), restart, "+
 		"and in the management console (https://localhost:%d/carbon) change the Console and My Account service providers' callback URLs "+
 		"and the resident identity provider's issuer (OAuth2/OpenID Connect) to port %d; or start from a fresh database", port, port)
@@ -170,17 +166,17 @@ func IdentityServerFix(port int) string {
 // offset, login fails with "Registered callback does not match"
 // (wso2/product-is#10514, #7588, #12961, #14602, #16887, #13233).
 func (c *checker) identityState() {
-	if c.home.Product.ID != "is" {
+	if !c.srv.Product.StoresCallbackURLs {
 		return
 	}
-	evidence, ran := IdentityServerRan(c.home.Dir)
+	evidence, ran := IdentityServerRan(c.srv.Home)
 	if !ran {
 		return
 	}
-	port := 9443 + c.runOffset
-	c.add(Finding{Severity: Warning, Check: "identity-server-state", Code: ISStoredURLs, File: filepath.Join(c.home.Dir, filepath.FromSlash(evidence)),
+	https, _ := c.srv.Product.ByRole(wso2.ServletHTTPS)
+	c.add(Finding{Severity: Warning, Check: "identity-server-state", Code: ISStoredURLs, File: filepath.Join(c.srv.Home, filepath.FromSlash(evidence)),
 		Message: "this Identity Server has run before: its database keeps the Console and My Account callback URLs and the resident identity provider's issuer with the port it had then; if the offset changed since, login to the Console fails with \"Registered callback does not match\"",
-		Fix:     IdentityServerFix(port)})
+		Fix:     identityServerFix(https.Effective(c.runOffset))})
 }
 
 // inboundPort is a Micro Integrator inbound endpoint's listening port.
@@ -200,15 +196,14 @@ var inboundPortParam = lazyregexp.New(`^inbound\.[\w.]*port$`)
 // false by default (wso2/docs-ei inbound-endpoint-properties.md; two servers
 // on one host collide, wso2/product-apim#10461).
 func (c *checker) inboundEndpoints() {
-	if c.home.Product.ID != "mi" {
+	if !c.srv.Product.InboundEndpoints {
 		return
 	}
-	files, _ := filepath.Glob(filepath.Join(c.home.Dir, filepath.FromSlash(inboundDir), "*.xml"))
+	files, _ := filepath.Glob(filepath.Join(c.srv.Home, filepath.FromSlash(inboundDir), "*.xml"))
 	shifts := false
-	if doc := c.parsed(); doc != nil {
-		sp, _ := doc.Values["synapse_properties"].(map[string]any)
-		v, ok := sp["inbound.port.offset.enable"]
-		shifts = ok && (v == true || v == "true")
+	if c.srv.File != nil {
+		v := valueAt(c.srv.File.Values(), []string{"synapse_properties", "inbound.port.offset.enable"})
+		shifts = v == true || v == "true"
 	}
 	for _, file := range files {
 		for _, p := range readInbound(file) {
@@ -229,7 +224,7 @@ func (c *checker) inboundEndpoints() {
 // readInbound reads an inbound endpoint's name and its port parameters
 // (inbound.http.port and the like); nothing when the file is not one.
 func readInbound(file string) []inboundPort {
-	data, err := safefile.Read(file, effective.MaxRead)
+	data, err := safefile.Read(file, server.MaxRead)
 	if err != nil {
 		return nil
 	}
@@ -264,8 +259,8 @@ func inboundCollisions(cs []*checker) []Finding {
 			for _, a := range cs[i].inbound {
 				for _, b := range cs[j].inbound {
 					if a.port == b.port {
-						out = append(out, Finding{Severity: Error, Check: "inbound-endpoint", Code: InboundCollision, Home: cs[i].home.Dir, File: a.file,
-							Message: fmt.Sprintf("inbound endpoints %s of %s and %s of %s both listen on %d: the offset does not move them", a.name, cs[i].home.Dir, b.name, cs[j].home.Dir, a.port),
+						out = append(out, Finding{Severity: Error, Check: "inbound-endpoint", Code: InboundCollision, Home: cs[i].srv.Home, File: a.file,
+							Message: fmt.Sprintf("inbound endpoints %s of %s and %s of %s both listen on %d: the offset does not move them", a.name, cs[i].srv.Home, b.name, cs[j].srv.Home, a.port),
 							Fix:     "give one of them another port"})
 					}
 				}

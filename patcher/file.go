@@ -7,25 +7,45 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
+	"github.com/apim-offset/apim-offset/internal/parsecount"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
-// input is a file as Set works on it.
-type input struct {
+// File is a deployment.toml parsed once: every question asked of it (its
+// offset, what WSO2's own parser refuses in it, its URLs with literal ports,
+// its decoded values) and the edit that sets the offset ([File.Set]) work on
+// this one reading. It does not change: Set returns new bytes.
+type File struct {
+	src  []byte // as given
 	bom  []byte
 	doc  *tomlutil.Document // the file after its byte order mark, or the masked template
 	tmpl *tmplmask.Masked   // the template's placeholders; nil for plain TOML
+
+	dialectOnce sync.Once
+	found       []dialect.Finding // what package dialect finds in doc.Src
+	problems    []Problem         // found, as the file has it: placeholders and a byte order mark put back
+}
+
+// Parse reads src as a deployment.toml: its byte order mark set aside, a
+// template's placeholders masked as format says, within [MaxSize] and the
+// bounds that keep parsing linear (tomlutil.CheckLimits), and valid TOML,
+// duplicate keys and tables refused. The error is an [*Error] that wraps
+// one of the Err values.
+func Parse(src []byte, format Format) (*File, error) {
+	parsecount.Add()
+	return load(src, format)
 }
 
 // load checks src and parses what follows its byte order mark, as a
 // template or as plain TOML by format. What is parsed must keep within the
 // bounds of tomlutil.CheckLimits, checked first, so that parsing costs time
 // linear in its size.
-func load(src []byte, format Format) (*input, error) {
+func load(src []byte, format Format) (*File, error) {
 	if len(src) > MaxSize {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20), Err: ErrTooLarge}
 	}
@@ -33,7 +53,7 @@ func load(src []byte, format Format) (*input, error) {
 	if err := checkText(body); err != nil {
 		return nil, err
 	}
-	in := &input{bom: bom}
+	in := &File{src: src, bom: bom}
 	if format == Template || format == Auto && tmplmask.Has(body) {
 		m, err := tmplmask.Mask(body)
 		if err != nil {
@@ -129,7 +149,7 @@ func errorAt(src []byte, off int, msg string, kind error) *Error {
 }
 
 // located marks an error found in the parsed text as one of a template.
-func (in *input) located(err error) error {
+func (in *File) located(err error) error {
 	var pe *Error
 	if errors.As(err, &pe) {
 		pe.Template = in.tmpl != nil
@@ -139,7 +159,7 @@ func (in *input) located(err error) error {
 
 // current reads the offset, with a template's placeholders put back into
 // what it read.
-func (in *input) current() (Current, error) {
+func (in *File) current() (Current, error) {
 	cur, err := current(in.doc)
 	if in.tmpl == nil {
 		return cur, err
@@ -158,7 +178,7 @@ func (in *input) current() (Current, error) {
 
 // restore returns the whole file for the parsed text body: the byte order
 // mark, then body with a template's placeholders put back.
-func (in *input) restore(body []byte) []byte {
+func (in *File) restore(body []byte) []byte {
 	if in.tmpl != nil {
 		body = in.tmpl.Restore(body)
 	}
@@ -170,7 +190,7 @@ func (in *input) restore(body []byte) []byte {
 
 // inBlock tells whether byte off of the parsed text lies inside a template's
 // control block; never for plain TOML.
-func (in *input) inBlock(off int) bool {
+func (in *File) inBlock(off int) bool {
 	if in.tmpl == nil {
 		return false
 	}
@@ -187,7 +207,7 @@ func (in *input) inBlock(off int) bool {
 // the number replaces it, bare when the placeholder was bare, with a
 // warning. It reports whether the offset was a placeholder, recorded in
 // res.Placeholder.
-func (in *input) placeholderPolicy(e *edit, res *Result, n int, keep bool) bool {
+func (in *File) placeholderPolicy(e *edit, res *Result, n int, keep bool) bool {
 	if in.tmpl == nil || e.action != Replaced {
 		return false
 	}
@@ -210,21 +230,93 @@ func (in *input) placeholderPolicy(e *edit, res *Result, n int, keep bool) bool 
 	return true
 }
 
-// wso2Parser records in res what in the input WSO2's own parser will not
-// take, and returns what package dialect finds in the parsed text, for
-// Set's check that the edit adds none. A template's offset placeholder is
-// not judged: the template fills it in.
-func (in *input) wso2Parser(res *Result) []dialect.Finding {
-	found := dialect.Check(in.doc.Src)
-	report := found
-	if in.tmpl != nil {
-		report = dialect.Unmasked(found, in.tmpl)
+// Problems lists what in the file WSO2's own TOML parser (cava-toml 0.5,
+// in its config-mapper) will not take: each stops the server at start-up. A
+// template's offset placeholder is not judged: the template fills it in.
+func (in *File) Problems() []Problem {
+	in.dialect()
+	return in.problems
+}
+
+// dialect runs package dialect over the parsed text once.
+func (in *File) dialect() []dialect.Finding {
+	in.dialectOnce.Do(func() {
+		in.found = dialect.Check(in.doc.Src)
+		report := in.found
+		if in.tmpl != nil {
+			report = dialect.Unmasked(in.found, in.tmpl)
+		}
+		if len(in.bom) > 0 {
+			report = append(dialect.Check(in.bom), report...)
+		}
+		for _, f := range report {
+			in.problems = append(in.problems, Problem{Line: f.Line, Column: f.Column, Construct: f.Construct, Msg: f.Msg, Effect: f.Effect, Fix: f.Fix})
+		}
+	})
+	return in.found
+}
+
+// Setting is a key/value of the file, where it is written.
+type Setting struct {
+	Key          []string // the full key: system, parameter, portOffset
+	Line, Column int      // where the key/value starts
+	Text         string   // as written, from the key to the end of the value: portOffset = 3
+	Value        any      // decoded: a string, int64, float64, bool or date
+}
+
+// Settings lists the key/values that stand directly in the table named
+// table ([system.parameter] portOffset = 3 for "system", "parameter"), in
+// the order the file has them: scalars only, not tables, arrays or the
+// keys of inline tables.
+func (in *File) Settings(table ...string) []Setting {
+	var out []Setting
+	for _, e := range in.doc.Entries {
+		if len(e.Path) != len(table)+1 || e.Parent >= 0 || !slices.Equal(e.Path[:len(table)], table) {
+			continue
+		}
+		v, ok := valueAt(in.doc.Values, e.Path)
+		if !ok {
+			continue
+		}
+		switch v.(type) {
+		case map[string]any, []any:
+			continue
+		}
+		start := e.Value.Start
+		if len(e.KeyRaw) > 0 {
+			start = e.KeyRaw[0].Start
+		}
+		line, col := tomlutil.Position(in.doc.Src, start)
+		out = append(out, Setting{Key: e.Path, Line: line, Column: col, Text: string(in.doc.Src[start:e.Value.End]), Value: v})
 	}
-	if len(in.bom) > 0 {
-		report = append(dialect.Check(in.bom), report...)
+	return out
+}
+
+// TableLines are the lines of the headers of table key, in file order: one
+// for a [table], one for each element of an array of tables [[key]], whose
+// values are the elements of Values' array at key, in the same order.
+func (in *File) TableLines(key ...string) []int {
+	var out []int
+	for _, t := range in.doc.Tables {
+		if slices.Equal(t.Key, key) {
+			line, _ := tomlutil.Position(in.doc.Src, t.Header.Start)
+			out = append(out, line)
+		}
 	}
-	for _, f := range report {
-		res.WSO2 = append(res.WSO2, Problem{Line: f.Line, Column: f.Column, Construct: f.Construct, Msg: f.Msg, Effect: f.Effect, Fix: f.Fix})
+	return out
+}
+
+// valueAt follows path through nested tables.
+func valueAt(m map[string]any, path []string) (any, bool) {
+	var v any = m
+	for _, k := range path {
+		t, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = t[k]; !ok {
+			return nil, false
+		}
 	}
-	return found
+	return v, true
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/apim-offset/apim-offset/internal/judge"
+	"github.com/apim-offset/apim-offset/internal/server"
+	"github.com/apim-offset/apim-offset/patcher"
+)
+
+// machine is what a command reads of this machine to tell the offset t's
+// server runs at: the environment, and the running processes: with all,
+// every process (doctor, plan --free); otherwise only the home's pid
+// file's, as reading every process's command line would cost each run more
+// than the rest of its work.
+func machine(t target, all bool) server.Machine {
+	m := server.Machine{Getenv: os.Getenv}
+	switch {
+	case all:
+		m.Processes, _ = judge.Local{}.Processes()
+	case t.Home != "":
+		if pid, err := judge.PIDFile(t.Home); err == nil {
+			if p, ok := (judge.Local{}).Process(pid); ok {
+				m.Processes = []server.Process{p}
+			}
+		}
+	}
+	return m
+}
+
+// load reads t's file and loads its server (package server): the file
+// parsed once, its version's port table, the offset it runs at. An error
+// is a file that cannot be read; one that cannot be parsed is the server's
+// Err.
+func (a *app) load(t target, f patcher.Format, m server.Machine) (*server.Server, error) {
+	src, err := a.readTarget(t)
+	if err != nil {
+		return nil, err
+	}
+	s := server.Load(t.Place, src, f, m)
+	a.noteTemplate(f, t, s.File != nil && s.File.Template() || readAsTemplate(s.Err))
+	return s, nil
+}
+
+// loadAll loads the servers of ts, reading every process once when all.
+func (a *app) loadAll(ts []target, f patcher.Format, all bool) ([]*server.Server, error) {
+	var m server.Machine
+	if all {
+		m = machine(target{}, true)
+	}
+	out := make([]*server.Server, len(ts))
+	for i, t := range ts {
+		if !all {
+			m = machine(t, false)
+		}
+		s, err := a.load(t, f, m)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// placeholderErr is a placeholder offset that cannot be resolved here, as
+// the CLI words it.
+func placeholderErr(path string, pe *server.PlaceholderError) error {
+	hint := fmt.Sprintf("WSO2 resolves %s at start-up: ", pe.Raw)
+	switch pe.Form {
+	case "env":
+		hint += fmt.Sprintf("export %s=N here to see the offset it gives", pe.Name)
+	case "sys":
+		hint += fmt.Sprintf("put -D%s=N in the start script or JAVA_OPTS, where apim-offset can see it", pe.Name)
+	default:
+		hint += fmt.Sprintf("set -D%s=N in the start script or JAVA_OPTS, or export %s=N", pe.Name, pe.Name)
+	}
+	hint += ", or replace it with a number with 'apim-offset set N'"
+	return &usageError{msg: path + ":" + pe.Error(), hint: hint, err: &fileError{path, pe}}
+}

@@ -1,0 +1,155 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/apim-offset/apim-offset/internal/safefile"
+	"github.com/apim-offset/apim-offset/internal/wso2"
+	"github.com/apim-offset/apim-offset/patcher"
+)
+
+// Place is where a server is: its home, its deployment.toml, and its
+// product as given or as the home tells it.
+type Place struct {
+	Home string // the server's home; "" when only the file is known
+	Path string // its deployment.toml ("-" for standard input)
+	// Product is the product given or detected, with its current table;
+	// Load gives the server the table of its version.
+	Product wso2.Product
+	Known   bool   // the product was given, or told by the home's start scripts
+	Told    string // the path in the home that told the product, when detected
+}
+
+// Locate works out where a server's deployment.toml is and what product it
+// is: of the home, or of file when file is not "" (its home then follows
+// from WSO2's layout, HomeOf). product, when not nil, is the product given;
+// otherwise the home's start scripts tell it (wso2.Detect), and when none
+// does, Known is false and the product is wso2.Default.
+func Locate(home, file string, product *wso2.Product) Place {
+	if file != "" {
+		home = HomeOf(file)
+	}
+	p := Place{Home: home, Path: file, Product: wso2.Default}
+	switch {
+	case product != nil:
+		p.Product, p.Known = *product, true
+	case home != "":
+		p.Product, p.Told, p.Known = wso2.Detect(os.DirFS(home))
+	}
+	if file == "" {
+		p.Path = filepath.Join(home, filepath.FromSlash(p.Product.Config))
+	}
+	return p
+}
+
+// HomeOf returns the home a deployment.toml lies in by WSO2's layout
+// (HOME/repository/conf or, for Micro Integrator, HOME/conf), or "".
+func HomeOf(file string) string {
+	if file == "-" {
+		return ""
+	}
+	conf := filepath.Dir(filepath.Clean(file))
+	if filepath.Base(conf) != "conf" {
+		return ""
+	}
+	parent := filepath.Dir(conf)
+	if filepath.Base(parent) == "repository" {
+		return filepath.Dir(parent)
+	}
+	return parent
+}
+
+// Server is a WSO2 server on this host, loaded once: every command asks its
+// questions of this value.
+type Server struct {
+	Place
+	// Version is what the home tells of the product's version; Product
+	// has the port table of that version and the file's own base ports.
+	Version wso2.Found
+	Src     []byte        // the file's bytes
+	File    *patcher.File // the file parsed; nil when it cannot be (Err)
+	Err     error         // why the file cannot be parsed: a *patcher.Error
+	// Effective is the offset the server runs at, and why.
+	Effective Effective
+	// Was is the offset the file gave before set changed it (Written); nil
+	// for a server as found.
+	Was *int
+
+	format  patcher.Format
+	machine Machine
+}
+
+// Load makes the server at p whose file holds src: the file parsed once
+// as format says, the port table of the version installed in the home with
+// the file's base ports, and the offset it runs at on machine m (its start
+// scripts, carbon.properties, environment and running process).
+func Load(p Place, src []byte, format patcher.Format, m Machine) *Server {
+	s := &Server{Place: p, Src: src, format: format, machine: m}
+	s.File, s.Err = patcher.Parse(src, format)
+	var values map[string]any
+	if s.File != nil {
+		values = s.File.Values()
+	}
+	s.Product, s.Version = p.Product.Installed(p.Home, values)
+	s.Effective = s.resolve(m)
+	return s
+}
+
+// Read reads p's file (within patcher.MaxSize, a regular file only) and
+// loads it.
+func Read(p Place, format patcher.Format, m Machine) (*Server, error) {
+	src, err := safefile.Read(p.Path, patcher.MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	return Load(p, src, format, m), nil
+}
+
+// Written is the server as set leaves it: with its file res.Output, as
+// the edit's result check parsed it (res.File()).
+func (s *Server) Written(res patcher.Result) *Server {
+	w := *s
+	w.Src, w.File, w.Err = res.Output, res.File(), nil
+	was := s.Effective.File.Offset
+	w.Was = &was
+	w.Effective = w.resolve(w.machine)
+	return &w
+}
+
+// Format is how the file was read: Template when it was found to be one.
+func (s *Server) Format() patcher.Format {
+	if s.File != nil && s.File.Template() {
+		return patcher.Template
+	}
+	return s.format
+}
+
+// Offset is the offset the server runs at (Effective.Offset).
+func (s *Server) Offset() int { return s.Effective.Offset }
+
+// Name is how messages name the server: its home, or its file.
+func (s *Server) Name() string {
+	if s.Home != "" {
+		return s.Home
+	}
+	return s.Path
+}
+
+// Listening is the server as another's literal ports see it: its name and
+// the ports it listens on at the offset it runs at.
+func (s *Server) Listening() patcher.Server {
+	return patcher.Server{Name: s.Name(), Ports: s.Product.Listening(s.Offset())}
+}
+
+// Others are the servers of all but s, as s's literal ports see them.
+func Others(all []*Server, s *Server) []patcher.Server {
+	var out []patcher.Server
+	for _, o := range all {
+		if o != s && o.Name() != s.Name() {
+			out = append(out, o.Listening())
+		}
+	}
+	return slices.Clip(out)
+}
