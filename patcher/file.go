@@ -33,7 +33,7 @@ type File struct {
 
 // Parse reads src as a deployment.toml: its byte order mark set aside, a
 // template's placeholders masked as format says, within [MaxSize] and the
-// bounds that keep parsing linear (tomlutil.CheckLimits), and valid TOML,
+// bounds that keep parsing linear, and valid TOML,
 // duplicate keys and tables refused. The error is an [*Error] that wraps
 // one of the Err values.
 func Parse(src []byte, format Format) (*File, error) {

@@ -36,8 +36,8 @@
 //
 // Input that is not valid TOML (duplicate keys and tables included), that is
 // not UTF-8, holds NUL bytes, is larger than [MaxSize], or holds more
-// table headers, keys or nesting than [tomlutil.CheckLimits] allows (so that
-// every input costs time and memory linear in its size) is refused with an
+// table headers, keys or nesting than any deployment.toml needs (bounds that
+// keep the time and memory of every input linear in its size) is refused with an
 // [*Error] that wraps one of the Err values. Every result is decoded again
 // before it is returned: server.offset must be N and every other value must
 // equal the input's, or Set returns an error wrapping [ErrVerify].
@@ -69,7 +69,7 @@ const MaxOffset = 65535
 var (
 	ErrTooLarge = errors.New("file too large")
 	// ErrTooComplex is a file with more table headers, keys or nesting
-	// than tomlutil.CheckLimits allows: far more than any deployment.toml
+	// than the parser's bounds allow: far more than any deployment.toml
 	// has, and more than can be parsed in time linear in the file's size.
 	ErrTooComplex = errors.New("file too complex")
 	ErrBinary     = errors.New("not a text file")

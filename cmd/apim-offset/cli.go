@@ -599,7 +599,8 @@ func levenshtein(a, b string) int {
 // any product takes; the product's own bound is checked once the product is
 // known (checkOffset).
 func parseN(what, s string) (int, error) {
-	hint := fmt.Sprintf("every port moves up by the offset: 2 moves 9443 to 9445; API Manager takes up to %d", wso2.MaxOffset)
+	https, _ := wso2.Default.ByRole(wso2.ServletHTTPS)
+	hint := fmt.Sprintf("every port moves up by the offset: 2 moves %d to %d; %s takes up to %d", https.Port, https.Effective(2), wso2.Default.Name, wso2.MaxOffset)
 	n, ok := new(big.Int).SetString(strings.TrimPrefix(s, "+"), 10)
 	switch {
 	case !ok:

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -70,13 +69,11 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 			report.Notes++
 		}
 	}
-	if cmd.Bool("json") {
+	if a.json {
 		if report.Findings == nil {
 			report.Findings = []judge.Finding{}
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
+		if err := a.printJSON(report); err != nil {
 			return err
 		}
 	} else {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -50,10 +49,8 @@ func (a *app) ports(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
-	if cmd.Bool("json") {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+	if a.json {
+		return a.printJSON(r)
 	}
 	fmt.Fprintf(a.stdout, "%s (%s) at offset %d", r.Name, r.Product, r.Offset)
 	switch {
