@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/internal/testing/corpus"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/apim-offset/apim-offset/patcher"

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/golden"
-	"github.com/apim-offset/apim-offset/internal/patchtest"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/patchtest"
 	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/apim-offset/apim-offset/patcher"
@@ -26,7 +26,7 @@ const diffName = "repository/conf/deployment.toml"
 var apimPorts = wso2.Default.ShiftingPorts()
 
 // goldenDir holds the golden cases, one txtar file each (see package
-// internal/golden for the format), for example:
+// internal/testing/golden for the format), for example:
 //
 //	reason: APIM 4.5 default: its gateway URLs' 9099, 8099, 9021, 8021 move by 2 too
 //	source: wso2/product-apim@v4.5.0 all-in-one-apim/modules/distribution/product/src/main/conf/deployment.toml

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/testing/synth"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/tomlutil"
@@ -48,7 +48,7 @@ func TestTooComplex(t *testing.T) {
 	}
 }
 
-// TestShapes checks that each shape of internal/synth is valid TOML that
+// TestShapes checks that each shape of internal/testing/synth is valid TOML that
 // Set either takes or refuses for its structure, and that the largest
 // instance the bounds accept is taken.
 func TestShapes(t *testing.T) {
@@ -70,7 +70,7 @@ func TestShapes(t *testing.T) {
 	}
 }
 
-// BenchmarkLinear times Set on each shape of internal/synth at 100 KiB and
+// BenchmarkLinear times Set on each shape of internal/testing/synth at 100 KiB and
 // at 1 MiB: as many of its structure as fit when the bounds take that, or
 // else both the refusal and the largest instance the bounds accept ("max").
 // go run ./bench/linear prints the same as a table, with the growth.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 )

@@ -1,4 +1,4 @@
-// Command linear times patcher.Set on each shape of internal/synth, on the
+// Command linear times patcher.Set on each shape of internal/testing/synth, on the
 // synthetic realistic file and on the real APIM 4.5 default, at 100 KiB
 // and at 1 MiB, and prints a Markdown table: time and bytes allocated per
 // run at each size, and how far from linear the growth is:
@@ -29,8 +29,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apim-offset/apim-offset/internal/golden"
-	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/synth"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/apim-offset/apim-offset/tomlutil"

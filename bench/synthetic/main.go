@@ -7,7 +7,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/testing/synth"
 )
 
 func main() {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
 )
 
 // makeHomes creates n API Manager homes holding the real 4.5 default file.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apim-offset/apim-offset/internal/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"github.com/apim-offset/apim-offset/patcher"
 	"github.com/google/go-cmp/cmp"
 )

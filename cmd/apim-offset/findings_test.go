@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/judge"
-	"github.com/apim-offset/apim-offset/internal/txtardir"
+	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
 	"github.com/google/go-cmp/cmp"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/parsecount"
-	"github.com/apim-offset/apim-offset/internal/txtardir"
+	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
 )
 
 // TestParsesPerCommand holds each command to one parse of each file it

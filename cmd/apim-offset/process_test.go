@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apim-offset/apim-offset/internal/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"github.com/apim-offset/apim-offset/patcher"
 	"golang.org/x/sys/unix"
 )

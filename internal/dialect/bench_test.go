@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
-	"github.com/apim-offset/apim-offset/internal/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
 )
 
 // BenchmarkCheckAPIM45 checks the real API Manager 4.5 default file.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/txtardir"
+	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
 
 	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/wso2"

@@ -1,11 +1,11 @@
 package redact
 
 import (
-	"github.com/apim-offset/apim-offset/internal/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"path/filepath"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/testing/synth"
 	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/apim-offset/apim-offset/patcher"
 )

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/corpus"
-	"github.com/apim-offset/apim-offset/internal/synth"
+	"github.com/apim-offset/apim-offset/internal/testing/corpus"
+	"github.com/apim-offset/apim-offset/internal/testing/synth"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/txtardir"
+	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
 
 	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
-	"github.com/apim-offset/apim-offset/internal/txtardir"
+	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
 )
 
 func TestResolve(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/golden"
-	"github.com/apim-offset/apim-offset/internal/patchtest"
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
+	"github.com/apim-offset/apim-offset/internal/testing/patchtest"
 	"github.com/apim-offset/apim-offset/internal/unidiff"
 	"github.com/google/go-cmp/cmp"
 )
