@@ -29,9 +29,7 @@ import (
 	"os"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/urfave/cli/v3"
@@ -98,26 +96,32 @@ func colorFlag() cli.Flag {
 		Usage: "colour the diff: `WHEN` is auto (only a terminal, and not with NO_COLOR set or TERM=dumb), always or never"}
 }
 
-// commands is the command tree: every command with its flags and help.
-func (a *app) commands() *cli.Command {
-	// fileFlags are every file-reading command's flags; withFileFlags adds
-	// a command's own to a copy.
-	fileFlags := []cli.Flag{
+// fileFlags are every file-reading command's flags, with the command's own
+// after them.
+func fileFlags(own ...cli.Flag) []cli.Flag {
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note); --template=false reads it as plain TOML"},
-	}
-	withFileFlags := func(own ...cli.Flag) []cli.Flag { return append(slices.Clip(fileFlags), own...) }
-	homeFlag := func(usage string) cli.Flag { return &cli.StringSliceFlag{Name: "home", Usage: usage} }
-	const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repository/conf; repeat it, or give a quoted pattern ('/opt/apim-*'), for several; $APIM_HOME when neither --home nor --file is given"
-	// homeOrFile are --home and --file, which exclude each other; every
-	// file-reading command has its own pair, as urfave keeps a flag's value
-	// in the flag.
-	homeOrFile := func(homeUsage string) cli.MutuallyExclusiveFlags {
-		return cli.MutuallyExclusiveFlags{Flags: [][]cli.Flag{
-			{homeFlag(homeUsage)},
-			{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself; - reads stdin and writes the result to stdout"}},
-		}}
-	}
+	}, own...)
+}
+
+// homeFlag is --home, with its usage.
+func homeFlag(usage string) cli.Flag { return &cli.StringSliceFlag{Name: "home", Usage: usage} }
+
+const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repository/conf; repeat it, or give a quoted pattern ('/opt/apim-*'), for several; $APIM_HOME when neither --home nor --file is given"
+
+// homeOrFile are --home and --file, which exclude each other; every
+// file-reading command has its own pair, as urfave keeps a flag's value in
+// the flag.
+func homeOrFile(homeUsage string) cli.MutuallyExclusiveFlags {
+	return cli.MutuallyExclusiveFlags{Flags: [][]cli.Flag{
+		{homeFlag(homeUsage)},
+		{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself; - reads stdin and writes the result to stdout"}},
+	}}
+}
+
+// commands is the command tree: every command with its flags and help.
+func (a *app) commands() *cli.Command {
 	root := &cli.Command{
 		Name:            "apim-offset",
 		Usage:           "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
@@ -153,227 +157,18 @@ func (a *app) commands() *cli.Command {
 			},
 		}},
 		Commands: []*cli.Command{
-			{
-				Name:      "set",
-				Usage:     "set the offset to N, showing the change as a unified diff",
-				ArgsUsage: "N",
-				Metadata: map[string]any{"doc": doc{
-					synopsis: []string{"N [--home DIR]... [OPTIONS]", "N --file PATH [OPTIONS]"},
-					text: "Prints the diff on stdout, then writes the file: after asking when stdin is a terminal, " +
-						"without asking with --yes. Options may come before or after N. The file is locked while it is " +
-						"read and written, and replaced in one step through a new file in its folder that keeps its " +
-						"owner, group and mode.\n\n" +
-						"N is a whole number from 0 to the product's largest offset: " + strconv.Itoa(wso2.MaxOffset) +
-						" for API Manager, whose highest default port that moves is 11111 (JMX).\n\n" +
-						"Values of keys that look secret (password, client_secret, token, ...) are shown as (masked) in " +
-						"the diff; such a diff describes the change but does not apply with patch or git apply: " +
-						"--show-secrets gives one that does.\n\n" +
-						"With --json, set prints one line for each file:\n" +
-						"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"changed\": BOOL,\n" +
-						"   \"applied\": BOOL, \"from\": N|null,\n" +
-						"   \"from_source\": \"set|commented|absent|placeholder\", \"to\": N,\n" +
-						"   \"action\": \"unchanged|replaced|uncommented|inserted|added-table\",\n" +
-						"   \"line\": N, \"diff\": TEXT, \"backup\": PATH, \"in_place\": BOOL,\n" +
-						"   \"warnings\": [TEXT]}\n" +
-						"or, when that file failed:\n" +
-						"  {\"error\": TEXT, \"file\": PATH, \"line\": N, \"column\": N, \"hint\": TEXT}\n" +
-						"changed: the file did not have offset N; applied: the change was written.",
-					exits: []exitCode{
-						{exitOK, "the offset is N: it was written, or it was already"},
-						{exitChanges, "--check: a file does not have offset N (the diff is printed); or the answer to the question was not yes"},
-						exitError2,
-					},
-					examples: []example{
-						{"see the diff and answer y to write it", "apim-offset set 2 --home /opt/wso2am-4.5.0"},
-						{"keep the change as a patch, write nothing", "apim-offset set 2 --file conf/deployment.toml --dry-run > offset.patch"},
-						{"write without asking, keeping the old file", "apim-offset set 2 --home /opt/wso2am-4.5.0 --yes --backup"},
-						{"in a script: does the file have offset 2?", "apim-offset set 2 --home /opt/wso2am-4.5.0 --check --json"},
-					},
-				}},
-				Flags: withFileFlags(
-					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
-					&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 0 when the file already has offset N, 1 when it would change"},
-					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking; needed when stdin is not a terminal"},
-					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print neither the diff nor notes and warnings: errors only"},
-					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above), instead of the diff"},
-					&cli.BoolFlag{Name: "backup", Usage: "keep the old file as deployment.toml.bak (deployment.toml.bak.TIME when that exists)"},
-					&cli.DurationFlag{Name: "lock-timeout", Value: 30 * time.Second, Usage: "wait at most `DURATION` for another run to release the file (30s, 2m)"},
-					&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; a masked diff does not apply as a patch"},
-					&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
-					&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
-					&cli.BoolFlag{Name: "strict", Usage: "refuse a file that holds what WSO2's own TOML parser will not take (a byte order mark, TOML 1.0 features, a sub-table before its table); set warns and writes otherwise"},
-					colorFlag(),
-				),
-				MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{
-					homeOrFile(homeUsage),
-					{Flags: [][]cli.Flag{{}, {}}}, // --dry-run and --check: filled in below
-				},
-				Action: a.set,
-			},
-			{
-				Name:  "get",
-				Usage: "print the offset the server will use",
-				Metadata: map[string]any{"doc": doc{
-					synopsis: []string{"[--home DIR]... [OPTIONS]", "--file PATH [OPTIONS]"},
-					text: "Prints the offset the server will use: the file's, or its default when the file sets none " +
-						"or has it commented out: 0, or 10 for Micro Integrator. With several homes, prints one line " +
-						"for each: the home, a tab, the offset.\n\n" +
-						"With --json, get prints one line for each file:\n" +
-						"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"offset\": N,\n" +
-						"   \"source\": \"set|commented|absent|placeholder\", \"file_offset\": N|null,\n" +
-						"   \"override\": {\"source\", \"line\", \"value\"}|null}",
-					exits: []exitCode{{exitOK, "the offset was printed"}, {exitError, "error: usage, I/O, an invalid or unsupported file"}},
-					examples: []example{
-						{"", "apim-offset get --home /opt/wso2am-4.5.0"},
-						{"every server under /opt/wso2", "apim-offset get --home '/opt/wso2/*'"},
-					},
-				}},
-				Flags: withFileFlags(
-					&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above)"},
-				),
-				MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
-				Action:                 a.get,
-			},
-			{
-				Name:  "ports",
-				Usage: "list the product's default ports and where they are at the offset",
-				Metadata: map[string]any{"doc": doc{
-					synopsis: []string{"[--home DIR | --file PATH | --product PRODUCT] [--offset N] [--json]"},
-					text: "The product and offset come from the file (--home, --file or $APIM_HOME), or from --product " +
-						"at its default offset; --offset N shows the ports at N instead. Ports marked 'off by default' " +
-						"are closed in a default installation, and 'inferred' rows are not verified against WSO2's code.",
-					exits:    []exitCode{{exitOK, "the ports were printed"}, {exitError, "error: usage, I/O, an invalid or unsupported file"}},
-					examples: []example{{"", "apim-offset ports --home /opt/wso2am-4.5.0"}, {"", "apim-offset ports --product mi --offset 3 --json"}},
-				}},
-				Flags: withFileFlags(
-					&cli.StringFlag{Name: "offset", Usage: "show the ports at offset `N` (default: the file's offset, or the product's default)"},
-					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
-				),
-				MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
-				Action:                 a.ports,
-			},
-			{
-				Name:  "plan",
-				Usage: "choose offsets for several servers on this machine so that no two need the same port",
-				Metadata: map[string]any{"doc": doc{
-					synopsis: []string{"--home DIR... [--free] [--json]", "--home DIR... [--free] --apply [--dry-run | --yes] [OPTIONS]"},
-					text: "Each home keeps the offset it runs at (the file's, or the product's default when the file " +
-						"sets none) unless that collides with a home kept before it: homes whose file sets an offset " +
-						"are kept first. The others get, in order, the smallest offset whose ports are free of the " +
-						"homes kept and within 65535, and, with --free, not in use on this machine by anything but " +
-						"the home's own running server.\n\n" +
-						"Prints the plan as a table; --apply sets it, with the diffs and questions of set. " +
-						"With --apply --dry-run, the table goes to stderr and stdout is a patch of every change, " +
-						"for patch -p1 or git apply.\n\n" +
-						"With --json, plan prints one object:\n" +
-						"  {\"homes\": [{\"home\": DIR, \"product\": ID, \"now\": N, \"set\": BOOL,\n" +
-						"    \"plan\": N, \"ports\": {\"low\": N, \"high\": N}, \"changed\": BOOL}]}\n" +
-						"set: the file sets the offset (otherwise now is the product's default).",
-					exits: []exitCode{
-						{exitOK, "the plan was printed, or set"},
-						{exitChanges, "--apply: the answer to a question was not yes"},
-						{exitError, "error: usage, I/O, an invalid or unsupported file, no free offset for a home"},
-					},
-					examples: []example{
-						{"", "apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is"},
-						{"review the changes as one patch, then set them", "apim-offset plan --home '/opt/wso2/*' --free --apply -n > plan.patch"},
-						{"", "apim-offset plan --home '/opt/wso2/*' --free --apply --yes"},
-					},
-				}},
-				Flags: withFileFlags(
-					homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), for each server to plan together"),
-					&cli.BoolFlag{Name: "free", Usage: "also keep clear of ports in use on this machine (except by the home's own running server)"},
-					&cli.BoolFlag{Name: "json", Usage: "print the plan as one JSON object (described above)"},
-					&cli.BoolFlag{Name: "apply", Usage: "set the planned offsets"},
-					&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs as one patch, write nothing"},
-					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking; needed when stdin is not a terminal"},
-					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "with --apply: print neither the diffs nor notes and warnings: errors only"},
-					&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
-					&cli.DurationFlag{Name: "lock-timeout", Value: 30 * time.Second, Usage: "with --apply: wait at most `DURATION` for another run to release a file (30s, 2m)"},
-					&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
-					colorFlag(),
-				),
-				Action: a.plan,
-			},
-			{
-				Name:  "doctor",
-				Usage: "find what will override or undo the offset, and ports that will not be free",
-				Metadata: map[string]any{"doc": doc{
-					synopsis: []string{"[--home DIR]... [--product PRODUCT] [--json]"},
-					text: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_MEM_OPTS or the running " +
-						"server's command line (it wins over the file); -DavoidConfigUpdate=true (the server ignores " +
-						"the file); API Manager 4.0-4.4 profile optimisation (it replaces the file); a running server " +
-						"(a new offset needs a restart); URLs to this server with literal default ports; the server's " +
-						"ports already taken on this machine; an offset placeholder; what WSO2's own TOML parser will " +
-						"not take; and, with several homes, homes whose ports collide.\n\n" +
-						"Each finding is an error (the offset will not work as the file says), a warning (it needs " +
-						"attention) or a note (for the record).",
-					exits: []exitCode{
-						{exitOK, "no errors found (warnings and notes may be printed)"},
-						{exitChanges, "errors found: the offset will not work as the file says"},
-						{exitError, "error: usage, I/O, an unreadable file"},
-					},
-					examples: []example{
-						{"", "apim-offset doctor --home /opt/wso2am-4.5.0"},
-						{"several servers together, as JSON", "apim-offset doctor --home /opt/apim-a --home /opt/apim-b --json"},
-					},
-				}},
-				Flags: []cli.Flag{
-					homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME when not given"),
-					&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
-					&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},
-					&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
-				},
-				Action: a.doctor,
-			},
+			a.setCommand(),
+			a.getCommand(),
+			a.portsCommand(),
+			a.planCommand(),
+			a.doctorCommand(),
 			a.completionCommand(),
 			manCommand(),
-			{
-				Name:      "help",
-				Usage:     "show the help of apim-offset or of a command",
-				ArgsUsage: "[COMMAND]",
-				Metadata: map[string]any{"doc": doc{
-					synopsis: []string{"[COMMAND]"},
-					exits:    []exitCode{{exitOK, "the help was printed"}, {exitError, "error: no such command"}},
-					examples: []example{{"", "apim-offset help set"}},
-				}},
-				Action: a.help,
-			},
-			{
-				Name:  "version",
-				Usage: "print the version",
-				Metadata: map[string]any{"doc": doc{
-					synopsis: []string{""},
-					exits:    []exitCode{{exitOK, "the version was printed"}},
-				}},
-				Action: func(_ context.Context, cmd *cli.Command) error {
-					if err := noArgs(cmd, "run 'apim-offset version'"); err != nil {
-						return err
-					}
-					cli.VersionPrinter(cmd.Root())
-					return nil
-				},
-			},
-			{
-				Name:   "__complete",
-				Hidden: true,
-				Usage:  "print the completions for the words after it (for the completion scripts)",
-				// Everything after it is words, flags included.
-				SkipFlagParsing: true,
-				Action:          a.complete,
-			},
+			a.helpCommand(),
+			versionCommand(),
+			a.completeCommand(),
 		},
-		Action: func(_ context.Context, cmd *cli.Command) error {
-			if cmd.Args().Len() > 0 {
-				name := cmd.Args().First()
-				hint := "the commands are " + commandList(cmd) + ": run 'apim-offset help'"
-				if s := suggest(name, commandNames(cmd)); s != "" {
-					hint = "did you mean 'apim-offset " + s + "'?"
-				}
-				return &usageError{msg: fmt.Sprintf("unknown command %q", name), hint: hint}
-			}
-			return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR', or 'apim-offset help' for the commands"}
-		},
+		Action: a.root,
 	}
 	for _, c := range root.Commands {
 		// A home may have a comma in its name: repeat --home for several.
@@ -708,4 +503,17 @@ func colorize(d []byte) []byte {
 		b.WriteString(code + body + "\x1b[0m" + end)
 	}
 	return []byte(b.String())
+}
+
+// root is apim-offset without a command, or with one it does not know.
+func (a *app) root(_ context.Context, cmd *cli.Command) error {
+	if cmd.Args().Len() > 0 {
+		name := cmd.Args().First()
+		hint := "the commands are " + commandList(cmd) + ": run 'apim-offset help'"
+		if s := suggest(name, commandNames(cmd)); s != "" {
+			hint = "did you mean 'apim-offset " + s + "'?"
+		}
+		return &usageError{msg: fmt.Sprintf("unknown command %q", name), hint: hint}
+	}
+	return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR', or 'apim-offset help' for the commands"}
 }

@@ -227,3 +227,15 @@ func brief(usage string) string {
 	}
 	return usage
 }
+
+// completeCommand is the hidden command the completion scripts call.
+func (a *app) completeCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "__complete",
+		Hidden: true,
+		Usage:  "print the completions for the words after it (for the completion scripts)",
+		// Everything after it is words, flags included.
+		SkipFlagParsing: true,
+		Action:          a.complete,
+	}
+}

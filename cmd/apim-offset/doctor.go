@@ -221,3 +221,38 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+// doctorCommand is doctor's definition: its flags and help.
+func (a *app) doctorCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "doctor",
+		Usage: "find what will override or undo the offset, and ports that will not be free",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{"[--home DIR]... [--product PRODUCT] [--json]"},
+			text: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_MEM_OPTS or the running " +
+				"server's command line (it wins over the file); -DavoidConfigUpdate=true (the server ignores " +
+				"the file); API Manager 4.0-4.4 profile optimisation (it replaces the file); a running server " +
+				"(a new offset needs a restart); URLs to this server with literal default ports; the server's " +
+				"ports already taken on this machine; an offset placeholder; what WSO2's own TOML parser will " +
+				"not take; and, with several homes, homes whose ports collide.\n\n" +
+				"Each finding is an error (the offset will not work as the file says), a warning (it needs " +
+				"attention) or a note (for the record).",
+			exits: []exitCode{
+				{exitOK, "no errors found (warnings and notes may be printed)"},
+				{exitChanges, "errors found: the offset will not work as the file says"},
+				{exitError, "error: usage, I/O, an unreadable file"},
+			},
+			examples: []example{
+				{"", "apim-offset doctor --home /opt/wso2am-4.5.0"},
+				{"several servers together, as JSON", "apim-offset doctor --home /opt/apim-a --home /opt/apim-b --json"},
+			},
+		}},
+		Flags: []cli.Flag{
+			homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME when not given"),
+			&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
+			&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		},
+		Action: a.doctor,
+	}
+}

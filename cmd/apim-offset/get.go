@@ -106,3 +106,31 @@ func (a *app) readable(t target, s *server.Server) ([]judge.Finding, error) {
 	}
 	return findings, nil
 }
+
+// getCommand is get's definition: its flags and help.
+func (a *app) getCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "get",
+		Usage: "print the offset the server will use",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{"[--home DIR]... [OPTIONS]", "--file PATH [OPTIONS]"},
+			text: "Prints the offset the server will use: the file's, or its default when the file sets none " +
+				"or has it commented out: 0, or 10 for Micro Integrator. With several homes, prints one line " +
+				"for each: the home, a tab, the offset.\n\n" +
+				"With --json, get prints one line for each file:\n" +
+				"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"offset\": N,\n" +
+				"   \"source\": \"set|commented|absent|placeholder\", \"file_offset\": N|null,\n" +
+				"   \"override\": {\"source\", \"line\", \"value\"}|null}",
+			exits: []exitCode{{exitOK, "the offset was printed"}, {exitError, "error: usage, I/O, an invalid or unsupported file"}},
+			examples: []example{
+				{"", "apim-offset get --home /opt/wso2am-4.5.0"},
+				{"every server under /opt/wso2", "apim-offset get --home '/opt/wso2/*'"},
+			},
+		}},
+		Flags: fileFlags(
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above)"},
+		),
+		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
+		Action:                 a.get,
+	}
+}

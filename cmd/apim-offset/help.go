@@ -282,3 +282,37 @@ func wrap(s, first, rest string, width int) string {
 	b.WriteString(line + "\n")
 	return b.String()
 }
+
+// helpCommand is help's definition.
+func (a *app) helpCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Usage:     "show the help of apim-offset or of a command",
+		ArgsUsage: "[COMMAND]",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{"[COMMAND]"},
+			exits:    []exitCode{{exitOK, "the help was printed"}, {exitError, "error: no such command"}},
+			examples: []example{{"", "apim-offset help set"}},
+		}},
+		Action: a.help,
+	}
+}
+
+// versionCommand is version's definition.
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print the version",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{""},
+			exits:    []exitCode{{exitOK, "the version was printed"}},
+		}},
+		Action: func(_ context.Context, cmd *cli.Command) error {
+			if err := noArgs(cmd, "run 'apim-offset version'"); err != nil {
+				return err
+			}
+			cli.VersionPrinter(cmd.Root())
+			return nil
+		},
+	}
+}

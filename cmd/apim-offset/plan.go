@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/planner"
@@ -152,5 +153,52 @@ func portsInUse() func(port int) (bool, int) {
 		}
 		pid, _ := local.PortOwner(port)
 		return true, pid
+	}
+}
+
+// planCommand is plan's definition: its flags and help.
+func (a *app) planCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "plan",
+		Usage: "choose offsets for several servers on this machine so that no two need the same port",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{"--home DIR... [--free] [--json]", "--home DIR... [--free] --apply [--dry-run | --yes] [OPTIONS]"},
+			text: "Each home keeps the offset it runs at (the file's, or the product's default when the file " +
+				"sets none) unless that collides with a home kept before it: homes whose file sets an offset " +
+				"are kept first. The others get, in order, the smallest offset whose ports are free of the " +
+				"homes kept and within 65535, and, with --free, not in use on this machine by anything but " +
+				"the home's own running server.\n\n" +
+				"Prints the plan as a table; --apply sets it, with the diffs and questions of set. " +
+				"With --apply --dry-run, the table goes to stderr and stdout is a patch of every change, " +
+				"for patch -p1 or git apply.\n\n" +
+				"With --json, plan prints one object:\n" +
+				"  {\"homes\": [{\"home\": DIR, \"product\": ID, \"now\": N, \"set\": BOOL,\n" +
+				"    \"plan\": N, \"ports\": {\"low\": N, \"high\": N}, \"changed\": BOOL}]}\n" +
+				"set: the file sets the offset (otherwise now is the product's default).",
+			exits: []exitCode{
+				{exitOK, "the plan was printed, or set"},
+				{exitChanges, "--apply: the answer to a question was not yes"},
+				{exitError, "error: usage, I/O, an invalid or unsupported file, no free offset for a home"},
+			},
+			examples: []example{
+				{"", "apim-offset plan --home /opt/apim-a --home /opt/apim-b --home /opt/is"},
+				{"review the changes as one patch, then set them", "apim-offset plan --home '/opt/wso2/*' --free --apply -n > plan.patch"},
+				{"", "apim-offset plan --home '/opt/wso2/*' --free --apply --yes"},
+			},
+		}},
+		Flags: fileFlags(
+			homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), for each server to plan together"),
+			&cli.BoolFlag{Name: "free", Usage: "also keep clear of ports in use on this machine (except by the home's own running server)"},
+			&cli.BoolFlag{Name: "json", Usage: "print the plan as one JSON object (described above)"},
+			&cli.BoolFlag{Name: "apply", Usage: "set the planned offsets"},
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "with --apply: print the diffs as one patch, write nothing"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "with --apply: write without asking; needed when stdin is not a terminal"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "with --apply: print neither the diffs nor notes and warnings: errors only"},
+			&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
+			&cli.DurationFlag{Name: "lock-timeout", Value: 30 * time.Second, Usage: "with --apply: wait at most `DURATION` for another run to release a file (30s, 2m)"},
+			&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
+			colorFlag(),
+		),
+		Action: a.plan,
 	}
 }

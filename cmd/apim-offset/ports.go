@@ -179,3 +179,25 @@ func (a *app) portsOfProduct(cmd *cli.Command) (wso2.Product, portsReport, error
 	}
 	return product, portsReport{Offset: product.DefaultOffset, Source: "default"}, nil
 }
+
+// portsCommand is ports' definition: its flags and help.
+func (a *app) portsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "ports",
+		Usage: "list the product's default ports and where they are at the offset",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{"[--home DIR | --file PATH | --product PRODUCT] [--offset N] [--json]"},
+			text: "The product and offset come from the file (--home, --file or $APIM_HOME), or from --product " +
+				"at its default offset; --offset N shows the ports at N instead. Ports marked 'off by default' " +
+				"are closed in a default installation, and 'inferred' rows are not verified against WSO2's code.",
+			exits:    []exitCode{{exitOK, "the ports were printed"}, {exitError, "error: usage, I/O, an invalid or unsupported file"}},
+			examples: []example{{"", "apim-offset ports --home /opt/wso2am-4.5.0"}, {"", "apim-offset ports --product mi --offset 3 --json"}},
+		}},
+		Flags: fileFlags(
+			&cli.StringFlag{Name: "offset", Usage: "show the ports at offset `N` (default: the file's offset, or the product's default)"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		),
+		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
+		Action:                 a.ports,
+	}
+}

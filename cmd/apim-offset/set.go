@@ -523,3 +523,69 @@ func (a *app) diff(t target, src, out []byte, show bool) []byte {
 	}
 	return unidiff.Masked(t.label, src, out, redact.For(src).Line, redact.For(out).Line)
 }
+
+// setCommand is set's definition: its flags and help.
+func (a *app) setCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "set",
+		Usage:     "set the offset to N, showing the change as a unified diff",
+		ArgsUsage: "N",
+		Metadata: map[string]any{"doc": doc{
+			synopsis: []string{"N [--home DIR]... [OPTIONS]", "N --file PATH [OPTIONS]"},
+			text: "Prints the diff on stdout, then writes the file: after asking when stdin is a terminal, " +
+				"without asking with --yes. Options may come before or after N. The file is locked while it is " +
+				"read and written, and replaced in one step through a new file in its folder that keeps its " +
+				"owner, group and mode.\n\n" +
+				"N is a whole number from 0 to the product's largest offset: " + strconv.Itoa(wso2.MaxOffset) +
+				" for API Manager, whose highest default port that moves is 11111 (JMX).\n\n" +
+				"Values of keys that look secret (password, client_secret, token, ...) are shown as (masked) in " +
+				"the diff; such a diff describes the change but does not apply with patch or git apply: " +
+				"--show-secrets gives one that does.\n\n" +
+				"With --json, set prints one line for each file:\n" +
+				"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"changed\": BOOL,\n" +
+				"   \"applied\": BOOL, \"from\": N|null,\n" +
+				"   \"from_source\": \"set|commented|absent|placeholder\", \"to\": N,\n" +
+				"   \"action\": \"unchanged|replaced|uncommented|inserted|added-table\",\n" +
+				"   \"line\": N, \"diff\": TEXT, \"backup\": PATH, \"in_place\": BOOL,\n" +
+				"   \"findings\": [{\"code\", \"severity\", \"file\", \"line\", \"column\",\n" +
+				"                 \"message\", \"fix\"}],\n" +
+				"   \"warnings\": [TEXT]}\n" +
+				"or, when that file failed:\n" +
+				"  {\"error\": TEXT, \"file\": PATH, \"line\": N, \"column\": N, \"hint\": TEXT}\n" +
+				"changed: the file did not have offset N; applied: the change was written. " +
+				"findings: what stands between the file as set leaves it and the ports the server will use (overrides, " +
+				"URLs with literal ports, what WSO2's parser refuses), each with a stable code; " +
+				"warnings: the texts of those that are warnings or errors (kept for one release: use findings).",
+			exits: []exitCode{
+				{exitOK, "the offset is N: it was written, or it was already"},
+				{exitChanges, "--check: a file does not have offset N (the diff is printed); or the answer to the question was not yes"},
+				exitError2,
+			},
+			examples: []example{
+				{"see the diff and answer y to write it", "apim-offset set 2 --home /opt/wso2am-4.5.0"},
+				{"keep the change as a patch, write nothing", "apim-offset set 2 --file conf/deployment.toml --dry-run > offset.patch"},
+				{"write without asking, keeping the old file", "apim-offset set 2 --home /opt/wso2am-4.5.0 --yes --backup"},
+				{"in a script: does the file have offset 2?", "apim-offset set 2 --home /opt/wso2am-4.5.0 --check --json"},
+			},
+		}},
+		Flags: fileFlags(
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print the diff, write nothing"},
+			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 0 when the file already has offset N, 1 when it would change"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "write without asking; needed when stdin is not a terminal"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print neither the diff nor notes and warnings: errors only"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above), instead of the diff"},
+			&cli.BoolFlag{Name: "backup", Usage: "keep the old file as deployment.toml.bak (deployment.toml.bak.TIME when that exists)"},
+			&cli.DurationFlag{Name: "lock-timeout", Value: 30 * time.Second, Usage: "wait at most `DURATION` for another run to release the file (30s, 2m)"},
+			&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords and other secret values in the diff as they are; a masked diff does not apply as a patch"},
+			&cli.BoolFlag{Name: "shift-literals", Usage: "also move the default ports written in URLs to this server (ws://localhost:9099) to the new offset"},
+			&cli.BoolFlag{Name: "keep-placeholder", Usage: "in a template, leave an offset that is a placeholder ({{ .Values.portOffset }}) as it is"},
+			&cli.BoolFlag{Name: "strict", Usage: "refuse a file that holds what WSO2's own TOML parser will not take (a byte order mark, TOML 1.0 features, a sub-table before its table); set warns and writes otherwise"},
+			colorFlag(),
+		),
+		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{
+			homeOrFile(homeUsage),
+			{Flags: [][]cli.Flag{{}, {}}}, // --dry-run and --check: filled in below
+		},
+		Action: a.set,
+	}
+}
