@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/pelletier/go-toml/v2"
 
-	"github.com/apim-offset/apim-offset/internal/testing/corpus"
 	"github.com/apim-offset/apim-offset/internal/dialect"
+	"github.com/apim-offset/apim-offset/internal/testing/corpus"
 	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
 )

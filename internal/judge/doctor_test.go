@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/testing/corpus"
 	"github.com/apim-offset/apim-offset/internal/judge"
+	"github.com/apim-offset/apim-offset/internal/testing/corpus"
 	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/google/go-cmp/cmp"

@@ -4,8 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/apim-offset/apim-offset/internal/tmplmask"
 	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
+	"github.com/apim-offset/apim-offset/internal/tmplmask"
 )
 
 func TestResolve(t *testing.T) {
