@@ -63,11 +63,6 @@ func links(info os.FileInfo) uint64 {
 	return 1
 }
 
-// writable tells whether this process may write the file at path.
-func writable(path string) error {
-	return unix.Faccessat(unix.AT_FDCWD, path, unix.W_OK, unix.AT_EACCESS)
-}
-
 // owner returns the file's owner and group.
 func owner(info os.FileInfo) (uid, gid int, ok bool) {
 	st, ok := info.Sys().(*syscall.Stat_t)

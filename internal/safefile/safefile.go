@@ -71,8 +71,13 @@ type Error struct {
 	// ErrPermission, and with ErrImmutable when the folder has the flag.
 	Dir string
 	// PID is the process that holds the lock, with ErrLockTimeout; 0 when
-	// the system does not tell.
-	PID int
+	// the system does not tell. Holder says more of it.
+	PID    int
+	Holder Holder
+	// Link is the symbolic link refused, Target the file it leads to and
+	// UID its owner, with ErrForeignLink.
+	Link, Target string
+	UID          int
 	// Flag is "i" (immutable) or "a" (append-only), with ErrImmutable.
 	Flag string
 	Err  error // the cause
@@ -124,6 +129,21 @@ var (
 	// hard links or an extended attribute a new file cannot be given, and
 	// no backup could be made to do that safely; nothing was written.
 	ErrNoBackup = errors.New("must be rewritten in place, without a backup")
+	// ErrForeignLink: running as root, the path goes through a symbolic
+	// link another user owns, or one that leads out of Options.Home;
+	// Link, Target and UID say which. Nothing was read.
+	// Options.AllowForeignLink follows it.
+	ErrForeignLink = errors.New("symbolic link not followed as root")
+	// ErrTorn: the file begins with a NUL byte, which is how an in-place
+	// rewrite leaves it while it writes: a run was killed in the middle of
+	// one. Its old bytes are in the newest backup beside it (NAME.bak*).
+	ErrTorn = errors.New("the file was left half rewritten")
+	// ErrTooLarge: a file is larger than the cap its reader gave; nothing
+	// of it is returned.
+	ErrTooLarge = errors.New("file too large")
+	// ErrBudget: the reads of one Budget together would go past its total;
+	// nothing of the file is returned.
+	ErrBudget = errors.New("read budget spent")
 	// ErrRestoreFailed: rewriting the file in place failed, and so did
 	// putting its old bytes back; the backup holds them.
 	ErrRestoreFailed = errors.New("the file could not be restored")

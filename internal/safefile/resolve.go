@@ -1,0 +1,126 @@
+package safefile
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// Link is a symbolic link followed on the way to a file.
+type Link struct {
+	Path   string // the link
+	Target string // what it holds, as readlink gives it
+	UID    int    // its owner
+}
+
+// maxLinks is how many links a path may go through, as Linux's MAXSYMLINKS.
+const maxLinks = 40
+
+// resolve follows path's symbolic links, component by component as the
+// kernel does, and returns the path of the file at its end (which need
+// not exist) and every link it went through.
+func resolve(path string) (string, []Link, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", nil, err
+	}
+	vol := filepath.VolumeName(abs)
+	cur := vol + string(filepath.Separator)
+	todo := split(abs[len(vol):])
+	var links []Link
+	for len(todo) > 0 {
+		c := todo[0]
+		todo = todo[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			cur = filepath.Dir(cur)
+			continue
+		}
+		next := filepath.Join(cur, c)
+		info, err := os.Lstat(next)
+		if err != nil {
+			if len(todo) == 0 {
+				return next, links, err
+			}
+			return "", nil, err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		if len(links) == maxLinks {
+			return "", nil, &os.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
+		}
+		dest, err := os.Readlink(next)
+		if err != nil {
+			return "", nil, err
+		}
+		uid, _, _ := owner(info)
+		links = append(links, Link{Path: next, Target: dest, UID: uid})
+		if filepath.IsAbs(dest) {
+			v := filepath.VolumeName(dest)
+			cur, dest = v+string(filepath.Separator), dest[len(v):]
+		}
+		todo = append(split(dest), todo...)
+	}
+	return cur, links, nil
+}
+
+func split(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool { return os.IsPathSeparator(uint8(r)) })
+}
+
+// within tells whether path is dir or inside it; both are clean and
+// absolute.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// euid is the effective user; a variable for tests.
+var euid = os.Geteuid
+
+// checkLinks refuses, when run as root, a path that goes through a
+// symbolic link another user owns, or whose link leads out of opt.Home,
+// unless opt.AllowForeignLink: such a link is the other user's to point
+// anywhere, /etc/shadow included, and root would read and write there.
+func checkLinks(target string, links []Link, opt Options) error {
+	if euid() != 0 || opt.AllowForeignLink || len(links) == 0 {
+		return nil
+	}
+	for _, l := range links {
+		if l.UID != 0 {
+			return foreignLink(l, target, fmt.Sprintf("owned by %s", userName(l.UID)), "")
+		}
+	}
+	if opt.Home == "" {
+		return nil
+	}
+	home, _, err := resolve(opt.Home)
+	if err != nil {
+		return &Error{Msg: "cannot resolve the home " + opt.Home, Err: unwrapPath(err)}
+	}
+	if !within(target, home) {
+		return foreignLink(links[len(links)-1], target, "", home)
+	}
+	return nil
+}
+
+// foreignLink is the error for link l on the way to target: owned by
+// another user (owned says by whom) or leading out of home.
+func foreignLink(l Link, target, owned, home string) *Error {
+	why := owned
+	if home != "" {
+		why = "leading out of the home " + home
+	}
+	return &Error{
+		Msg: fmt.Sprintf("%s is a symbolic link %s, to %s (%s): running as root, apim-offset does not follow it, which would read and write where its owner points; allow it with AllowForeignLink",
+			l.Path, why, target, l.Target),
+		Kind: ErrForeignLink, Link: l.Path, Target: target, UID: l.UID,
+	}
+}
