@@ -65,7 +65,7 @@ func TestLockTimeout(t *testing.T) {
 		t.Errorf("error %v (%#v), want ErrLockTimeout naming pid %d", err, e, pid)
 	}
 	me, _ := user.Current()
-	if want := fmt.Sprintf("process %d (%s, user %s) holds the file's lock", pid, os.Args[0], me.Username); err.Error() != want {
+	if want := fmt.Sprintf("process %d holds the file's lock (%s, user %s)", pid, os.Args[0], me.Username); err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
 	if took < 200*time.Millisecond || took > time.Second {

@@ -18,12 +18,21 @@ type Holder struct {
 const maxCommand = 256
 
 // String words the holder for a message: "process 4242 (apim-offset set
-// --offset 2 /opt/wso2am, user wso2carbon)", or "another process".
+// 2 --yes, user wso2carbon)", or "another process".
 func (h Holder) String() string {
 	if h.PID <= 0 {
 		return "another process"
 	}
 	s := "process " + strconv.Itoa(h.PID)
+	if d := h.details(); d != "" {
+		s += " (" + d + ")"
+	}
+	return s
+}
+
+// details is what is known of the holder besides its PID: "apim-offset
+// set 2 --yes, user wso2carbon".
+func (h Holder) details() string {
 	var what []string
 	if h.Command != "" {
 		what = append(what, h.Command)
@@ -34,8 +43,18 @@ func (h Holder) String() string {
 	case h.UID >= 0:
 		what = append(what, "uid "+strconv.Itoa(h.UID))
 	}
-	if len(what) > 0 {
-		s += " (" + strings.Join(what, ", ") + ")"
+	return strings.Join(what, ", ")
+}
+
+// holdsMessage is the message of ErrLockTimeout: "process 4242 holds the
+// file's lock (apim-offset set 2 --yes, user wso2carbon)".
+func (h Holder) holdsMessage() string {
+	if h.PID <= 0 {
+		return "another process holds the file's lock"
+	}
+	s := "process " + strconv.Itoa(h.PID) + " holds the file's lock"
+	if d := h.details(); d != "" {
+		s += " (" + d + ")"
 	}
 	return s
 }

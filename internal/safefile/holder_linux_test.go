@@ -90,7 +90,7 @@ func TestLockHolderNamed(t *testing.T) {
 	if !errors.Is(err, safefile.ErrLockTimeout) {
 		t.Fatalf("Open: %v, want ErrLockTimeout", err)
 	}
-	want := fmt.Sprintf("process %d (%s, user nobody) holds the file's lock", pid, command)
+	want := fmt.Sprintf("process %d holds the file's lock (%s, user nobody)", pid, command)
 	if err.Error() != want {
 		t.Errorf("error\n%q, want\n%q", err, want)
 	}

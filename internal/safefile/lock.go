@@ -224,7 +224,7 @@ func lockWaiting(lf *os.File, info os.FileInfo, waiting *func(Holder), deadline 
 	}
 	if busy {
 		h := lockHolder(info)
-		return &Error{Msg: h.String() + " holds the file's lock", Kind: ErrLockTimeout, PID: h.PID, Holder: h}
+		return &Error{Msg: h.holdsMessage(), Kind: ErrLockTimeout, PID: h.PID, Holder: h}
 	}
 	return nil
 }

@@ -22,15 +22,38 @@ const maxLinks = 40
 // resolve follows path's symbolic links, component by component as the
 // kernel does, and returns the path of the file at its end (which need
 // not exist) and every link it went through.
+//
+// A relative path gives a relative result, as filepath.EvalSymlinks
+// does, unless a link on the way is absolute or the working folder's own
+// path goes through a link (where ".." would not lead back).
 func resolve(path string) (string, []Link, error) {
-	abs, err := filepath.Abs(path)
+	if filepath.IsAbs(path) {
+		target, links, _, err := resolveAbs(path)
+		return target, links, err
+	}
+	wd, err := os.Getwd()
 	if err != nil {
 		return "", nil, err
 	}
+	target, links, sawAbs, err := resolveAbs(filepath.Join(wd, path))
+	if err != nil || sawAbs {
+		return target, links, err
+	}
+	if physical, _, _, err := resolveAbs(wd); err == nil && physical == wd {
+		if r, err := filepath.Rel(wd, target); err == nil {
+			target = r
+		}
+	}
+	return target, links, nil
+}
+
+// resolveAbs is resolve for an absolute path; sawAbs tells whether a link
+// on the way held an absolute path.
+func resolveAbs(abs string) (target string, links []Link, sawAbs bool, err error) {
+	path := abs
 	vol := filepath.VolumeName(abs)
 	cur := vol + string(filepath.Separator)
 	todo := split(abs[len(vol):])
-	var links []Link
 	for len(todo) > 0 {
 		c := todo[0]
 		todo = todo[1:]
@@ -45,30 +68,31 @@ func resolve(path string) (string, []Link, error) {
 		info, err := os.Lstat(next)
 		if err != nil {
 			if len(todo) == 0 {
-				return next, links, err
+				return next, links, sawAbs, err
 			}
-			return "", nil, err
+			return "", nil, false, err
 		}
 		if info.Mode()&fs.ModeSymlink == 0 {
 			cur = next
 			continue
 		}
 		if len(links) == maxLinks {
-			return "", nil, &os.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
+			return "", nil, false, &os.PathError{Op: "open", Path: path, Err: syscall.ELOOP}
 		}
 		dest, err := os.Readlink(next)
 		if err != nil {
-			return "", nil, err
+			return "", nil, false, err
 		}
 		uid, _, _ := owner(info)
 		links = append(links, Link{Path: next, Target: dest, UID: uid})
 		if filepath.IsAbs(dest) {
+			sawAbs = true
 			v := filepath.VolumeName(dest)
 			cur, dest = v+string(filepath.Separator), dest[len(v):]
 		}
 		todo = append(split(dest), todo...)
 	}
-	return cur, links, nil
+	return cur, links, sawAbs, nil
 }
 
 func split(p string) []string {
