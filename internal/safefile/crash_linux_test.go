@@ -86,7 +86,7 @@ func TestKill(t *testing.T) {
 				}
 				outcomes[checkKilled(t, n, dir, path)]++
 				if done {
-					t.Logf("killed at each of %d calls: %v", n-1, outcomes)
+					t.Logf("killed at each of %d calls, then run to the end; the file held: %v", n-1, outcomes)
 					return
 				}
 			}
