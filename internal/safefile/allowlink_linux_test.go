@@ -13,6 +13,7 @@ import (
 // TestAllowForeignLink: the operator who knows the link asks for it to be
 // followed: Open reads and Replace writes through it, keeping the link.
 func TestAllowForeignLink(t *testing.T) {
+	needRoot(t)
 	home, path := serviceHome(t)
 	real := filepath.Join(home, "deployment.toml.real")
 	if err := os.Rename(path, real); err != nil {
@@ -42,6 +43,7 @@ func TestAllowForeignLink(t *testing.T) {
 // ConfigMap's ..data among them; with Home given, one leading out of the
 // home is refused all the same, as it is not the home's file.
 func TestLinksRootMade(t *testing.T) {
+	needRoot(t)
 	home, path := serviceHome(t)
 	conf := filepath.Dir(path)
 	// ConfigMap layout: deployment.toml -> ..data/deployment.toml, ..data -> ..2024_01_01.

@@ -54,6 +54,7 @@ func TestBudgetNotRegular(t *testing.T) {
 // made a link to /etc/shadow is refused, as Open refuses one, and nothing
 // of it is read.
 func TestBudgetRootRefusesLink(t *testing.T) {
+	needRoot(t)
 	home, _ := serviceHome(t)
 	shadow := secret(t)
 	link := filepath.Join(home, "api-manager.sh")

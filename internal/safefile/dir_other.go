@@ -19,8 +19,8 @@ type Dir struct {
 	Path string
 }
 
-// OpenDir checks that path is a folder.
-func OpenDir(path string) (*Dir, error) {
+// openDir checks that path is a folder.
+func openDir(path string) (*Dir, error) {
 	info, err := os.Lstat(path)
 	if err != nil {
 		return nil, err

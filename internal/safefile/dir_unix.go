@@ -23,13 +23,34 @@ type Dir struct {
 	fd   int
 }
 
-// OpenDir opens the folder at path, which must not be a symbolic link.
-func OpenDir(path string) (*Dir, error) {
+// openDir opens the folder at path, a path resolve gave (no link on
+// it), one component at a time from the root or the working folder, none
+// followed if it is a symbolic link (openat, O_NOFOLLOW): the folder
+// opened is the one at that path, even if a folder on it is swapped for
+// a link meanwhile (that fails with ELOOP or ENOTDIR instead).
+func openDir(path string) (*Dir, error) {
+	start := "."
+	if filepath.IsAbs(path) {
+		start = "/"
+	}
 	fd, err := retryEINTR(func() (int, error) {
-		return unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		return unix.Open(start, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	})
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		return nil, &os.PathError{Op: "open", Path: start, Err: err}
+	}
+	for _, c := range split(path) {
+		if c == "." {
+			continue
+		}
+		next, err := retryEINTR(func() (int, error) {
+			return unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		})
+		unix.Close(fd)
+		if err != nil {
+			return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		}
+		fd = next
 	}
 	return &Dir{Path: path, fd: fd}, nil
 }

@@ -145,7 +145,7 @@ func (f *File) lockTarget() (*locked, error) {
 			return nil, err
 		}
 		if again == t.path && f.sameAt(t.dir, filepath.Base(t.path), t.info) {
-			if d, err := OpenDir(filepath.Dir(again)); err == nil {
+			if d, err := openDir(filepath.Dir(again)); err == nil {
 				now, err1 := d.id()
 				was, err2 := t.dir.id()
 				d.Close()
@@ -171,7 +171,7 @@ func (f *File) openTarget() (*locked, error) {
 	if err := checkLinks(target, links, f.opt); err != nil {
 		return nil, err
 	}
-	d, err := OpenDir(filepath.Dir(target))
+	d, err := openDir(filepath.Dir(target))
 	if err != nil {
 		return nil, unwrapPath(err)
 	}

@@ -13,11 +13,11 @@ import (
 
 // serviceHome makes a product home owned by user nobody, as a service
 // account owns /opt/wso2am, with repository/conf/deployment.toml in it;
-// root runs the tests on it, as provisioning does. It returns the home
-// and the file's path.
+// root runs the tests on it, as provisioning does. (Run as another user,
+// the home is that user's: the swaps still test the seam.) It returns
+// the home and the file's path.
 func serviceHome(t *testing.T) (home, path string) {
 	t.Helper()
-	needRoot(t)
 	home = t.TempDir()
 	conf := filepath.Join(home, "repository", "conf")
 	if err := os.MkdirAll(conf, 0o755); err != nil {
@@ -25,7 +25,7 @@ func serviceHome(t *testing.T) (home, path string) {
 	}
 	path = write(t, conf, "deployment.toml", oldBytes, 0o644)
 	for _, p := range []string{home, filepath.Join(home, "repository"), conf, path} {
-		if err := os.Chown(p, nobody, nobody); err != nil {
+		if err := os.Chown(p, nobody, nobody); err != nil && os.Geteuid() == 0 {
 			t.Fatal(err)
 		}
 	}
@@ -40,13 +40,13 @@ func secret(t *testing.T) string {
 }
 
 // linkAs makes link a symbolic link to target owned by uid, as that user
-// would make it.
+// would make it; run as another user than root, it is that user's.
 func linkAs(t *testing.T, target, link string, uid int) {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Lchown(link, uid, uid); err != nil {
+	if err := os.Lchown(link, uid, uid); err != nil && os.Geteuid() == 0 {
 		t.Fatal(err)
 	}
 }
@@ -56,6 +56,7 @@ func linkAs(t *testing.T, target, link string, uid int) {
 // it is read: Open and Read say whose link it is and where it leads, and
 // nothing of the file shows.
 func TestRootRefusesServiceUsersLink(t *testing.T) {
+	needRoot(t)
 	_, path := serviceHome(t)
 	shadow := secret(t)
 	if err := os.Remove(path); err != nil {
@@ -90,6 +91,7 @@ func TestRootRefusesServiceUsersLink(t *testing.T) {
 // TestRootRefusesServiceUsersFolderLink: the link can be a folder on the
 // way, repository/conf made a link to /etc by the service account.
 func TestRootRefusesServiceUsersFolderLink(t *testing.T) {
+	needRoot(t)
 	home, _ := serviceHome(t)
 	elsewhere := t.TempDir()
 	write(t, elsewhere, "deployment.toml", "[server]\n#root's own\n", 0o600)
@@ -244,4 +246,36 @@ func TestCommitTimeModePrepared(t *testing.T) {
 		t.Errorf("mode %v, want 0600, set after Prepare", fi.Mode().Perm())
 	}
 	holds(t, dir, "deployment.toml")
+}
+
+// TestFolderSwapDuringQuestion: the swap made while the question waits
+// (after Unlock): Replace finds the path leading elsewhere and refuses,
+// writing nothing there nor in the folder Open read.
+func TestFolderSwapDuringQuestion(t *testing.T) {
+	_, path := serviceHome(t)
+	conf := filepath.Dir(path)
+	victim := t.TempDir()
+	write(t, victim, "deployment.toml", oldBytes, 0o644)
+	f, err := safefile.Open(path, safefile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Check(); err != nil {
+		t.Fatal(err)
+	}
+	f.Unlock()
+	if err := os.Rename(conf, conf+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	linkAs(t, victim, conf, nobody)
+	_, err = f.Replace([]byte(newBytes), safefile.ReplaceOptions{Backup: true})
+	if !errors.Is(err, safefile.ErrChanged) && !errors.Is(err, safefile.ErrForeignLink) {
+		t.Errorf("Replace: %v, want ErrChanged, or ErrForeignLink as root", err)
+	}
+	holds(t, victim, "deployment.toml")
+	if got := readFile(t, filepath.Join(victim, "deployment.toml")); got != oldBytes {
+		t.Errorf("the other folder's file was written")
+	}
+	holds(t, conf+".moved", "deployment.toml")
 }

@@ -39,7 +39,7 @@ func openRead(path string, opt Options) (*os.File, os.FileInfo, error) {
 		if err := checkLinks(target, links, opt); err != nil {
 			return nil, nil, err
 		}
-		d, err := OpenDir(filepath.Dir(target))
+		d, err := openDir(filepath.Dir(target))
 		if err != nil {
 			return nil, nil, unwrapPath(err)
 		}

@@ -117,6 +117,10 @@ func checkLinks(target string, links []Link, opt Options) error {
 	if euid() != 0 || opt.AllowForeignLink || len(links) == 0 {
 		return nil
 	}
+	target, err := filepath.Abs(target)
+	if err != nil {
+		return err
+	}
 	for _, l := range links {
 		if l.UID != 0 {
 			return foreignLink(l, target, fmt.Sprintf("owned by %s", userName(l.UID)), "")
@@ -126,6 +130,9 @@ func checkLinks(target string, links []Link, opt Options) error {
 		return nil
 	}
 	home, _, err := resolve(opt.Home)
+	if err == nil {
+		home, err = filepath.Abs(home)
+	}
 	if err != nil {
 		return &Error{Msg: "cannot resolve the home " + opt.Home, Err: unwrapPath(err)}
 	}
