@@ -3,6 +3,7 @@ package safefile
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Holder is the process that holds a file's lock, as far as the system
@@ -65,7 +66,7 @@ func (h Holder) holdsMessage() string {
 func commandLine(raw []byte) string {
 	args := strings.Split(strings.TrimRight(string(raw), "\x00"), "\x00")
 	for i, a := range args {
-		if a == "" || strings.ContainsFunc(a, func(r rune) bool {
+		if a == "" || !utf8.ValidString(a) || strings.ContainsFunc(a, func(r rune) bool {
 			return r <= ' ' || r == 0x7f || r >= 0x80 && !strconv.IsPrint(r) || r == '"' || r == '\\'
 		}) {
 			args[i] = strconv.QuoteToASCII(a)
@@ -73,7 +74,11 @@ func commandLine(raw []byte) string {
 	}
 	s := strings.Join(args, " ")
 	if len(s) > maxCommand {
-		s = s[:maxCommand-len("...")] + "..."
+		cut := maxCommand - len("...")
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return strings.TrimSpace(s)
 }

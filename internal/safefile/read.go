@@ -12,8 +12,9 @@ import (
 // caller can refuse a larger file without reading all of it. It takes no
 // lock: a reader sees the old bytes or the new, as Replace renames. A
 // FIFO, a device or a socket is refused with ErrNotRegular without
-// waiting for it or opening it. Running as root, it refuses a symbolic
-// link as Open does with no Options (ErrForeignLink), reading nothing.
+// waiting for it or opening it. Running as root, it refuses a path
+// through a symbolic link another user owns, as Open does with no Options
+// (ErrForeignLink), reading nothing.
 func Read(path string, max int64) ([]byte, error) { return ReadWith(path, max, Options{}) }
 
 // ReadWith is Read with opt's Home and AllowForeignLink.
