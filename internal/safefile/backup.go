@@ -2,6 +2,7 @@ package safefile
 
 import (
 	"errors"
+	"strings"
 	"io/fs"
 	"os"
 	"time"
@@ -57,4 +58,29 @@ func (f *File) dropBackup(res Result) {
 	if res.Backup != "" {
 		f.fs.Remove(f.dir, baseOf(res.Backup))
 	}
+}
+
+// newestBackup is the path of the newest NAME.bak* beside the file, by
+// modification time, or "" when there is none. Only called for a file
+// that begins with a NUL byte.
+func (f *File) newestBackup() string {
+	if len(f.Data) == 0 || f.Data[0] != 0 {
+		return ""
+	}
+	names, _ := f.dir.names()
+	prefix := backupName(f.name, time.Now, 0)
+	var newest string
+	var newestTime time.Time
+	for _, n := range names {
+		if !strings.HasPrefix(n, prefix) {
+			continue
+		}
+		if t, ok := f.dir.mtimeAt(n); ok && (newest == "" || t.After(newestTime)) {
+			newest, newestTime = n, t
+		}
+	}
+	if newest == "" {
+		return ""
+	}
+	return f.dir.join(newest)
 }

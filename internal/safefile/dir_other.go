@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // Dir is a folder. Here (Windows, wasip1) there are no descriptors to
@@ -147,4 +148,13 @@ func (d *Dir) names() ([]string, error) {
 	}
 	defer f.Close()
 	return f.Readdirnames(-1)
+}
+
+// mtimeAt is the modification time of the regular file name in d.
+func (d *Dir) mtimeAt(name string) (time.Time, bool) {
+	info, err := os.Lstat(d.join(name))
+	if err != nil || !info.Mode().IsRegular() {
+		return time.Time{}, false
+	}
+	return info.ModTime(), true
 }

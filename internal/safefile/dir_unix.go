@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -231,3 +232,12 @@ func (a fileID) same(b fileID) bool { return a != fileID{} && a == b }
 
 // modeRegular is what lstatAt gives a regular file.
 const modeRegular = unix.S_IFREG
+
+// mtimeAt is the modification time of the regular file name in d.
+func (d *Dir) mtimeAt(name string) (time.Time, bool) {
+	var st unix.Stat_t
+	if unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || uint32(st.Mode)&unix.S_IFMT != unix.S_IFREG {
+		return time.Time{}, false
+	}
+	return time.Unix(st.Mtim.Unix()), true
+}

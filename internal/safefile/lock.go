@@ -82,7 +82,7 @@ func Open(path string, opt Options) (*File, error) {
 		return nil, unwrapPath(err)
 	}
 	f.Data = data
-	if err := torn(data); err != nil {
+	if err := torn(data, f.newestBackup()); err != nil {
 		f.Close()
 		return nil, err
 	}

@@ -120,10 +120,15 @@ func sameBytesAt(d *Dir, name string, data []byte) error {
 
 // torn refuses the bytes of a file an in-place rewrite was killed in the
 // middle of: it writes a NUL byte first, and the file's first byte last
-// (inPlace says why).
-func torn(data []byte) error {
-	if len(data) > 0 && data[0] == 0 {
-		return &Error{Msg: "the file begins with a NUL byte: a run was killed while rewriting it in place, and it holds part of the old bytes and part of the new; the old bytes are in the newest backup beside it (NAME.bak*)", Kind: ErrTorn}
+// (inPlace.go's ordered says why). backup names the newest backup beside
+// it, or is "".
+func torn(data []byte, backup string) error {
+	if len(data) == 0 || data[0] != 0 {
+		return nil
 	}
-	return nil
+	where := "no backup of it was found beside it"
+	if backup != "" {
+		where = "its old bytes are in " + backup + ", the newest backup beside it"
+	}
+	return &Error{Msg: "the file begins with a NUL byte: a run was killed while rewriting it in place, and it holds part of the old bytes and part of the new; " + where, Kind: ErrTorn}
 }
