@@ -2,9 +2,9 @@ package safefile
 
 import (
 	"errors"
-	"strings"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 )
 
