@@ -241,3 +241,12 @@ func (d *Dir) mtimeAt(name string) (time.Time, bool) {
 	}
 	return time.Unix(st.Mtim.Unix()), true
 }
+
+// owner is the folder's owner.
+func (d *Dir) owner() (int, bool) {
+	var st unix.Stat_t
+	if unix.Fstat(d.fd, &st) != nil {
+		return 0, false
+	}
+	return int(st.Uid), true
+}

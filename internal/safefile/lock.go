@@ -176,6 +176,11 @@ func (f *File) openTarget() (*locked, error) {
 		return nil, unwrapPath(err)
 	}
 	lf, info, err := openRegularAt(d, filepath.Base(target))
+	if err == nil {
+		if err = checkHardLink(d, filepath.Base(target), info, f.opt); err != nil {
+			lf.Close()
+		}
+	}
 	if err != nil {
 		d.Close()
 		return nil, unwrapPath(err)

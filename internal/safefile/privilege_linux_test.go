@@ -279,3 +279,37 @@ func TestFolderSwapDuringQuestion(t *testing.T) {
 	}
 	holds(t, conf+".moved", "deployment.toml")
 }
+
+// TestRootRefusesHardLinkedRootFile: where fs.protected_hardlinks is off,
+// the service account can hard-link /etc/shadow into its home as
+// deployment.toml. A file with two links is rewritten in place, so root
+// would write into shadow. As root, a file with hard links that its
+// folder's owner does not own is refused before it is read.
+func TestRootRefusesHardLinkedRootFile(t *testing.T) {
+	needRoot(t)
+	_, path := serviceHome(t)
+	shadowDir := t.TempDir()
+	shadow := write(t, shadowDir, "shadow", "root:$6$SECRET-HASH:19000:0:99999:7:::\n", 0o600)
+	before := readFile(t, shadow)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(shadow, path); err != nil {
+		t.Skipf("cannot hard-link across these folders: %v", err)
+	}
+	f, err := safefile.Open(path, safefile.Options{})
+	if err == nil {
+		_, err = f.Replace([]byte(newBytes), safefile.ReplaceOptions{})
+		f.Close()
+		t.Errorf("Open read root's file through the service account's hard link")
+	}
+	if !errors.Is(err, safefile.ErrForeignLink) || !strings.Contains(err.Error(), "2 hard links and is owned by user root (uid 0), not by user nobody (uid 65534)") {
+		t.Errorf("Open: %v, want ErrForeignLink for the hard link", err)
+	}
+	if got := readFile(t, shadow); got != before {
+		t.Fatalf("root wrote into shadow through the hard link: %.40q", got)
+	}
+	if _, err := safefile.Read(path, 1<<20); !errors.Is(err, safefile.ErrForeignLink) {
+		t.Errorf("Read: %v, want ErrForeignLink", err)
+	}
+}

@@ -45,6 +45,11 @@ func openRead(path string, opt Options) (*os.File, os.FileInfo, error) {
 			return nil, nil, unwrapPath(err)
 		}
 		f, info, err := openRegularAt(d, filepath.Base(target))
+		if err == nil {
+			if err = checkHardLink(d, filepath.Base(target), info, opt); err != nil {
+				f.Close()
+			}
+		}
 		d.Close()
 		if errors.Is(err, errSwapped) && try < 100 {
 			continue // a link was put there since resolve: check it

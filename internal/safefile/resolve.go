@@ -155,3 +155,24 @@ func foreignLink(l Link, target, owned, home string) *Error {
 		Kind: ErrForeignLink, Link: l.Path, Target: target, UID: l.UID,
 	}
 }
+
+// checkHardLink refuses, when run as root, a file with more than one hard
+// link that is not owned by its folder's owner, unless
+// opt.AllowForeignLink: the folder's owner may have linked another's file
+// there (/etc/shadow, where fs.protected_hardlinks is off), and a file
+// with hard links is rewritten in place, through the link.
+func checkHardLink(d *Dir, name string, info os.FileInfo, opt Options) error {
+	if euid() != 0 || opt.AllowForeignLink || links(info) < 2 {
+		return nil
+	}
+	uid, _, ok := owner(info)
+	duid, dok := d.owner()
+	if !ok || !dok || uid == duid {
+		return nil
+	}
+	return &Error{
+		Msg: fmt.Sprintf("%s has %d hard links and is owned by %s, not by %s, who owns its folder: running as root, apim-offset does not read or rewrite it, as the folder's owner may have linked another user's file there; allow it with AllowForeignLink",
+			d.join(name), links(info), userName(uid), userName(duid)),
+		Kind: ErrForeignLink, Link: d.join(name), Target: d.join(name), UID: uid,
+	}
+}

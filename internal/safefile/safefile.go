@@ -22,7 +22,8 @@
 //     waits cannot send a write elsewhere.
 //   - Run as root, Open and Read refuse a path that goes through a
 //     symbolic link another user owns, or whose links lead out of
-//     Options.Home, before reading anything (ErrForeignLink), unless
+//     Options.Home, or a file with hard links that its folder's owner does
+//     not own, before reading anything (ErrForeignLink), unless
 //     Options.AllowForeignLink: root on a service account's home must not
 //     read or write /etc/shadow because the account made a link to it.
 //   - The new file gets the owner, group and mode the file has when it is
