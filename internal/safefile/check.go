@@ -2,7 +2,7 @@ package safefile
 
 import (
 	"errors"
-	"path/filepath"
+	"os"
 )
 
 // Check tells, before any change is shown, whether Replace can write the
@@ -30,22 +30,22 @@ func (f *File) check(data []byte, keep bool) error {
 	if f.closed {
 		return errors.New("safefile: Check after Close")
 	}
-	dir := filepath.Dir(f.Target)
-	if fl := fsFlag(f.Target); fl != "" {
+	dir := f.dir.Path
+	if fl := f.fileFlag(); fl != "" {
 		return immutableError(fl, "", nil)
 	}
-	if fsFlag(dir) == "i" { // no new file there: no backup, no temporary file
+	if f.dir.flag() == "i" { // no new file there: no backup, no temporary file
 		return immutableError("i", dir, nil)
 	}
-	reason, attrs, err := f.checkAttrs()
+	reason, info, attrs, err := f.checkAttrs()
 	if err != nil {
 		return err
 	}
-	if reason == "" && mountPoint(f.Target, dir) {
+	if reason == "" && mountPointAt(f.dir, f.name) {
 		reason = mountPointReason
 	}
 	if reason == "" {
-		p, err := f.temp(data, attrs)
+		p, err := f.temp(data, info, attrs)
 		var xe *xattrError
 		switch {
 		case errors.As(err, &xe):
@@ -54,7 +54,7 @@ func (f *File) check(data []byte, keep bool) error {
 			return err
 		case keep:
 			f.dropPrepared()
-			f.prepared, f.preparedData = p, data
+			f.prepared, f.preparedData, f.preparedFor = p, data, info
 		default:
 			p.cleanup()
 		}
@@ -62,28 +62,30 @@ func (f *File) check(data []byte, keep bool) error {
 	if reason == "" {
 		return nil
 	}
-	if err := writable(f.Target); err != nil {
+	if err := writableAt(f.dir, f.name); err != nil {
 		return f.cannot("open the file to rewrite it in place ("+reason+")", err)
 	}
-	tmp, err := f.fs.CreateTemp(dir, "."+filepath.Base(f.Target)+tempInfix+"*")
+	tmp, err := f.fs.CreateTemp(f.dir, tempPrefix(f.name)+backupInfix)
 	if err != nil {
 		return noBackup(reason, f.cannot("create the backup", err))
 	}
-	(&pending{WFile: tmp, fs: f.fs}).cleanup()
+	(&pending{WFile: tmp, name: baseOf(tmp.Name()), fs: f.fs, dir: f.dir}).cleanup()
 	return nil
 }
 
-// checkAttrs returns the file's extended attributes, and why it must be
-// rewritten in place if its links or attributes say so already.
-func (f *File) checkAttrs() (reason string, attrs []xattr, err error) {
-	lf, info := f.lock, f.info
+// checkAttrs returns the file's info and extended attributes now, and why
+// it must be rewritten in place if its links or attributes say so
+// already.
+func (f *File) checkAttrs() (reason string, info os.FileInfo, attrs []xattr, err error) {
+	lf := f.lock
 	if lf == nil { // after Unlock
-		if lf, info, err = openRegular(f.Target); err != nil {
-			return "", nil, err
+		if lf, _, err = openRegularAt(f.dir, f.name); err != nil {
+			return "", nil, nil, unwrapPath(err)
 		}
 		defer lf.Close()
-	} else if now, err := lf.Stat(); err == nil {
-		info = now
+	}
+	if info, err = lf.Stat(); err != nil {
+		return "", nil, nil, f.cannot("stat the file", err)
 	}
 	reason = linksReason(info)
 	attrs, err = xattrs(int(lf.Fd()))
@@ -92,23 +94,36 @@ func (f *File) checkAttrs() (reason string, attrs []xattr, err error) {
 		if reason == "" {
 			reason = xattrReason(xe)
 		}
-		return reason, nil, nil
+		return reason, info, nil, nil
 	}
 	if err != nil {
-		return "", nil, f.cannot("read the file's extended attributes", err)
+		return "", nil, nil, f.cannot("read the file's extended attributes", err)
 	}
-	return reason, attrs, nil
+	return reason, info, attrs, nil
+}
+
+// fileFlag is the file's immutable or append-only flag, or "".
+func (f *File) fileFlag() string {
+	if f.lock != nil {
+		return fdFlag(int(f.lock.Fd()))
+	}
+	lf, _, err := openRegularAt(f.dir, f.name)
+	if err != nil {
+		return ""
+	}
+	defer lf.Close()
+	return fdFlag(int(lf.Fd()))
 }
 
 // immutable returns the ErrImmutable error for the file or its folder when
 // either has the immutable or append-only flag: a failure with EPERM is
 // most likely for that.
 func (f *File) immutable() *Error {
-	if fl := fsFlag(f.Target); fl != "" {
+	if fl := f.fileFlag(); fl != "" {
 		return immutableError(fl, "", nil)
 	}
-	if dir := filepath.Dir(f.Target); fsFlag(dir) != "" {
-		return immutableError(fsFlag(dir), dir, nil)
+	if fl := f.dir.flag(); fl != "" {
+		return immutableError(fl, f.dir.Path, nil)
 	}
 	return nil
 }

@@ -32,13 +32,14 @@ func newFaultFS(faults ...fault) *faultFS {
 	return &faultFS{FS: safefile.OS, faults: faults, fired: make([]int, len(faults))}
 }
 
-// kind tells which file a name is.
+// kind tells which file a name is: the temporary file renamed over the
+// target, the backup (under its temporary name first), or the target.
 func kind(name string) string {
 	switch base := filepath.Base(name); {
+	case strings.Contains(base, ".apim-offset-bak-"), strings.Contains(base, ".bak"):
+		return "backup"
 	case strings.Contains(base, ".apim-offset-"):
 		return "temp"
-	case strings.Contains(base, ".bak"):
-		return "backup"
 	}
 	return "target"
 }
@@ -56,36 +57,43 @@ func (fs *faultFS) hit(op, name string) bool {
 	return false
 }
 
-func (fs *faultFS) CreateTemp(dir, pattern string) (safefile.WFile, error) {
-	if fs.hit("create", pattern) {
-		return nil, &os.PathError{Op: "open", Path: filepath.Join(dir, pattern), Err: fs.hit1.err}
+func (fs *faultFS) CreateTemp(dir *safefile.Dir, prefix string) (safefile.WFile, error) {
+	if fs.hit("create", prefix) {
+		return nil, &os.PathError{Op: "open", Path: filepath.Join(dir.Path, prefix), Err: fs.hit1.err}
 	}
-	w, err := fs.FS.CreateTemp(dir, pattern)
+	w, err := fs.FS.CreateTemp(dir, prefix)
 	if err != nil {
 		return nil, err
 	}
 	return &faultFile{WFile: w, fs: fs}, nil
 }
 
-func (fs *faultFS) OpenFile(name string, flag int, perm os.FileMode) (safefile.WFile, error) {
+func (fs *faultFS) OpenFile(dir *safefile.Dir, name string, flag int, perm os.FileMode) (safefile.WFile, error) {
 	if fs.hit("open", name) {
-		return nil, &os.PathError{Op: "open", Path: name, Err: fs.hit1.err}
+		return nil, &os.PathError{Op: "open", Path: filepath.Join(dir.Path, name), Err: fs.hit1.err}
 	}
-	w, err := fs.FS.OpenFile(name, flag, perm)
+	w, err := fs.FS.OpenFile(dir, name, flag, perm)
 	if err != nil {
 		return nil, err
 	}
 	return &faultFile{WFile: w, fs: fs}, nil
 }
 
-func (fs *faultFS) Rename(oldpath, newpath string) error {
-	if fs.hit("rename", oldpath) {
-		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: fs.hit1.err}
+func (fs *faultFS) Rename(dir *safefile.Dir, oldname, newname string) error {
+	if fs.hit("rename", oldname) {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: fs.hit1.err}
 	}
-	return fs.FS.Rename(oldpath, newpath)
+	return fs.FS.Rename(dir, oldname, newname)
 }
 
-func (fs *faultFS) SyncDir(dir string) error {
+func (fs *faultFS) RenameNoReplace(dir *safefile.Dir, oldname, newname string) error {
+	if fs.hit("rename-backup", oldname) {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: fs.hit1.err}
+	}
+	return fs.FS.RenameNoReplace(dir, oldname, newname)
+}
+
+func (fs *faultFS) SyncDir(dir *safefile.Dir) error {
 	if fs.hit("syncdir", "") {
 		return fs.hit1.err
 	}
@@ -255,11 +263,11 @@ func TestFaults(t *testing.T) {
 		{"rename on a read-only file system", []fault{{op: "rename", err: syscall.EROFS}}, false, "read-only file system", safefile.ErrReadOnly, false},
 		{"rename across devices", []fault{{op: "rename", err: syscall.EXDEV}}, false, "cross-device", nil, false},
 		{"disk full making the backup", []fault{{op: "write", file: "backup", err: syscall.ENOSPC, after: 10}}, true, "backup", safefile.ErrNoSpace, false},
-		{"backup cannot be created", []fault{{op: "open", file: "backup", err: syscall.EACCES}}, true, "backup", safefile.ErrPermission, false},
+		{"backup cannot be created", []fault{{op: "create", file: "backup", err: syscall.EACCES}}, true, "backup", safefile.ErrPermission, false},
 		{"backup sync fails", []fault{{op: "sync", file: "backup", err: syscall.EIO}}, true, "backup", nil, false},
 		{"backup short write", []fault{{op: "short-write", file: "backup"}}, true, "backup", nil, false},
 		{"disk full after the backup", []fault{{op: "write", file: "temp", err: syscall.ENOSPC, after: 1}}, true, "no space", safefile.ErrNoSpace, false},
-		{"mount point, and no room for the backup", []fault{busy, {op: "open", file: "backup", err: syscall.ENOSPC}}, false, "mount point", safefile.ErrMountPoint, false},
+		{"mount point, and no room for the backup", []fault{busy, {op: "create", file: "backup", err: syscall.ENOSPC}}, false, "mount point", safefile.ErrMountPoint, false},
 		{"mount point, and the disk fills while writing in place", []fault{busy, {op: "write", file: "target", err: syscall.ENOSPC, after: 1000, times: 1}}, false, "old bytes were put back", safefile.ErrNoSpace, true},
 		{"mount point, and truncating fails", []fault{busy, {op: "truncate", file: "target", err: syscall.EIO, times: 1}}, false, "old bytes were put back", nil, true},
 		{"mount point, and it cannot be opened for writing", []fault{busy, {op: "open", file: "target", err: syscall.EACCES}}, false, "in place", safefile.ErrPermission, false},

@@ -10,15 +10,10 @@ const (
 	appendFL    = 0x00000020 // FS_APPEND_FL
 )
 
-// fsFlag returns "i" when the file or folder at path has the immutable
+// fdFlag returns "i" when the file or folder open as fd has the immutable
 // flag, "a" when it has the append-only flag, and "" when it has neither
 // or they cannot be read (a file system without them).
-func fsFlag(path string) string {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return ""
-	}
-	defer unix.Close(fd)
+func fdFlag(fd int) string {
 	flags, err := unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
 	switch {
 	case err != nil:
@@ -31,16 +26,19 @@ func fsFlag(path string) string {
 	return ""
 }
 
-// mountPoint reports whether the file at path is the root of a mount: a
-// file bind-mounted on its own, which rename cannot replace. statx says so
+// flag is the folder's immutable or append-only flag, or "".
+func (d *Dir) flag() string { return fdFlag(d.fd) }
+
+// mountPointAt reports whether name in d is the root of a mount: a file
+// bind-mounted on its own, which rename cannot replace. statx says so
 // since Linux 5.8; before, a device other than its folder's does.
-func mountPoint(path, dir string) bool {
+func mountPointAt(d *Dir, name string) bool {
 	var stx unix.Statx_t
-	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_INO, &stx); err == nil && stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 {
+	if err := unix.Statx(d.fd, name, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_INO, &stx); err == nil && stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 {
 		return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0
 	}
 	var st, dst unix.Stat_t
-	if unix.Lstat(path, &st) != nil || unix.Stat(dir, &dst) != nil {
+	if unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || unix.Fstat(d.fd, &dst) != nil {
 		return false
 	}
 	return st.Dev != dst.Dev

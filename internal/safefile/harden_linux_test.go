@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -63,7 +64,8 @@ func TestLockTimeout(t *testing.T) {
 	if !errors.Is(err, safefile.ErrLockTimeout) || !errors.As(err, &e) || e.PID != pid {
 		t.Errorf("error %v (%#v), want ErrLockTimeout naming pid %d", err, e, pid)
 	}
-	if want := fmt.Sprintf("process %d holds the file's lock", pid); err.Error() != want {
+	me, _ := user.Current()
+	if want := fmt.Sprintf("process %d holds the file's lock (%s, user %s)", pid, os.Args[0], me.Username); err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
 	if took < 200*time.Millisecond || took > time.Second {
@@ -584,7 +586,7 @@ func TestHardLinksNoBackup(t *testing.T) {
 	if err := os.Link(path, filepath.Join(dir, "other.toml")); err != nil {
 		t.Fatal(err)
 	}
-	f := openWith(t, path, newFaultFS(fault{op: "open", file: "backup", err: syscall.ENOSPC}))
+	f := openWith(t, path, newFaultFS(fault{op: "create", file: "backup", err: syscall.ENOSPC}))
 	_, err := f.Replace([]byte(newBytes), safefile.ReplaceOptions{})
 	f.Close()
 	if want := "the file must be rewritten in place, as it has 2 hard links, and no backup could be made before doing so: no space left on device"; err == nil || err.Error() != want {

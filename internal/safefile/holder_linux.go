@@ -11,18 +11,49 @@ import (
 )
 
 // lockHolder returns the process that holds a lock on the file, from
-// /proc/locks, or 0 when it cannot tell (another PID namespace shows none).
-func lockHolder(info os.FileInfo) int {
+// /proc/locks, with its user and command line from /proc/PID; its PID is
+// 0 when it cannot tell (another PID namespace shows none).
+func lockHolder(info os.FileInfo) Holder {
+	h := Holder{UID: -1}
 	st, ok := info.Sys().(*syscall.Stat_t)
 	if !ok {
-		return 0
+		return h
 	}
 	f, err := os.Open("/proc/locks")
 	if err != nil {
-		return 0
+		return h
 	}
-	defer f.Close()
-	return holderIn(bufio.NewScanner(f), unix.Major(st.Dev), unix.Minor(st.Dev), st.Ino)
+	h.PID = holderIn(bufio.NewScanner(f), unix.Major(st.Dev), unix.Minor(st.Dev), st.Ino)
+	f.Close()
+	if h.PID <= 0 {
+		return h
+	}
+	proc := "/proc/" + strconv.Itoa(h.PID)
+	if status, err := Read(proc+"/status", 64<<10); err == nil {
+		h.UID = statusUID(status)
+		if h.UID >= 0 {
+			h.User = lookupUser(h.UID)
+		}
+	}
+	if cmdline, err := Read(proc+"/cmdline", 4<<10); err == nil {
+		h.Command = commandLine(cmdline)
+	}
+	return h
+}
+
+// statusUID is the real user ID in the Uid: line of /proc/PID/status
+// ("Uid:\t1000\t1000\t1000\t1000"), or -1.
+func statusUID(status []byte) int {
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				if uid, err := strconv.Atoi(f[0]); err == nil {
+					return uid
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // holderIn finds in the lines of /proc/locks the PID of the holder of a

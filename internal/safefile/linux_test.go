@@ -158,10 +158,16 @@ func TestFolderNotWritable(t *testing.T) {
 // SAFEFILE_REPLACE=PATH writes newBytes over it and prints the error, or
 // how it was rewritten in place; SAFEFILE_CHECK=PATH prints what Check
 // says; SAFEFILE_HOLD=PATH locks it, says "locked" and keeps the lock
-// until its stdin ends.
+// until its stdin ends; SAFEFILE_KILL=N with SAFEFILE_KILL_PATH=PATH
+// replaces it with a backup and kills itself at the N-th call through the
+// seam (replaceKilled).
 func TestMain(m *testing.M) {
 	if path := os.Getenv("SAFEFILE_HOLD"); path != "" {
 		hold(path)
+		os.Exit(0)
+	}
+	if n := os.Getenv("SAFEFILE_KILL"); n != "" {
+		replaceKilled(os.Getenv("SAFEFILE_KILL_PATH"), n)
 		os.Exit(0)
 	}
 	path, check := os.Getenv("SAFEFILE_REPLACE"), os.Getenv("SAFEFILE_CHECK")

@@ -2,7 +2,6 @@ package safefile
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -16,15 +15,21 @@ type File struct {
 	// Removed lists temporary files left by earlier, interrupted runs that
 	// Open removed.
 	Removed []string
+	// Links lists the symbolic links followed from Path to Target.
+	Links []Link
 
 	fs     FS
 	opt    Options  // for taking the lock again after Unlock
+	dir    *Dir     // Target's folder, opened once; nil after Close
+	name   string   // Target's name in dir
 	lock   *os.File // the open, locked target; nil after Unlock or Close
 	info   os.FileInfo
 	closed bool
-	// prepared is the temporary file Prepare made for preparedData.
+	// prepared is the temporary file Prepare made for preparedData, with
+	// the owner and mode of preparedFor.
 	prepared     *pending
 	preparedData []byte
+	preparedFor  os.FileInfo
 }
 
 // Options are Open's choices.
@@ -37,10 +42,23 @@ type Options struct {
 	// Waiting is called once when another run holds the lock, before
 	// waiting for it (again by a Replace after Unlock that has to wait).
 	Waiting func()
+	// WaitingFor, when set, is called instead of Waiting, with the process
+	// that holds the lock (its PID is 0 when the system does not tell).
+	WaitingFor func(Holder)
 	// LockTimeout is the longest Open, or a Replace after Unlock, waits for
 	// another process to release the lock before failing with
 	// ErrLockTimeout; 0 waits for as long as it takes.
 	LockTimeout time.Duration
+	// Home is the folder the file belongs to (a product's home). Running
+	// as root, a path whose symbolic links lead out of it is refused with
+	// ErrForeignLink, unless AllowForeignLink. "" checks only the links'
+	// owners.
+	Home string
+	// AllowForeignLink lets a run as root follow a symbolic link that
+	// another user owns, or that leads out of Home. Without it, such a
+	// link is refused with ErrForeignLink before the file is opened: the
+	// link's owner could point it at any file root can read or write.
+	AllowForeignLink bool
 }
 
 // Open resolves path's symbolic links, locks the file and reads it.
@@ -49,11 +67,11 @@ func Open(path string, opt Options) (*File, error) {
 		opt.FS = OS
 	}
 	f := &File{Path: path, fs: opt.FS, opt: opt}
-	target, lf, info, err := f.lockTarget()
+	t, err := f.lockTarget()
 	if err != nil {
 		return nil, err
 	}
-	f.Target, f.lock, f.info = target, lf, info
+	f.Target, f.Links, f.dir, f.name, f.lock, f.info = t.path, t.links, t.dir, filepath.Base(t.path), t.lf, t.info
 	max := opt.MaxSize
 	if max <= 0 {
 		max = 1<<63 - 2
@@ -64,52 +82,140 @@ func Open(path string, opt Options) (*File, error) {
 		return nil, unwrapPath(err)
 	}
 	f.Data = data
+	if err := torn(data, f.newestBackup()); err != nil {
+		f.Close()
+		return nil, err
+	}
 	f.removeStale()
 	return f, nil
 }
 
-// lockTarget opens and locks the regular file at f.Path's end. The file
-// locked must still be the one at f.Path once the lock is held: a run that
-// held it before may have renamed a new file over it.
-func (f *File) lockTarget() (target string, lf *os.File, info os.FileInfo, err error) {
-	waiting := f.opt.Waiting
+// locked is the file lockTarget opened and locked.
+type locked struct {
+	path  string
+	links []Link
+	dir   *Dir
+	lf    *os.File
+	info  os.FileInfo
+}
+
+func (t *locked) close() {
+	if t.lf != nil {
+		t.lf.Close()
+	}
+	t.dir.Close()
+}
+
+// errSwapped: the name was a symbolic link when opened with O_NOFOLLOW,
+// though it resolved to a file: a link was swapped in meanwhile.
+var errSwapped = errors.New("a symbolic link was put at the file's name while it was being opened")
+
+// lockTarget opens and locks the regular file at f.Path's end: it follows
+// the path's links, checks them (checkLinks), opens the folder at their
+// end and the file in it, not following a link, and locks it. Once the
+// lock is held the path must still lead to that file, through links that
+// pass the check: a run that held the lock before may have renamed a new
+// file over it, and another user may have swapped a link.
+func (f *File) lockTarget() (*locked, error) {
+	waiting := f.waiting()
 	var deadline time.Time
 	if f.opt.LockTimeout > 0 {
 		deadline = time.Now().Add(f.opt.LockTimeout)
 	}
-	for {
-		target, err := filepath.EvalSymlinks(f.Path)
-		if err != nil {
-			return "", nil, nil, unwrapPath(err)
-		}
-		lf, info, err := openRegular(target)
-		if err == nil {
-			err = lockWaiting(lf, info, &waiting, deadline)
-		}
-		if err != nil {
-			if lf != nil {
-				lf.Close()
-			}
-			return "", nil, nil, err
-		}
-		now, err := os.Stat(target)
-		if again, _ := filepath.EvalSymlinks(f.Path); err != nil || again != target || !os.SameFile(info, now) {
-			lf.Close() // replaced while waiting: lock the new one
+	for try := 0; ; try++ {
+		t, err := f.openTarget()
+		if errors.Is(err, errSwapped) && try < 100 {
 			continue
 		}
-		return target, lf, info, nil
+		if err == nil {
+			err = lockWaiting(t.lf, t.info, &waiting, deadline)
+		}
+		if err != nil {
+			if t != nil {
+				t.close()
+			}
+			return nil, err
+		}
+		again, links, err := resolve(f.Path)
+		if err == nil {
+			err = checkLinks(again, links, f.opt)
+		}
+		if err != nil {
+			t.close()
+			return nil, err
+		}
+		if again == t.path && f.sameAt(t.dir, filepath.Base(t.path), t.info) {
+			if d, err := openDir(filepath.Dir(again)); err == nil {
+				now, err1 := d.id()
+				was, err2 := t.dir.id()
+				d.Close()
+				if err1 == nil && err2 == nil && now.same(was) {
+					return t, nil
+				}
+			}
+		}
+		t.close() // replaced while waiting: lock the new one
+		if try >= 100 {
+			return nil, &Error{Msg: "the file keeps being replaced while apim-offset opens it", Kind: ErrChanged, Err: ErrChanged}
+		}
 	}
+}
+
+// openTarget resolves f.Path, checks its links and opens the file at its
+// end, relative to its folder.
+func (f *File) openTarget() (*locked, error) {
+	target, links, err := resolve(f.Path)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if err := checkLinks(target, links, f.opt); err != nil {
+		return nil, err
+	}
+	d, err := openDir(filepath.Dir(target))
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	lf, info, err := openRegularAt(d, filepath.Base(target))
+	if err == nil {
+		if err = checkHardLink(d, filepath.Base(target), info, f.opt); err != nil {
+			lf.Close()
+		}
+	}
+	if err != nil {
+		d.Close()
+		return nil, unwrapPath(err)
+	}
+	return &locked{path: target, links: links, dir: d, lf: lf, info: info}, nil
+}
+
+// sameAt tells whether name in d is, without following a link, the file
+// info describes.
+func (f *File) sameAt(d *Dir, name string, info os.FileInfo) bool {
+	id, mode, err := d.lstatAt(name)
+	was, ok := idOf(info)
+	return err == nil && ok && mode == modeRegular && id.same(was)
+}
+
+// waiting is the function to call once before waiting for the lock.
+func (f *File) waiting() func(Holder) {
+	switch {
+	case f.opt.WaitingFor != nil:
+		return f.opt.WaitingFor
+	case f.opt.Waiting != nil:
+		return func(Holder) { f.opt.Waiting() }
+	}
+	return nil
 }
 
 // lockWaiting locks lf, calling *waiting first if another process holds
 // the lock; it then clears *waiting, which is called once however many
 // files are waited for. With a deadline it polls until then, at growing
 // intervals up to 50ms, and fails with ErrLockTimeout.
-func lockWaiting(lf *os.File, info os.FileInfo, waiting *func(), deadline time.Time) error {
+func lockWaiting(lf *os.File, info os.FileInfo, waiting *func(Holder), deadline time.Time) error {
 	busy, err := lock(lf, false)
 	if err == nil && busy {
 		if *waiting != nil {
-			(*waiting)()
+			(*waiting)(lockHolder(info))
 			*waiting = nil
 		}
 		if deadline.IsZero() {
@@ -122,11 +228,8 @@ func lockWaiting(lf *os.File, info os.FileInfo, waiting *func(), deadline time.T
 		return &Error{Msg: "cannot lock the file", Err: err}
 	}
 	if busy {
-		e := &Error{Msg: "another process holds the file's lock", Kind: ErrLockTimeout, PID: lockHolder(info)}
-		if e.PID > 0 {
-			e.Msg = fmt.Sprintf("process %d holds the file's lock", e.PID)
-		}
-		return e
+		h := lockHolder(info)
+		return &Error{Msg: h.holdsMessage(), Kind: ErrLockTimeout, PID: h.PID, Holder: h}
 	}
 	return nil
 }
@@ -162,8 +265,8 @@ func (f *File) Unlock() error {
 }
 
 // relock takes the lock again after Unlock. The file at f.Path must still
-// be the one Open read; if it is not, the lock taken on the new one is
-// kept until Close all the same.
+// be the one Open read, in the same folder; if it is not, the lock taken
+// on the new one is kept until Close all the same.
 func (f *File) relock() error {
 	if f.closed {
 		return errors.New("safefile: Replace after Close")
@@ -171,12 +274,17 @@ func (f *File) relock() error {
 	if f.lock != nil {
 		return nil
 	}
-	target, lf, info, err := f.lockTarget()
+	t, err := f.lockTarget()
 	if err != nil {
 		return err
 	}
-	f.lock = lf
-	if target != f.Target || !os.SameFile(info, f.info) {
+	f.lock = t.lf
+	newDir, err1 := t.dir.id()
+	oldDir, err2 := f.dir.id()
+	t.dir.Close()
+	was, _ := idOf(f.info)
+	now, _ := idOf(t.info)
+	if t.path != f.Target || err1 != nil || err2 != nil || !newDir.same(oldDir) || !now.same(was) {
 		return &Error{Msg: "the file changed while apim-offset was working on it; nothing was written", Kind: ErrChanged, Err: ErrChanged}
 	}
 	return nil
@@ -185,5 +293,10 @@ func (f *File) relock() error {
 // Close releases the lock. Replace cannot be called after it.
 func (f *File) Close() error {
 	f.closed = true
-	return f.Unlock()
+	err := f.Unlock()
+	if f.dir != nil {
+		f.dir.Close()
+		f.dir = nil
+	}
+	return err
 }

@@ -45,6 +45,3 @@ func owner(os.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }
 // links is not counted on Windows, whose rename replaces one name only
 // like everywhere else, but which has no cheap way to count them here.
 func links(os.FileInfo) uint64 { return 1 }
-
-// writable cannot tell here: the write says.
-func writable(string) error { return nil }

@@ -15,8 +15,10 @@ import (
 // failure path. It is renameio's PendingFile, with the target's owner.
 type pending struct {
 	WFile
-	label string // the file in messages: its name, or "the backup NAME"
+	name  string // its name in dir
+	label string // the file in messages: its path, or "the backup PATH"
 	fs    FS
+	dir   *Dir
 	kept  bool
 }
 
@@ -26,14 +28,15 @@ func (p *pending) cleanup() {
 		return
 	}
 	p.Close() // an error, or closing it twice, changes nothing here
-	p.fs.Remove(p.Name())
+	p.fs.Remove(p.dir, p.name)
 }
 
 // keep makes cleanup leave the file.
 func (p *pending) keep() { p.kept = true }
 
-// fill writes data to p, gives it the target's owner, group, extended
-// attributes and mode, syncs and closes it. The data goes first: a write
+// fill writes data to p, gives it the owner, group and mode of info (the
+// target's now: a chmod or chown made since Open is kept), its extended
+// attributes, syncs and closes it. The data goes first: a write
 // clears setuid, setgid and security.capability, and chown clears the
 // first two. The mode goes last, as it sets an ACL's mask.
 //
@@ -41,14 +44,14 @@ func (p *pending) keep() { p.kept = true }
 // *xattrError, for Replace to rewrite the file in place instead. A backup
 // goes without it, but without its group and other permission bits too if
 // the file has an ACL: that may be what kept them from reading it.
-func (f *File) fill(p *pending, data []byte, attrs []xattr, backup bool) error {
+func (f *File) fill(p *pending, data []byte, info os.FileInfo, attrs []xattr, backup bool) error {
 	if err := writeAll(p, data); err != nil {
 		return f.cannot("write "+p.label, err)
 	}
-	if err := f.keepOwner(p); err != nil {
+	if err := keepOwner(p, info); err != nil {
 		return err
 	}
-	mode := f.mode()
+	mode := modeOf(info)
 	if err := setXattrs(int(p.Fd()), attrs); err != nil {
 		var xe *xattrError
 		switch {
@@ -72,16 +75,16 @@ func (f *File) fill(p *pending, data []byte, attrs []xattr, backup bool) error {
 	return nil
 }
 
-// mode is the file's permission bits with setuid, setgid and sticky.
-func (f *File) mode() os.FileMode {
-	return f.info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+// modeOf is a file's permission bits with setuid, setgid and sticky.
+func modeOf(info os.FileInfo) os.FileMode {
+	return info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
 }
 
-// keepOwner gives w the target's owner and group. The owner may give a file
+// keepOwner gives w the owner and group of info, the target's. The owner may give a file
 // only the groups it is a member of, and another owner only root may give:
 // which of the two failed is told apart.
-func (f *File) keepOwner(w WFile) error {
-	uid, gid, ok := owner(f.info)
+func keepOwner(w WFile, info os.FileInfo) error {
+	uid, gid, ok := owner(info)
 	if !ok {
 		return nil
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -37,7 +36,9 @@ type Result struct {
 const mountPointReason = "it is a mount point (a file bind-mounted on its own)"
 
 // Replace writes data over the file, as the package comment says. After
-// Unlock, it takes the lock again first, waiting as Open does.
+// Unlock, it takes the lock again first, waiting as Open does. The new
+// file gets the owner, group and mode the file has now, not when it was
+// opened: a chmod or chown made while a question waited is kept.
 func (f *File) Replace(data []byte, opt ReplaceOptions) (res Result, err error) {
 	defer f.dropPrepared() // when it was not for data, or the file is rewritten in place
 	if err := f.relock(); err != nil {
@@ -46,7 +47,7 @@ func (f *File) Replace(data []byte, opt ReplaceOptions) (res Result, err error) 
 	if err := f.unchanged(); err != nil {
 		return res, err
 	}
-	info, err := f.lock.Stat() // now: a link may have been made since Open
+	info, err := f.lock.Stat() // now: a link, chmod or chown may have been made since Open
 	if err != nil {
 		return res, f.cannot("stat the file", err)
 	}
@@ -62,21 +63,21 @@ func (f *File) Replace(data []byte, opt ReplaceOptions) (res Result, err error) 
 		return res, f.cannot("read the file's extended attributes", err)
 	}
 	if opt.Backup {
-		if res.Backup, err = f.backup(opt.Now, attrs); err != nil {
+		if res.Backup, err = f.backup(opt.Now, info, attrs); err != nil {
 			return res, err
 		}
 	}
 	if reason == "" {
-		if reason, err = f.rename(data, attrs); err != nil {
+		if reason, err = f.rename(data, info, attrs); err != nil {
 			f.dropBackup(res)
 			return Result{}, err
 		}
 	}
 	if reason != "" {
 		res.Reason = reason
-		return f.rewriteInPlace(data, res, opt.Now, attrs)
+		return f.rewriteInPlace(data, res, opt.Now, info, attrs)
 	}
-	if err := f.fs.SyncDir(filepath.Dir(f.Target)); err != nil {
+	if err := f.fs.SyncDir(f.dir); err != nil {
 		res.Warning = fmt.Sprintf("the file was replaced, but its folder could not be synced (%v): a crash in the next seconds may bring back the old file", err)
 	}
 	return res, nil
@@ -91,18 +92,24 @@ func linksReason(info os.FileInfo) string {
 	return ""
 }
 
-// unchanged refuses when the file at Target is no longer the one Open read:
-// another program replaced it or wrote into it.
+// changedError says that the file changed while the run worked on it.
+func changedError(err error) error {
+	return &Error{Msg: "the file changed while apim-offset was working on it; nothing was written", Kind: ErrChanged, Err: unwrapPath(err)}
+}
+
+// unchanged refuses when the file at Target's name, in the folder opened,
+// is no longer the one Open read (another program replaced it, or put a
+// link there), or no longer holds what Open read (another wrote into it).
 func (f *File) unchanged() error {
-	info, err := os.Stat(f.Target)
-	if err == nil && !os.SameFile(info, f.info) {
+	if !f.sameAt(f.dir, f.name, f.info) {
+		return changedError(ErrChanged)
+	}
+	got, err := readFrom(f.lock, int64(len(f.Data))+1)
+	if err == nil && !bytes.Equal(got, f.Data) {
 		err = ErrChanged
 	}
-	if err == nil {
-		err = sameBytes(f.Target, f.Data)
-	}
 	if err != nil {
-		return &Error{Msg: "the file changed while apim-offset was working on it; nothing was written", Kind: ErrChanged, Err: unwrapPath(err)}
+		return changedError(err)
 	}
 	return nil
 }
@@ -111,12 +118,12 @@ func (f *File) unchanged() error {
 // When the target must be rewritten in place instead, it returns why: the
 // rename failed with EBUSY (a mount point), or the temporary file could not
 // be given one of the target's extended attributes.
-func (f *File) rename(data []byte, attrs []xattr) (inPlace string, err error) {
+func (f *File) rename(data []byte, info os.FileInfo, attrs []xattr) (inPlace string, err error) {
 	p := f.prepared
-	if p != nil && bytes.Equal(f.preparedData, data) {
+	if p != nil && bytes.Equal(f.preparedData, data) && sameMeta(f.preparedFor, info) {
 		f.prepared, f.preparedData = nil, nil // Prepare made it: no second file
 	} else {
-		p, err = f.temp(data, attrs)
+		p, err = f.temp(data, info, attrs)
 	}
 	var xe *xattrError
 	if errors.As(err, &xe) {
@@ -126,7 +133,7 @@ func (f *File) rename(data []byte, attrs []xattr) (inPlace string, err error) {
 		return "", err
 	}
 	defer p.cleanup()
-	if err := f.fs.Rename(p.Name(), f.Target); err != nil {
+	if err := f.fs.Rename(f.dir, p.name, f.name); err != nil {
 		if errors.Is(err, syscall.EBUSY) {
 			return mountPointReason, nil
 		}
@@ -136,22 +143,32 @@ func (f *File) rename(data []byte, attrs []xattr) (inPlace string, err error) {
 	return "", nil
 }
 
-// temp writes a temporary file next to the target holding data, with its
-// owner, group, extended attributes and mode, synced and closed. On
-// failure it is removed; on success the caller's cleanup must remove it.
-func (f *File) temp(data []byte, attrs []xattr) (*pending, error) {
-	dir := filepath.Dir(f.Target)
-	if fl := fsFlag(dir); fl != "" {
+// sameMeta tells whether a and b have the same mode, owner and group.
+func sameMeta(a, b os.FileInfo) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ua, ga, _ := owner(a)
+	ub, gb, _ := owner(b)
+	return modeOf(a) == modeOf(b) && ua == ub && ga == gb
+}
+
+// temp writes a temporary file next to the target holding data, with the
+// owner, group and mode of info, extended attributes attrs, synced and
+// closed. On failure it is removed; on success the caller's cleanup must
+// remove it.
+func (f *File) temp(data []byte, info os.FileInfo, attrs []xattr) (*pending, error) {
+	if fl := f.dir.flag(); fl != "" {
 		// chattr +a: a file could be made there, but not renamed over the
 		// target nor removed.
-		return nil, immutableError(fl, dir, nil)
+		return nil, immutableError(fl, f.dir.Path, nil)
 	}
-	tmp, err := f.fs.CreateTemp(dir, "."+filepath.Base(f.Target)+tempInfix+"*")
+	tmp, err := f.fs.CreateTemp(f.dir, tempPrefix(f.name))
 	if err != nil {
-		return nil, f.cannot("create a temporary file in "+dir, err)
+		return nil, f.cannot("create a temporary file in "+f.dir.Path, err)
 	}
-	p := &pending{WFile: tmp, label: tmp.Name(), fs: f.fs}
-	if err := f.fill(p, data, attrs, false); err != nil {
+	p := &pending{WFile: tmp, name: baseOf(tmp.Name()), label: tmp.Name(), fs: f.fs, dir: f.dir}
+	if err := f.fill(p, data, info, attrs, false); err != nil {
 		p.cleanup()
 		return nil, err
 	}
