@@ -53,6 +53,7 @@ type app struct {
 	raw            io.Writer     // stdout itself, for a diff escaped and coloured already
 	tty            bool          // stdout is a terminal: what goes there is escaped (terminalSafe)
 	json           bool          // --json: results and errors go to stdout as JSON lines
+	allowLink      bool          // --allow-foreign-link
 	quiet          bool          // --quiet: errors only
 	color          string        // --color: auto, always or never
 }
@@ -100,9 +101,16 @@ func colorFlag() cli.Flag {
 // after them.
 func fileFlags(own ...cli.Flag) []cli.Flag {
 	return append([]cli.Flag{
+		allowLinkFlag(),
 		&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 		&cli.BoolFlag{Name: "template", Usage: "read the file as a Helm, Jinja or ERB template (found by its markup too, with a note); --template=false reads it as plain TOML"},
 	}, own...)
+}
+
+// allowLinkFlag is --allow-foreign-link, on every command that reads a
+// home.
+func allowLinkFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "allow-foreign-link", Usage: "as root, follow a symbolic link to deployment.toml (or another file of the home) that another user owns or that leads out of the home; refused by default, as its owner could point it at any file"}
 }
 
 // homeFlag is --home, with its usage.
@@ -218,7 +226,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // before sets the output mode from the parsed flags.
 func (a *app) before(ctx context.Context, cmd *cli.Command) (context.Context, error) {
-	a.json, a.quiet = cmd.Bool("json"), cmd.Bool("quiet")
+	a.json, a.quiet, a.allowLink = cmd.Bool("json"), cmd.Bool("quiet"), cmd.Bool("allow-foreign-link")
 	if hasFlag(cmd, "color") && cmd.IsSet("color") {
 		switch a.color = cmd.String("color"); a.color {
 		case "auto", "always", "never":

@@ -249,6 +249,7 @@ func (a *app) doctorCommand() *cli.Command {
 		}},
 		Flags: []cli.Flag{
 			homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME when not given"),
+			allowLinkFlag(),
 			&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 			&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},

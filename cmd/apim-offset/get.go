@@ -42,7 +42,7 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	return a.each(ts, func(t target) error {
-		s, err := a.load(t, format(cmd), machine(t, false))
+		s, err := a.load(t, format(cmd), a.machine(t, false))
 		if err != nil {
 			return err
 		}

@@ -31,10 +31,11 @@ func safefileHint(err error) string {
 	case errors.Is(se, safefile.ErrImmutable):
 		return immutableHint(se)
 	case errors.Is(se, safefile.ErrLockTimeout):
-		if se.PID > 0 {
-			return fmt.Sprintf("process %d holds the file's lock (ps -p %d shows what it is): run again once it has finished", se.PID, se.PID)
-		}
-		return "another process holds the file's lock: run again once it has finished"
+		return "run again once it has finished, or give --lock-timeout a longer wait"
+	case errors.Is(se, safefile.ErrForeignLink):
+		return fmt.Sprintf("check where it leads (ls -l %s); give --allow-foreign-link if it is meant, or run as the link's owner (sudo -u OWNER apim-offset ...)", se.Link)
+	case errors.Is(se, safefile.ErrTorn):
+		return "a run was killed while rewriting it in place: copy the backup named above over it, check it, and run again"
 	case errors.Is(se, safefile.ErrMountPoint):
 		return "mount its folder instead of the file, or make room for a backup next to it"
 	case errors.Is(se, safefile.ErrNoBackup):

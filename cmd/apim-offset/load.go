@@ -14,8 +14,8 @@ import (
 // every process (doctor, plan --free); otherwise only the home's pid
 // file's, as reading every process's command line would cost each run more
 // than the rest of its work.
-func machine(t target, all bool) server.Machine {
-	m := server.Machine{Getenv: os.Getenv}
+func (a *app) machine(t target, all bool) server.Machine {
+	m := server.Machine{Getenv: os.Getenv, AllowForeignLink: a.allowLink}
 	switch {
 	case all:
 		m.Processes, _ = judge.Local{}.Processes()
@@ -47,12 +47,12 @@ func (a *app) load(t target, f patcher.Format, m server.Machine) (*server.Server
 func (a *app) loadAll(ts []target, f patcher.Format, all bool) ([]*server.Server, error) {
 	var m server.Machine
 	if all {
-		m = machine(target{}, true)
+		m = a.machine(target{}, true)
 	}
 	out := make([]*server.Server, len(ts))
 	for i, t := range ts {
 		if !all {
-			m = machine(t, false)
+			m = a.machine(t, false)
 		}
 		s, err := a.load(t, f, m)
 		if err != nil {

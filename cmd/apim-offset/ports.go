@@ -136,7 +136,7 @@ func (a *app) portsOfFile(cmd *cli.Command) (wso2.Product, portsReport, error) {
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}
-	s, err := a.load(t, format(cmd), machine(t, false))
+	s, err := a.load(t, format(cmd), a.machine(t, false))
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}

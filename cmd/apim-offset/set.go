@@ -378,7 +378,7 @@ func (a *app) loaded(t target, src []byte, f setFlags) *server.Server {
 			return s
 		}
 	}
-	s := server.Load(t.Place, src, f.format, machine(t, false))
+	s := server.Load(t.Place, src, f.format, a.machine(t, false))
 	a.noteTemplate(f.format, t, s.File != nil && s.File.Template() || readAsTemplate(s.Err))
 	return s
 }
@@ -434,9 +434,11 @@ func (a *app) read(c *change, f setFlags) error {
 		c.src = src
 		return nil
 	}
-	file, err := safefile.Open(c.t.Path, safefile.Options{MaxSize: patcher.MaxSize, LockTimeout: f.lockTimeout, Waiting: func() {
-		a.notef("%s: another apim-offset is changing it; waiting for it to finish", c.t.Path)
-	}})
+	file, err := safefile.Open(c.t.Path, safefile.Options{MaxSize: patcher.MaxSize, LockTimeout: f.lockTimeout,
+		Home: c.t.Home, AllowForeignLink: a.allowLink,
+		WaitingFor: func(h safefile.Holder) {
+			a.notef("%s: %s holds its lock; waiting for it to finish", c.t.Path, h)
+		}})
 	if err != nil {
 		return a.fileErr(c.t, err)
 	}

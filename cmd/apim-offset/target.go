@@ -204,7 +204,7 @@ func (a *app) readTarget(t target) ([]byte, error) {
 		}
 		return src, nil
 	}
-	src, err := safefile.Read(t.Path, patcher.MaxSize)
+	src, err := safefile.ReadWith(t.Path, patcher.MaxSize, safefile.Options{Home: t.Home, AllowForeignLink: a.allowLink})
 	if err != nil {
 		return nil, a.fileErr(t, err)
 	}

@@ -18,6 +18,10 @@ const (
 	PlaceholderKept     Code = "placeholder-kept"     // a template's offset placeholder kept (--keep-placeholder)
 )
 
+// maxChartFile is the most bytes read of a chart's values.yaml or a role's
+// defaults.
+const maxChartFile = 1 << 20
+
 // helmValue is a Helm placeholder that reads a chart value.
 var helmValue = regexp.MustCompile(`^\{\{-?\s*\.Values\.([\w.]+)\s*(\|[^}]*)?-?\}\}$`)
 
@@ -33,7 +37,7 @@ func Edit(s *server.Server, res patcher.Result, keep bool) []Finding {
 	}
 	if keep {
 		resolves := "filled in when the template is rendered"
-		if r, ok := tmplmask.Resolve(s.Path, res.Placeholder); ok {
+		if r, ok := tmplmask.Resolve(s.Path, res.Placeholder, chartReader(s)); ok {
 			resolves += fmt.Sprintf(": %s by default (%s)", r.Value, r.Source)
 		}
 		return append(out, Finding{Severity: Info, Check: "edit", Code: PlaceholderKept, Home: s.Home, File: s.Path, Line: res.Line,
@@ -48,11 +52,16 @@ func Edit(s *server.Server, res patcher.Result, keep bool) []Finding {
 		return out
 	}
 	now := "not found in the chart's values.yaml"
-	if r, ok := tmplmask.Resolve(s.Path, res.Placeholder); ok {
+	if r, ok := tmplmask.Resolve(s.Path, res.Placeholder, chartReader(s)); ok {
 		now = fmt.Sprintf("%s now, %s", r.Value, r.Source)
 	}
 	return append(out, Finding{Severity: Warning, Check: "edit", Code: ChartValue, Home: s.Home, File: s.Path, Line: res.Line,
 		Message: fmt.Sprintf("the offset was %s, a chart value: the chart adds the same value to its probes and ports (wso2/helm-apim wso2am-deployment.yaml: add 9443 .Values.wso2.apim.portOffset), and %d here leaves them behind",
 			res.Placeholder, res.To),
 		Fix: fmt.Sprintf("set %s: %d in the chart's values (%s) and keep the placeholder in the template", m[1], res.To, now)})
+}
+
+// chartReader reads a chart's or role's file of s's, within its budget.
+func chartReader(s *server.Server) func(string) ([]byte, error) {
+	return func(file string) ([]byte, error) { return s.ReadFile(file, maxChartFile) }
 }

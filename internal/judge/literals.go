@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/server"
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
@@ -206,7 +205,7 @@ func (c *checker) inboundEndpoints() {
 		shifts = v == true || v == "true"
 	}
 	for _, file := range files {
-		for _, p := range readInbound(file) {
+		for _, p := range readInbound(c.srv, file) {
 			f := Finding{Severity: Info, Check: "inbound-endpoint", Code: InboundPort, File: file}
 			if shifts {
 				p.port += c.runOffset
@@ -223,8 +222,8 @@ func (c *checker) inboundEndpoints() {
 
 // readInbound reads an inbound endpoint's name and its port parameters
 // (inbound.http.port and the like); nothing when the file is not one.
-func readInbound(file string) []inboundPort {
-	data, err := safefile.Read(file, server.MaxRead)
+func readInbound(s *server.Server, file string) []inboundPort {
+	data, err := s.ReadFile(file, server.MaxRead)
 	if err != nil {
 		return nil
 	}

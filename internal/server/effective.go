@@ -69,8 +69,12 @@ type Process struct {
 
 // Machine is what Resolve reads besides the home's files.
 type Machine struct {
-	Getenv    func(key string) string // nil: an empty environment
-	Processes []Process               // every process; Resolve keeps this home's
+	// AllowForeignLink lets a run as root read through a symbolic link
+	// that another user owns, or that leads out of the home
+	// (safefile.Options).
+	AllowForeignLink bool
+	Getenv           func(key string) string // nil: an empty environment
+	Processes        []Process               // every process; Resolve keeps this home's
 }
 
 // Kind is where a setting comes from.
@@ -228,7 +232,7 @@ func (s *Server) resolve(m Machine) Effective {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(s.Home, path) // the scripts cd to CARBON_HOME
 		}
-		if src, err := safefile.Read(path, MaxRead); err == nil {
+		if src, err := s.ReadFile(path, MaxRead); err == nil {
 			r.File.Path = path
 			file, fileErr = patcher.Parse(src, s.format)
 		} else {
@@ -307,7 +311,10 @@ func (s *settings) readScripts() {
 			continue
 		}
 		path := filepath.Join(bin, name)
-		data, err := safefile.Read(path, MaxRead) // a FIFO or a device is refused
+		data, err := s.srv.ReadFile(path, MaxRead) // a FIFO or a device is refused
+		if errors.Is(err, safefile.ErrBudget) {
+			break // the rest would be over the home's budget too
+		}
 		if err != nil {
 			continue
 		}
@@ -334,7 +341,7 @@ func CarbonPropertiesPath(dir string, p wso2.Product) string {
 // the file's [system.parameter] table.
 func (s *settings) readCarbonProperties() {
 	if s.srv.Home != "" {
-		if data, err := safefile.Read(CarbonPropertiesPath(s.srv.Home, s.srv.Product), MaxRead); err == nil {
+		if data, err := s.srv.ReadFile(CarbonPropertiesPath(s.srv.Home, s.srv.Product), MaxRead); err == nil {
 			for i, text := range strings.Split(string(data), "\n") {
 				if key, value, ok := propertyLine(text); ok {
 					s.props = append(s.props, propLine{i + 1, key, value, strings.TrimSpace(text)})

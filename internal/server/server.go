@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -79,6 +80,20 @@ type Server struct {
 
 	format  patcher.Format
 	machine Machine
+	budget  *safefile.Budget // every read of the home's other files
+}
+
+// MaxHomeReads is the most bytes read of a home's files besides its
+// deployment.toml: its start scripts, carbon.properties, version files,
+// inbound endpoints, a chart's values. Far more than a real home holds, and
+// a bound on what links to big files could make a run hold.
+const MaxHomeReads = 16 << 20
+
+// ReadFile reads one of the server's other files (a start script, an
+// inbound endpoint, ...): a regular file of at most max bytes, its links
+// checked as the file's are, within the home's budget (MaxHomeReads).
+func (s *Server) ReadFile(path string, max int64) ([]byte, error) {
+	return s.budget.ReadFile(path, max)
 }
 
 // Load makes the server at p whose file holds src: the file parsed once
@@ -86,13 +101,18 @@ type Server struct {
 // the file's base ports, and the offset it runs at on machine m (its start
 // scripts, carbon.properties, environment and running process).
 func Load(p Place, src []byte, format patcher.Format, m Machine) *Server {
-	s := &Server{Place: p, Src: src, format: format, machine: m}
+	s := &Server{Place: p, Src: src, format: format, machine: m,
+		budget: safefile.NewBudget(MaxHomeReads, safefile.Options{Home: p.Home, AllowForeignLink: m.AllowForeignLink})}
 	s.File, s.Err = patcher.Parse(src, format)
 	var values map[string]any
 	if s.File != nil {
 		values = s.File.Values()
 	}
-	s.Product, s.Version = p.Product.Installed(p.Home, values)
+	var home fs.FS
+	if p.Home != "" {
+		home = s.budget.FS(p.Home, 4<<10) // bin/version.txt, updates/product.txt
+	}
+	s.Product, s.Version = p.Product.Installed(home, filepath.Base(filepath.Clean(p.Home)), values)
 	s.Effective = s.resolve(m)
 	return s
 }
@@ -100,7 +120,7 @@ func Load(p Place, src []byte, format patcher.Format, m Machine) *Server {
 // Read reads p's file (within patcher.MaxSize, a regular file only) and
 // loads it.
 func Read(p Place, format patcher.Format, m Machine) (*Server, error) {
-	src, err := safefile.Read(p.Path, patcher.MaxSize)
+	src, err := safefile.ReadWith(p.Path, patcher.MaxSize, safefile.Options{Home: p.Home, AllowForeignLink: m.AllowForeignLink})
 	if err != nil {
 		return nil, err
 	}

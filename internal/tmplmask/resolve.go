@@ -35,20 +35,21 @@ var (
 //
 // It reads plain block mappings and scalars, not YAML's every form; it
 // returns false when it finds nothing, which is no proof that nothing sets
-// the value (--set, group_vars and Hiera do too).
-func Resolve(path, placeholder string) (Resolution, bool) {
+// the value (--set, group_vars and Hiera do too). read reads a file: the
+// caller bounds it.
+func Resolve(path, placeholder string, read func(file string) ([]byte, error)) (Resolution, bool) {
 	text := strings.TrimSpace(placeholder)
 	text = strings.Trim(text, `"'`)
 	if m := helmValuesRE().FindStringSubmatch(text); m != nil {
 		if root, ok := above(path, "Chart.yaml"); ok {
-			return yamlLookup(filepath.Join(root, "values.yaml"), strings.Split(m[1], "."))
+			return yamlLookup(read, filepath.Join(root, "values.yaml"), strings.Split(m[1], "."))
 		}
 		return Resolution{}, false
 	}
 	if m := jinjaVarRE().FindStringSubmatch(text); m != nil {
 		if role, ok := above(path, "templates"); ok {
 			for _, f := range []string{filepath.Join("vars", "main.yml"), filepath.Join("defaults", "main.yml")} {
-				if r, ok := yamlLookup(filepath.Join(role, f), []string{m[1]}); ok {
+				if r, ok := yamlLookup(read, filepath.Join(role, f), []string{m[1]}); ok {
 					return r, true
 				}
 			}
@@ -57,7 +58,7 @@ func Resolve(path, placeholder string) (Resolution, bool) {
 	}
 	if m := erbVarRE().FindStringSubmatch(text); m != nil {
 		if module, ok := above(path, "templates"); ok {
-			return puppetLookup(filepath.Join(module, "manifests", "params.pp"), m[1])
+			return puppetLookup(read, filepath.Join(module, "manifests", "params.pp"), m[1])
 		}
 	}
 	return Resolution{}, false
@@ -79,8 +80,8 @@ func above(path, name string) (string, bool) {
 }
 
 // yamlLookup finds the scalar at keys in a YAML file of block mappings.
-func yamlLookup(file string, keys []string) (Resolution, bool) {
-	data, err := os.ReadFile(file)
+func yamlLookup(read func(string) ([]byte, error), file string, keys []string) (Resolution, bool) {
+	data, err := read(file)
 	if err != nil {
 		return Resolution{}, false
 	}
@@ -136,8 +137,8 @@ func yamlLookup(file string, keys []string) (Resolution, bool) {
 }
 
 // puppetLookup finds "$name = value" in a Puppet manifest.
-func puppetLookup(file, name string) (Resolution, bool) {
-	data, err := os.ReadFile(file)
+func puppetLookup(read func(string) ([]byte, error), file, name string) (Resolution, bool) {
+	data, err := read(file)
 	if err != nil {
 		return Resolution{}, false
 	}

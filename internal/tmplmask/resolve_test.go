@@ -1,6 +1,7 @@
 package tmplmask_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestResolve(t *testing.T) {
 		{"puppet/modules/apim/templates/carbon-home/repository/conf/deployment.toml.erb", "<%= @missing %>", "", ""},
 	}
 	for _, tt := range tests {
-		r, ok := tmplmask.Resolve(filepath.Join(dir, tt.file), tt.placeholder)
+		r, ok := tmplmask.Resolve(filepath.Join(dir, tt.file), tt.placeholder, os.ReadFile)
 		source := ""
 		if ok {
 			source, _ = filepath.Rel(dir, r.Source)

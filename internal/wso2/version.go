@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -123,14 +121,15 @@ type Found struct {
 	Fallback bool
 }
 
-// Installed is p as it runs from the folder home with a deployment.toml
-// whose decoded values are values: the port table of the version installed
-// there (ForHome) and the base ports the file sets (WithFile). An empty
-// home gives the default table; nil values, the table's bases.
-func (p Product) Installed(home string, values map[string]any) (Product, Found) {
+// Installed is p as it runs from a home (a file system rooted there, whose
+// folder is named dir) with a deployment.toml whose decoded values are
+// values: the port table of the version installed there (ForHome) and the
+// base ports the file sets (WithFile). A nil home gives the default table;
+// nil values, the table's bases.
+func (p Product) Installed(home fs.FS, dir string, values map[string]any) (Product, Found) {
 	var found Found
-	if home != "" {
-		p, found = p.ForHome(os.DirFS(home), filepath.Base(filepath.Clean(home)))
+	if home != nil {
+		p, found = p.ForHome(home, dir)
 	}
 	return p.WithFile(values), found
 }
