@@ -84,13 +84,26 @@ func (b *Budget) refund(n int64) {
 // ErrBudget or ErrForeignLink, ErrNotRegular, or the system's (a missing
 // file: errors.Is(err, fs.ErrNotExist)).
 func (b *Budget) ReadFile(path string, max int64) ([]byte, error) {
+	return b.read(path, max, false)
+}
+
+// ReadHead is ReadFile for a file whose first max bytes are enough (a
+// start script read for the -D settings it makes): a larger one gives its
+// first max bytes, which the budget is charged, instead of ErrTooLarge.
+func (b *Budget) ReadHead(path string, max int64) ([]byte, error) {
+	return b.read(path, max, true)
+}
+
+func (b *Budget) read(path string, max int64, head bool) ([]byte, error) {
 	f, info, err := openRead(path, b.opt)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	size := info.Size()
-	if size > max {
+	if size > max && head {
+		size = max
+	} else if size > max {
 		return nil, tooLarge(max)
 	}
 	// The size fstat gave is taken from the budget before a byte is
@@ -102,6 +115,10 @@ func (b *Budget) ReadFile(path string, max int64) ([]byte, error) {
 	held := size
 	buf := make([]byte, 0, size+1) // +1: room to see the end
 	for {
+		if int64(len(buf)) > max && head {
+			buf = buf[:max] // the rest of what is held is refunded below
+			break
+		}
 		if int64(len(buf)) > max {
 			b.refund(held)
 			return nil, tooLarge(max)

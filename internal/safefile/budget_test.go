@@ -1,6 +1,7 @@
 package safefile_test
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -160,5 +161,29 @@ func TestBudgetFS(t *testing.T) {
 		if _, err := fs.ReadFile(fsys, name); !errors.Is(err, want) {
 			t.Errorf("%s: %v, want %v", name, err, want)
 		}
+	}
+}
+
+// TestReadHead: a start script larger than the cap gives its first max
+// bytes, and the budget is charged those alone.
+func TestReadHead(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "api-manager.sh")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("# padding\n"), 300<<10), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := safefile.NewBudget(4<<20, safefile.Options{})
+	data, err := b.ReadHead(path, 1<<20)
+	if err != nil || len(data) != 1<<20 || b.Left() != 3<<20 {
+		t.Fatalf("ReadHead: %d bytes, %v; %d left", len(data), err, b.Left())
+	}
+	if _, err := b.ReadFile(path, 1<<20); !errors.Is(err, safefile.ErrTooLarge) || b.Left() != 3<<20 {
+		t.Fatalf("ReadFile: %v; %d left", err, b.Left())
+	}
+	for range 3 {
+		b.ReadHead(path, 1<<20)
+	}
+	if _, err := b.ReadHead(path, 1<<20); !errors.Is(err, safefile.ErrBudget) {
+		t.Fatalf("past the budget: %v", err)
 	}
 }

@@ -311,7 +311,7 @@ func (s *settings) readScripts() {
 			continue
 		}
 		path := filepath.Join(bin, name)
-		data, err := s.srv.ReadFile(path, MaxRead) // a FIFO or a device is refused
+		data, err := s.srv.ReadHead(path, MaxRead) // a FIFO or a device is refused
 		if errors.Is(err, safefile.ErrBudget) {
 			break // the rest would be over the home's budget too
 		}

@@ -96,6 +96,12 @@ func (s *Server) ReadFile(path string, max int64) ([]byte, error) {
 	return s.budget.ReadFile(path, max)
 }
 
+// ReadHead is ReadFile for a file whose first max bytes are enough: a
+// start script, read for the settings it makes.
+func (s *Server) ReadHead(path string, max int64) ([]byte, error) {
+	return s.budget.ReadHead(path, max)
+}
+
 // Load makes the server at p whose file holds src: the file parsed once
 // as format says, the port table of the version installed in the home with
 // the file's base ports, and the offset it runs at on machine m (its start
