@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 )
 
 // found is a finding as a test compares it: its code, its place relative
@@ -118,10 +120,10 @@ func TestSetLiteralFindings(t *testing.T) {
 		"ws_endpoint = \"ws://localhost:9099\"\nwss_endpoint = \"wss://localhost:8099\"\nkm = \"https://localhost:9444\"\n"})
 	got, _ := setFindings(t, apim, "set", "2", "--home", apim, "--product", "apim-4")
 	want := []found{
-		{"literal-port-left", "repository/conf/deployment.toml:6", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, this server's at offset 0: at offset 2 it listens on 9101",
-			"write 9101 if the URL is this server's"},
-		{"literal-port-left", "repository/conf/deployment.toml:7", "wss://localhost:8099 (apim.gateway.environment.wss_endpoint) keeps port 8099, this server's at offset 0: at offset 2 it listens on 8101",
-			"write 8101 if the URL is this server's"},
+		{"literal-port-stale", "repository/conf/deployment.toml:6", "ws://localhost:9099 (apim.gateway.environment.ws_endpoint) keeps port 9099, this server's at offset 0: if it means this server, at offset 2 it listens on 9101; if it means another server at offset 0, it is right",
+			"write 9101 if the URL is this server's; leave it if it is another server's"},
+		{"literal-port-stale", "repository/conf/deployment.toml:7", "wss://localhost:8099 (apim.gateway.environment.wss_endpoint) keeps port 8099, this server's at offset 0: if it means this server, at offset 2 it listens on 8101; if it means another server at offset 0, it is right",
+			"write 8101 if the URL is this server's; leave it if it is another server's"},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("without --shift-literals (-want +got):\n%s", d)
@@ -239,5 +241,68 @@ func TestSetChartValueFinding(t *testing.T) {
 	got, _ = setFindings(t, dir, "set", "3", "--file", file, "--template", "--keep-placeholder")
 	if len(got) != 2 || got[0].Code != string(judge.PlaceholderKept) || got[1].Code != string(judge.PlaceholderTemplate) {
 		t.Errorf("with --keep-placeholder: %+v", got)
+	}
+}
+
+// TestSetFindingsAreDoctors: what set --dry-run --json reports of a change
+// is what doctor reports of the home once the change is written, code for
+// code (the checks of the file and its settings; doctor also reads the
+// running server and the ports in use). The homes: WSO2's APIM 4.5 default
+// (four literal URLs), one with -DportOffset in its start script, and one
+// whose file was at offset 3, whose URLs then match no default port.
+func TestSetFindingsAreDoctors(t *testing.T) {
+	real45, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "golden", "real-apim-4.5.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conf string
+	for _, f := range txtar.Parse(real45).Files {
+		if f.Name == "input.toml" {
+			conf = string(f.Data)
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		n     string
+	}{
+		{"the APIM 4.5 default", map[string]string{"repository/conf/deployment.toml": conf}, "2"},
+		{"-DportOffset in the start script", map[string]string{"repository/conf/deployment.toml": conf, "bin/api-manager.sh": "JAVA_OPTS=\"-DportOffset=5\"\n"}, "2"},
+		{"URLs at offset 3", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 3\n[apim.throttling]\nservice_url = \"https://localhost:9446/services/\"\n"}, "2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			home := txtardir.Write(t, tt.files)
+			_, r := setFindings(t, home, "set", tt.n, "--home", home, "--product", "apim-4")
+			var set []string
+			for _, f := range r.Findings {
+				set = append(set, string(f.Code))
+			}
+			if code, _, stderr := runCLI(t, "set", tt.n, "--home", home, "--product", "apim-4", "--yes"); code != 0 {
+				t.Fatalf("set --yes: %d %s", code, stderr)
+			}
+			_, stdout, _ := runCLI(t, "doctor", "--home", home, "--product", "apim-4", "--json")
+			var report doctorReport
+			if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+				t.Fatal(err)
+			}
+			var doctor []string
+			for _, f := range report.Findings {
+				if f.Check != "running" && f.Check != "port-in-use" {
+					doctor = append(doctor, string(f.Code))
+				}
+			}
+			if tt.name == "URLs at offset 3" {
+				// doctor cannot tell 9446 from another server's port once
+				// the file says 2; set knows the offset it had.
+				if d := cmp.Diff([]string{"literal-port-left"}, set); d != "" || doctor != nil {
+					t.Errorf("set %v, doctor %v", set, doctor)
+				}
+				return
+			}
+			if d := cmp.Diff(doctor, set); d != "" || len(set) == 0 {
+				t.Errorf("set's codes (+) against doctor's after the change (-):\n%s", d)
+			}
+			t.Logf("codes: %v", set)
+		})
 	}
 }

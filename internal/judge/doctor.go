@@ -64,6 +64,10 @@ type Finding struct {
 	// Err is the file's error, for a finding that is one: the caller
 	// words its fix.
 	Err error `json:"-"`
+	// WasMine, on a literal-port finding about a file set has just
+	// changed, tells that the URL was this server's port at the offset the
+	// file had: the change leaves it behind.
+	WasMine bool `json:"-"`
 }
 
 // Code names what a check found, one code for each kind of finding, so

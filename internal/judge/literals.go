@@ -35,13 +35,11 @@ func (c *checker) literals() {
 	lits := c.srv.File.Literals(c.srv.Product.LiteralDefaults(), c.fileOffset, opt)
 	left := c.leftBehind()
 	for _, l := range lits {
-		if f, ok := left[[2]int{l.Line, l.Column}]; ok {
-			c.add(f)
-			delete(left, [2]int{l.Line, l.Column})
-			continue
-		}
+		at := [2]int{l.Line, l.Column}
+		_, wasMine := left[at]
+		delete(left, at) // judged as it reads now, as doctor will judge it
 		need := l.Default + c.fileOffset
-		f := Finding{Check: "literal-port", File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: c.fileOffset}
+		f := Finding{Check: "literal-port", File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: c.fileOffset, WasMine: wasMine}
 		switch {
 		case l.Ambiguous && l.Owner != "":
 			f.Severity, f.Code = Warning, LiteralPortShared
@@ -71,7 +69,10 @@ func (c *checker) literals() {
 // leftBehind finds the URLs that were this server's ports at the offset
 // its file had before set changed it (server.Server.Was), and that an edit
 // without --shift-literals leaves where the server no longer listens, by
-// their line and column.
+// their line and column. One that still reads as a literal port at the
+// file's offset now is judged as doctor will judge it (marked WasMine); one
+// that does not (the old offset was not the default) is LiteralPortLeft,
+// which doctor cannot tell from another server's port.
 func (c *checker) leftBehind() map[[2]int]Finding {
 	was := c.srv.Was
 	if was == nil || *was == c.fileOffset {
@@ -84,7 +85,7 @@ func (c *checker) leftBehind() map[[2]int]Finding {
 			continue
 		}
 		need := l.Default + c.fileOffset
-		out[[2]int{l.Line, l.Column}] = Finding{Severity: Warning, Check: "literal-port", Code: LiteralPortLeft, File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: c.fileOffset,
+		out[[2]int{l.Line, l.Column}] = Finding{Severity: Warning, Check: "literal-port", Code: LiteralPortLeft, File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: c.fileOffset, WasMine: true,
 			Message: fmt.Sprintf("%s (%s) keeps port %d, this server's at offset %d: at offset %d it listens on %d", l.URL, l.Key, l.Port, *was, c.fileOffset, need),
 			Fix:     fmt.Sprintf("write %d if the URL is this server's", need)}
 	}
