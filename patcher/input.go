@@ -30,7 +30,8 @@ func load(src []byte, format Format) (*input, error) {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20), Err: ErrTooLarge}
 	}
 	bom, body := tomlutil.SplitBOM(src)
-	if err := checkText(body); err != nil {
+	view, _ := tomlutil.View(body) // bytes WSO2 reads but go-toml refuses, as tomlutil.Parse reads them
+	if err := checkText(view); err != nil {
 		return nil, err
 	}
 	in := &input{bom: bom}
@@ -222,6 +223,10 @@ func (in *input) wso2Parser(res *Result) []dialect.Finding {
 	}
 	if len(in.bom) > 0 {
 		report = append(dialect.Check(in.bom), report...)
+	}
+	for _, s := range in.doc.NotTOML10 { // WSO2 reads them: a warning, not a Problem
+		line, col := tomlutil.Position(in.doc.Src, s.Span.Start)
+		res.Warnings = append(res.Warnings, Warning{Line: line, Column: col, Msg: s.Msg + ": not TOML 1.0; WSO2 reads it, other TOML tools may refuse the file"})
 	}
 	for _, f := range report {
 		res.WSO2 = append(res.WSO2, Problem{Line: f.Line, Column: f.Column, Construct: f.Construct, Msg: f.Msg, Effect: f.Effect, Fix: f.Fix})
