@@ -27,7 +27,8 @@ type OffsetValue struct {
 	N            int64  // the offset WSO2 starts with, when OK
 	OK           bool   // WSO2 reads the value as N; negative offsets included, as WSO2 takes them
 	// Placeholder tells that the value holds a $env{}, $sys{}, $ref{} or
-	// $secret{} reference, which WSO2 resolves at start-up: N is unknown.
+	// $secret{} reference, which WSO2 resolves at start-up, or a Jinja
+	// expression {{ … }}, which it renders: N is unknown.
 	Placeholder bool
 }
 
@@ -61,7 +62,7 @@ func (c *checker) readOffset(n *unstable.Node, start int, key string) {
 	}
 	o := &offsetAt{start: start, key: key}
 	c.offset = o
-	line, col := position(c.src, start)
+	line, col := c.position(start)
 	o.v = OffsetValue{Set: true, Line: line, Column: col}
 	var end int
 	switch n.Kind {
@@ -86,10 +87,16 @@ func (c *checker) readOffset(n *unstable.Node, start int, key string) {
 		}
 	case unstable.String:
 		s := string(n.Data)
+		if strings.HasPrefix(o.v.Raw, `"""`) {
+			s = cavaMultiline(o.v.Raw)
+		}
 		for _, p := range placeholders {
 			if strings.Contains(s, p) {
 				o.v.Placeholder = true
 			}
+		}
+		if jinjaExpression(s) {
+			o.v.Placeholder = true
 		}
 		if o.v.Placeholder {
 			break
@@ -113,7 +120,7 @@ func (c *checker) offsetNFE(at int, what, n string) *Finding {
 	if c.offset != nil && c.offset.key != "" {
 		key = c.offset.key
 	}
-	line, col := position(c.src, at)
+	line, col := c.position(at)
 	fix := fmt.Sprintf("write a whole number from -2147483648 to 2147483647 without quotes or spaces, e.g. %s = 1", key)
 	if n != "" {
 		fix = fmt.Sprintf("write %s = %s", key, n)
@@ -148,7 +155,7 @@ func (c *checker) offsetFinding() {
 	case c.offset != nil:
 		f = c.offset.f
 	case c.offsetTable >= 0:
-		line, col := position(c.src, c.offsetTable)
+		line, col := c.position(c.offsetTable)
 		f = &Finding{
 			Line: line, Column: col, Construct: ConstructOffsetNotInt,
 			Msg:    "server.offset is a table (it holds " + c.offsetKey + ")",
@@ -173,12 +180,95 @@ func (c *checker) offsetValue() (OffsetValue, *Finding) {
 	case c.offsetTable >= 0:
 		for _, f := range c.findings {
 			if f.Construct == ConstructOffsetNotInt {
-				line, col := position(c.src, c.offsetTable)
+				line, col := c.position(c.offsetTable)
 				return OffsetValue{Set: true, Line: line, Column: col}, &f
 			}
 		}
 	}
 	return OffsetValue{}, nil
+}
+
+// jinjaExpression tells whether s holds a Jinja expression, {{ … }}.
+// config-mapper renders carbon.xml.j2 (<Offset>{{server.offset}}</Offset>)
+// with Jinjava (wso2/config-mapper JinjaParser.parse; Jinjava 2.8.3 in its
+// pom.xml), which renders an expression in the text it outputs again:
+// offset = "{{ 1 + 1 }}" starts a server at offset 2 (project probe), so
+// the value is whatever the expression gives, not a NumberFormatException.
+func jinjaExpression(s string) bool {
+	open := strings.Index(s, "{{")
+	return open >= 0 && strings.Contains(s[open+2:], "}}")
+}
+
+// cavaMultiline returns the multi-line basic string raw as cava-toml reads
+// it, which is not as TOML 1.0 does: a backslash at the end of a line
+// gives a line break and keeps the blanks that start the next line
+// (TomlLexer.g4: MLBasicStringLineEnd : '\\' [ \t]* NL, whose text is
+// System.lineSeparator(), and TomlParser.g4: mlBasicUnescaped : StringChar
+// | NewLine), so offset = """\⏎2""" is "\n2" to WSO2, "2" to go-toml. Line
+// breaks are "\n", as on the Linux hosts WSO2 runs on; a line break right
+// after the opening quotes is dropped (ValueTripleQuotationMark).
+func cavaMultiline(raw string) string {
+	if len(raw) < 6 {
+		return ""
+	}
+	body := raw[3 : len(raw)-3]
+	if b, ok := strings.CutPrefix(body, "\r\n"); ok {
+		body = b
+	} else {
+		body = strings.TrimPrefix(body, "\n")
+	}
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		ch := body[i]
+		if ch == '\r' && i+1 < len(body) && body[i+1] == '\n' {
+			continue // the '\n' that follows is the line break
+		}
+		if ch != '\\' || i+1 >= len(body) {
+			b.WriteByte(ch)
+			continue
+		}
+		j := i + 1
+		for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
+			j++
+		}
+		if j < len(body) && body[j] == '\n' || j+1 < len(body) && body[j] == '\r' && body[j+1] == '\n' {
+			b.WriteByte('\n')
+			i = j
+			if body[j] == '\r' {
+				i++
+			}
+			continue
+		}
+		i++
+		switch e := body[i]; e {
+		case 'b':
+			b.WriteByte('\b')
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'f':
+			b.WriteByte('\f')
+		case 'r':
+			b.WriteByte('\r')
+		case 'u', 'U':
+			n := 4
+			if e == 'U' {
+				n = 8
+			}
+			if i+n < len(body) {
+				if r, err := strconv.ParseUint(body[i+1:i+1+n], 16, 32); err == nil {
+					b.WriteRune(rune(r))
+					i += n
+					continue
+				}
+			}
+			b.WriteByte(e)
+		default: // '"', '\\' and what go-toml refuses
+			b.WriteByte(e)
+		}
+	}
+	return b.String()
 }
 
 // cavaInteger reads a TOML integer as cava-toml's ValueVisitor does:
