@@ -49,7 +49,7 @@ func extendedInline(src []byte) ([]byte, []Substitution) {
 			}
 			if extended != nil {
 				flatten[extended.inline.pair] = true
-				notes = append(notes, extendedNote(src, Span{start, end}, extended, "table header"))
+				notes = append(notes, extendedNote(Span{start, end}, extended, "["+string(src[start:end])+"]"))
 			}
 		case unstable.KeyValue:
 			v := e.Value()
@@ -57,7 +57,7 @@ func extendedInline(src []byte) ([]byte, []Substitution) {
 			n, span, extended := walkKey(cur, v.Next())
 			if extended != nil {
 				flatten[extended.inline.pair] = true
-				notes = append(notes, extendedNote(src, span, extended, "dotted key"))
+				notes = append(notes, extendedNote(span, extended, "dotted key "+string(src[span.Start:span.End])))
 			}
 			if v.Kind == unstable.InlineTable {
 				markInline(n, v, &inlineAt{pair: pair, line: lineOf(src, pair)})
@@ -133,9 +133,11 @@ func markInline(n *pathNode, v *unstable.Node, at *inlineAt) {
 	}
 }
 
-func extendedNote(src []byte, by Span, n *pathNode, what string) Substitution {
+// extendedNote is the Substitution for by, the header or key what, which
+// adds to the inline table n is in.
+func extendedNote(by Span, n *pathNode, what string) Substitution {
 	return Substitution{Span: by, Construct: NotTOML10InlineExtended,
-		Msg: fmt.Sprintf("%s %s adds to the inline table of line %d", what, src[by.Start:by.End], n.inline.line)}
+		Msg: fmt.Sprintf("%s adds keys to the inline table of line %d", what, n.inline.line)}
 }
 
 func lineOf(src []byte, off int) int {

@@ -158,7 +158,7 @@ func (v *viewer) str(i int) int {
 		case b == '\n' && !multi:
 			return j
 		default:
-			j, _ = v.invalid(j, "a string")
+			j, _ = v.invalid(j, "a string or quoted key")
 		}
 	}
 	return j
