@@ -141,8 +141,6 @@ type Document struct {
 	// WSO2's parser reads it, in the order of Src: what View substituted,
 	// and inline tables added to later.
 	NotTOML10 []Substitution
-
-	view []byte // what go-toml read: Src through View, of the same length
 }
 
 // SyntaxError is a document that is not valid TOML, with the place where the
@@ -166,7 +164,7 @@ func Parse(src []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := &Document{Src: src, Values: values, view: view}
+	doc := &Document{Src: src, Values: values}
 	doc.NotTOML10 = mergeSubst(subst, extended)
 	p := unstable.Parser{KeepComments: true}
 	p.Reset(view)
@@ -332,14 +330,6 @@ func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string
 	}
 }
 
-// text is what go-toml read: Src through View.
-func (d *Document) text() []byte {
-	if d.view == nil {
-		return d.Src
-	}
-	return d.view
-}
-
 // Find returns the index of the entry whose full path is path, or -1.
 func (d *Document) Find(path ...string) int {
 	for i, e := range d.Entries {
@@ -473,7 +463,9 @@ func (d *Document) Commented(c Comment) (CommentedEntry, bool) {
 	for start < c.Text.End && (d.Src[start] == ' ' || d.Src[start] == '\t') {
 		start++
 	}
-	body := d.text()[start:c.Text.End]
+	// The comment as written, not its view: a comment that holds what View
+	// substitutes is no key/value pair once uncommented.
+	body := d.Src[start:c.Text.End]
 	var p unstable.Parser
 	p.Reset(body)
 	if !p.NextExpression() {

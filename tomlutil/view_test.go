@@ -180,3 +180,22 @@ func FuzzView(f *testing.F) {
 		}
 	})
 }
+
+// TestCommentedKeepsSubstituted: a comment that holds what View substitutes
+// is not a commented-out pair, so that uncommenting it never puts a
+// control character or invalid UTF-8 outside a comment (found by FuzzSet:
+// "#offset=0\x13").
+func TestCommentedKeepsSubstituted(t *testing.T) {
+	for _, src := range []string{"[server]\n#offset=0\x13\n", "[server]\n#offset=0 # caf\xe9\n", "[server]\n#offset=0\rx\n"} {
+		doc, err := tomlutil.Parse([]byte(src))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		if len(doc.Comments) != 1 {
+			t.Fatalf("Parse(%q): comments %v", src, doc.Comments)
+		}
+		if ce, ok := doc.Commented(doc.Comments[0]); ok {
+			t.Errorf("Commented(%q) = %+v, a pair", src, ce)
+		}
+	}
+}
