@@ -294,3 +294,23 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("%d Micro Integrator deployment-full.toml files in the corpus, want 7", refused)
 	}
 }
+
+// TestStringAsRead: a multi-line basic string is read as cava-toml reads
+// it (TomlLexer.g4 MLBasicStringLineEnd gives a line break and keeps the
+// blanks after it); other strings as go-toml decoded them.
+func TestStringAsRead(t *testing.T) {
+	tests := []struct{ name, raw, decoded, want string }{
+		{"backslash before", "\"\"\"\\\n2\"\"\"", "2", "\n2"},
+		{"backslash after, blanks before the line break", "\"\"\"2\\  \n\"\"\"", "2", "2\n"},
+		{"blanks on the next line are kept", "\"\"\"a\\\r\n   b\"\"\"", "ab", "a\n   b"},
+		{"first line break dropped, CRLF read as LF", "\"\"\"\r\n2\r\n\\t\"\"\"", "2\r\n\t", "2\n\t"},
+		{"escapes", `"""\u0032\t\"\\"""`, "2\t\"\\", "2\t\"\\"},
+		{"one-line string: go-toml's reading", `"2"`, "2", "2"},
+		{"literal: go-toml's reading", "'''2\\\n'''", "2\\\n", "2\\\n"},
+	}
+	for _, tt := range tests {
+		if got := dialect.StringAsRead(tt.raw, tt.decoded); got != tt.want {
+			t.Errorf("%s: StringAsRead(%q) = %q, want %q", tt.name, tt.raw, got, tt.want)
+		}
+	}
+}

@@ -86,10 +86,7 @@ func (c *checker) readOffset(n *unstable.Node, start int, key string) {
 			o.v.N, o.v.OK = v, true
 		}
 	case unstable.String:
-		s := string(n.Data)
-		if strings.HasPrefix(o.v.Raw, `"""`) {
-			s = cavaMultiline(o.v.Raw)
-		}
+		s := StringAsRead(o.v.Raw, string(n.Data))
 		for _, p := range placeholders {
 			if strings.Contains(s, p) {
 				o.v.Placeholder = true
@@ -197,6 +194,18 @@ func (c *checker) offsetValue() (OffsetValue, *Finding) {
 func jinjaExpression(s string) bool {
 	open := strings.Index(s, "{{")
 	return open >= 0 && strings.Contains(s[open+2:], "}}")
+}
+
+// StringAsRead returns the string written raw (quotes included) as WSO2's
+// parser reads it, given decoded, go-toml's reading of it. They differ only
+// for a multi-line basic string with a backslash at the end of a line (see
+// cavaMultiline): offset = """2\<line break>""" is "2" to go-toml, "2\n"
+// to WSO2, which then stops with a NumberFormatException.
+func StringAsRead(raw, decoded string) string {
+	if strings.HasPrefix(raw, `"""`) && strings.Contains(raw, `\`) {
+		return cavaMultiline(raw)
+	}
+	return decoded
 }
 
 // cavaMultiline returns the multi-line basic string raw as cava-toml reads
