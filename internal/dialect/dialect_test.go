@@ -240,6 +240,12 @@ func TestOffsetAsWSO2Reads(t *testing.T) {
 		{"table under offset", "[server.offset]\nx = 1\n", 0, false},
 		{"array of tables server is not the table", "[[server]]\noffset = \"x\"\n", 0, false},
 		{"quoted key with a dot is another key", "\"server.offset\" = \"x\"\n", 0, false},
+		{"$ref to an integer: ReferenceResolver puts its toString()", "[server]\nbase = 2\noffset = \"$ref{server.base}\"\n", 2, true},
+		{"$ref to a later key, in text", "[server]\noffset = \"1$ref{a.b}\"\n[a]\nb = \"2\"\n", 12, true},
+		{"$ref to a $ref", "a = \"$ref{b}\"\nb = 5\n[server]\noffset = \"$ref{a}\"\n", 5, true},
+		{"$ref to a boolean", "a = true\n[server]\noffset = \"$ref{a}\"\n", 0, false},
+		{"$ref to a key the file does not set: the product's defaults may", "[server]\noffset = \"$ref{server.base}\"\n", 0, false},
+		{"$ref cycle", "a = \"$ref{a}\"\n[server]\noffset = \"$ref{a}\"\n", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

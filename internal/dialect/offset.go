@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
@@ -87,6 +88,7 @@ func (c *checker) readOffset(n *unstable.Node, start int, key string) {
 		}
 	case unstable.String:
 		s := StringAsRead(o.v.Raw, string(n.Data))
+		s = c.resolveRefs(s)
 		for _, p := range placeholders {
 			if strings.Contains(s, p) {
 				o.v.Placeholder = true
@@ -183,6 +185,66 @@ func (c *checker) offsetValue() (OffsetValue, *Finding) {
 		}
 	}
 	return OffsetValue{}, nil
+}
+
+// resolveRefs returns s with each $ref{key} reference replaced by the value
+// of key in the file, as config-mapper's ReferenceResolver does
+// (wso2/config-mapper v1.0.26 ReferenceResolver.resolveConfigReferences and
+// resolvePropertyPlaceholders: the value's toString() replaces the
+// reference, references in that value are resolved first). It returns s
+// as it is when s holds another placeholder, or a reference it cannot
+// resolve from the file alone: a key the file does not set (config-mapper
+// may take it from the product's defaults), a quoted key, a table, an
+// array or a float (Double.toString is not Go's), or references that go on
+// for more than 16 rounds (a cycle: config-mapper stops on it).
+func (c *checker) resolveRefs(s string) string {
+	if !strings.Contains(s, "$ref{") || jinjaExpression(s) {
+		return s
+	}
+	for _, p := range placeholders {
+		if p != "$ref{" && strings.Contains(s, p) {
+			return s
+		}
+	}
+	values, err := tomlutil.Decode(c.src) // c.src is already a view
+	if err != nil {
+		return s
+	}
+	r := s
+	for round := 0; round < 16; round++ {
+		i := strings.Index(r, "$ref{")
+		if i < 0 {
+			return r
+		}
+		end := strings.IndexByte(r[i:], '}')
+		if end < 0 {
+			return s
+		}
+		key := r[i+len("$ref{") : i+end]
+		var v any = values
+		for _, part := range strings.Split(key, ".") {
+			table, ok := v.(map[string]any)
+			if !ok || strings.ContainsAny(part, `"'`) {
+				return s
+			}
+			if v, ok = table[part]; !ok {
+				return s
+			}
+		}
+		var text string
+		switch v := v.(type) {
+		case int64:
+			text = strconv.FormatInt(v, 10)
+		case string:
+			text = v
+		case bool:
+			text = strconv.FormatBool(v) // the offset becomes the Boolean: "true" to parseInt
+		default:
+			return s
+		}
+		r = strings.ReplaceAll(r, "$ref{"+key+"}", text)
+	}
+	return s
 }
 
 // jinjaExpression tells whether s holds a Jinja expression, {{ … }}.
