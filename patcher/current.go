@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/apim-offset/apim-offset/internal/dialect"
 	"github.com/apim-offset/apim-offset/internal/javaint"
 	"github.com/apim-offset/apim-offset/tomlutil"
 )
@@ -43,7 +46,12 @@ func current(doc *tomlutil.Document) (Current, error) {
 				err = javaint.ErrRange
 			}
 		case string:
-			cur.Offset, err = javaint.Parse(v)
+			// As WSO2's TOML parser reads it: a line-ending backslash in
+			// a multi-line string gives a line break there (package
+			// dialect, StringAsRead); $ref{a.b} is the value of a.b in
+			// the same file (wso2/config-mapper v1.0.26
+			// ReferenceResolver.java).
+			cur.Offset, err = javaint.Parse(reference(doc.Values, dialect.StringAsRead(cur.Raw, v)))
 		case map[string]any, []any:
 			return Current{}, shapeError(doc, fmt.Sprintf("server.offset is %s, not a number", describe(v)), "server", "offset")
 		default:
@@ -60,6 +68,27 @@ func current(doc *tomlutil.Document) (Current, error) {
 		return Current{Source: SourceCommented, Line: line, Raw: string(doc.Src[c.Comment.Text.Start:c.Comment.Text.End])}, nil
 	}
 	return Current{Source: SourceAbsent}, nil
+}
+
+// reference is s, or, when s is a $ref{a.b} to a number or a string of the
+// file, that value.
+func reference(values map[string]any, s string) string {
+	name, ok := strings.CutPrefix(s, "$ref{")
+	if name, ok = strings.CutSuffix(name, "}"); !ok {
+		return s
+	}
+	v, found := valueAt(values, strings.Split(name, "."))
+	switch v := v.(type) {
+	case int64:
+		if found {
+			return strconv.FormatInt(v, 10)
+		}
+	case string:
+		if found && !strings.HasPrefix(v, "$ref{") {
+			return v
+		}
+	}
+	return s
 }
 
 // shapeError reports a value of the wrong type at the first place that

@@ -50,7 +50,8 @@ func load(src []byte, format Format) (*File, error) {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20), Err: ErrTooLarge}
 	}
 	bom, body := tomlutil.SplitBOM(src)
-	if err := checkText(body); err != nil {
+	view, _ := tomlutil.View(body) // bytes WSO2 reads but go-toml refuses, as tomlutil.Parse reads them
+	if err := checkText(view); err != nil {
 		return nil, err
 	}
 	in := &File{src: src, bom: bom}
@@ -225,7 +226,7 @@ func (in *File) placeholderPolicy(e *edit, res *Result, n int, keep bool) bool {
 		e.text = []byte(strconv.Itoa(n))
 	}
 	line, col := tomlutil.Position(body, e.at.Start)
-	res.Warnings = append(res.Warnings, Warning{Line: line, Column: col,
+	res.Warnings = append(res.Warnings, Warning{Line: line, Column: col, Code: "placeholder-replaced",
 		Msg: fmt.Sprintf("server.offset was %s, which the template fills in when it is rendered; the number %d replaces it", p.Text, n)})
 	return true
 }
@@ -236,6 +237,20 @@ func (in *File) placeholderPolicy(e *edit, res *Result, n int, keep bool) bool {
 func (in *File) Problems() []Problem {
 	in.dialect()
 	return in.problems
+}
+
+// NotTOML10 lists what in the file is not TOML 1.0 but WSO2's parser
+// reads (a lone surrogate escape, invalid UTF-8 in a comment or string, a
+// control character in a comment, an inline table extended later): the
+// file was read as WSO2 reads it, and the edit keeps those bytes; other
+// TOML tools may refuse the file.
+func (in *File) NotTOML10() []Warning {
+	var out []Warning
+	for _, s := range in.doc.NotTOML10 {
+		line, col := tomlutil.Position(in.doc.Src, s.Span.Start)
+		out = append(out, Warning{Line: line, Column: col, Code: "not-toml-1.0", Msg: s.Msg + ": not TOML 1.0; WSO2 reads it, other TOML tools may refuse the file"})
+	}
+	return out
 }
 
 // dialect runs package dialect over the parsed text once.

@@ -27,7 +27,7 @@ func TestTooComplex(t *testing.T) {
 		{"template", "a template is bounded as it is parsed, its placeholders masked",
 			"{{ if .Values.x }}\n[server]\noffset = {{ .Values.o }}\n{{ end }}\na = " + strings.Repeat("{b = ", tomlutil.MaxDepth+1) + "1" + strings.Repeat("}", tomlutil.MaxDepth+1) + "\n",
 			patcher.Template,
-			patcher.Error{Line: 5, Column: 5 + 5*tomlutil.MaxDepth, Msg: "more than 16 arrays and inline tables nested in one another", Err: patcher.ErrTooComplex, Template: true}},
+			patcher.Error{Line: 5, Column: 5 + 5*tomlutil.MaxDepth, Msg: fmt.Sprintf("more than %d arrays and inline tables nested in one another", tomlutil.MaxDepth), Err: patcher.ErrTooComplex, Template: true}},
 		{"not a template", "markup that forms no placeholder in a file read as TOML is bounded too",
 			"pw = \"Xy<%9q!\"\n[t]\n" + strings.Repeat("k.a = 1\n", tomlutil.MaxKeysPerTable+1), patcher.Auto,
 			patcher.Error{Line: tomlutil.MaxKeysPerTable + 3, Column: 5, Msg: "more than 1024 keys in one table", Err: patcher.ErrTooComplex}},

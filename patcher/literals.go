@@ -1,6 +1,7 @@
 package patcher
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strconv"
@@ -207,7 +208,7 @@ func stringEnd(v []byte, i int) int {
 			j += 2
 			continue
 		}
-		if v[j] == q && strings.HasPrefix(string(v[j:]), string(delim)) {
+		if v[j] == q && bytes.HasPrefix(v[j:], delim) { // no copy of the rest: linear
 			j += len(delim)
 			// A multi-line string may end with up to two more quotes.
 			for len(delim) == 3 && j < len(v) && v[j] == q {

@@ -250,6 +250,10 @@ func (p Problem) String() string {
 type Warning struct {
 	Line, Column int
 	Msg          string
+	// Code is a stable id: "placeholder-replaced" (an offset that was not a
+	// number gave way to N), "not-toml-1.0" (what WSO2 reads but TOML 1.0
+	// does not, kept as it is).
+	Code string
 }
 
 // Set returns src with the server's offset set to n: Parse, then
@@ -299,7 +303,7 @@ func (in *File) Set(n int, opt *Options) (Result, error) {
 			return Result{}, in.located(err)
 		}
 	}
-	res := Result{Action: e.action, From: from, To: n}
+	res := Result{Action: e.action, From: from, To: n, Warnings: in.NotTOML10()}
 	if in.placeholderPolicy(&e, &res, n, o.KeepPlaceholder) {
 		placeholder = false
 	} else if placeholder {
@@ -391,7 +395,7 @@ func replacedWarning(err error, from Current, n int) Warning {
 	if strings.Contains(from.Raw, "$") {
 		was = "which WSO2 resolves at start-up"
 	}
-	return Warning{Line: pe.Line, Column: pe.Column,
+	return Warning{Line: pe.Line, Column: pe.Column, Code: "placeholder-replaced",
 		Msg: fmt.Sprintf("server.offset was %s, %s; the number %d replaces it", from.Raw, was, n)}
 }
 

@@ -33,7 +33,7 @@ func TestSetRefuses(t *testing.T) {
 		{"offset is an array", "offset = [1]", "[server]\noffset = [1]\n", patcher.ErrShape, 2, 1, "server.offset is an array", nil},
 		{"offset dotted deeper", "server.offset.port = 1", "server.offset.port = 1\n", patcher.ErrShape, 1, 1, "server.offset is a table", nil},
 		{"NUL byte", "a binary file", "[server]\nhost\x00 = 1\n", patcher.ErrBinary, 2, 5, "NUL byte", nil},
-		{"Latin-1", "saved by an editor in ISO-8859-1", "[server]\n# caf\xe9\n", patcher.ErrEncoding, 2, 6, "invalid UTF-8 byte 0xe9", nil},
+		{"Latin-1", "saved by an editor in ISO-8859-1, in a bare key, which cava-toml refuses too (in a comment or string it reads U+FFFD)", "[server]\ncaf\xe9 = 1\n", patcher.ErrEncoding, 2, 4, "invalid UTF-8 byte 0xe9", nil},
 		{"Helm read as plain", "helm-apim conf with Format Plain: not TOML", "[server]\noffset = {{ .Values.wso2.apim.portOffset }}\n", patcher.ErrSyntax, 2, 11, "", &patcher.Options{Format: patcher.Plain}},
 		{"unclosed placeholder", "a Helm placeholder that does not close on its line, and not valid TOML either", "[server]\noffset = {{ .Values.wso2.apim.portOffset\n}}\n", patcher.ErrTemplate, 2, 10, "does not close", nil},
 	}
@@ -103,7 +103,7 @@ func TestSetReplacesPlaceholder(t *testing.T) {
 	if got, want := string(res.Output), "[server]\noffset = \"2\"\n"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
-	want := []patcher.Warning{{Line: 2, Column: 10, Msg: `server.offset was "$env{OFFSET}", which WSO2 resolves at start-up; the number 2 replaces it`}}
+	want := []patcher.Warning{{Line: 2, Column: 10, Msg: `server.offset was "$env{OFFSET}", which WSO2 resolves at start-up; the number 2 replaces it`, Code: "placeholder-replaced"}}
 	if d := cmp.Diff(want, res.Warnings); d != "" {
 		t.Errorf("warnings (-want +got):\n%s", d)
 	}
@@ -117,7 +117,7 @@ func TestSetReplacesFloat(t *testing.T) {
 	if got := string(res.Output); got != "[server]\noffset = 2\n" {
 		t.Errorf("output %q", got)
 	}
-	want := []patcher.Warning{{Line: 2, Column: 10, Msg: "server.offset was 2.5, not a whole number; the number 2 replaces it"}}
+	want := []patcher.Warning{{Line: 2, Column: 10, Msg: "server.offset was 2.5, not a whole number; the number 2 replaces it", Code: "placeholder-replaced"}}
 	if d := cmp.Diff(want, res.Warnings); d != "" {
 		t.Errorf("warnings (-want +got):\n%s", d)
 	}

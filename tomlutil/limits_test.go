@@ -75,7 +75,7 @@ func TestCheckLimits(t *testing.T) {
 		{"names", names(tomlutil.MaxNames), names(tomlutil.MaxNames + 1),
 			tomlutil.MaxNames, 1, "more than 16384 names (keys, tables, arrays) in the file"},
 		{"depth", nested(tomlutil.MaxDepth), nested(tomlutil.MaxDepth + 1),
-			1, 5 + tomlutil.MaxDepth, "more than 16 arrays and inline tables nested in one another"},
+			1, 5 + tomlutil.MaxDepth, fmt.Sprintf("more than %d arrays and inline tables nested in one another", tomlutil.MaxDepth)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tomlutil.CheckLimits([]byte(tc.under)); err != nil {

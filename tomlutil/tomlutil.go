@@ -14,6 +14,11 @@
 // server at start-up. The byte ranges come from go-toml's lower-level parser,
 // which sees the same text but does not check duplicates.
 //
+// Both read the document through [View], and Parse and [Decode] take an
+// inline table that later keys add to: what WSO2's own parser (TOML 0.5)
+// reads although TOML 1.0 does not allow it. [Document.NotTOML10] lists
+// where, for a warning.
+//
 // # Byte order mark
 //
 // go-toml rejects a UTF-8 byte order mark. [SplitBOM] takes it off so that the
@@ -132,6 +137,10 @@ type Document struct {
 	Entries  []Entry
 	Comments []Comment
 	Values   map[string]any // the decoded document
+	// NotTOML10 are the places where the document is not TOML 1.0 but
+	// WSO2's parser reads it, in the order of Src: what View substituted,
+	// and inline tables added to later.
+	NotTOML10 []Substitution
 }
 
 // SyntaxError is a document that is not valid TOML, with the place where the
@@ -145,14 +154,20 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e
 
 // Parse validates src as TOML and returns its layout and its values. src
 // must not start with a byte order mark (see SplitBOM).
+//
+// It reads src through View, so that the bytes WSO2's parser reads and
+// go-toml does not are read as View substitutes them; doc.Src is src, and
+// every span in doc is a span of src.
 func Parse(src []byte) (*Document, error) {
-	values, err := Decode(src)
+	view, subst := View(src)
+	values, extended, err := decode(view)
 	if err != nil {
 		return nil, err
 	}
 	doc := &Document{Src: src, Values: values}
+	doc.NotTOML10 = mergeSubst(subst, extended)
 	p := unstable.Parser{KeepComments: true}
-	p.Reset(src)
+	p.Reset(view)
 	table := -1 // the index in doc.Tables of the table being read; -1 at the root
 	for p.NextExpression() {
 		n := p.Expression()
@@ -190,8 +205,50 @@ func Parse(src []byte) (*Document, error) {
 }
 
 // Decode returns the values of src, or a *SyntaxError when it is not valid
-// TOML, duplicate keys and tables included.
+// TOML, duplicate keys and tables included. Like Parse, it reads src
+// through View and takes an inline table that later keys add to.
 func Decode(src []byte) (map[string]any, error) {
+	view, _ := View(src)
+	v, _, err := decode(view)
+	return v, err
+}
+
+// decode is Decode of a view, and the inline tables added to later.
+func decode(view []byte) (map[string]any, []Substitution, error) {
+	v, err := unmarshal(view)
+	if err == nil {
+		return v, nil, nil
+	}
+	// go-toml refuses an inline table added to later ("key server already
+	// exists as a value"); cava-toml takes it: read it as dotted keys.
+	if flat, extended := extendedInline(view); extended != nil {
+		if v, ferr := unmarshal(flat); ferr == nil {
+			return v, extended, nil
+		}
+	}
+	return nil, nil, err
+}
+
+// mergeSubst merges two lists of substitutions, each in the order of the
+// document, into one.
+func mergeSubst(a, b []Substitution) []Substitution {
+	out := make([]Substitution, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].Span.Start <= b[0].Span.Start {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	out = append(append(out, a...), b...)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// unmarshal decodes src with go-toml, its errors as *SyntaxError.
+func unmarshal(src []byte) (map[string]any, error) {
 	v := map[string]any{}
 	err := toml.Unmarshal(src, &v)
 	if err == nil {
@@ -406,6 +463,8 @@ func (d *Document) Commented(c Comment) (CommentedEntry, bool) {
 	for start < c.Text.End && (d.Src[start] == ' ' || d.Src[start] == '\t') {
 		start++
 	}
+	// The comment as written, not its view: a comment that holds what View
+	// substitutes is no key/value pair once uncommented.
 	body := d.Src[start:c.Text.End]
 	var p unstable.Parser
 	p.Reset(body)

@@ -45,6 +45,7 @@ var sizes = [2]int{100 << 10, patcher.MaxSize}
 type row struct {
 	name     string
 	template bool
+	literals bool // Set looks for literal ports (Options.FindLiterals), as set does
 	at       [2][]byte
 }
 
@@ -83,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		var ns, bs [2]float64
 		var what [2]string
 		for i, src := range r.at {
-			ns[i], bs[i], what[i] = measure(src, r.template, *once)
+			ns[i], bs[i], what[i] = measure(src, r.template, r.literals, *once)
 		}
 		growth := ns[1] / ns[0] / (float64(len(r.at[1])) / float64(len(r.at[0])))
 		fmt.Fprintf(stdout, "| %s | %s%s | %s%s | %s | %s | %.2f |\n", r.name,
@@ -120,7 +121,37 @@ func inputs() ([]row, error) {
 		}
 		rows = append(rows, b)
 	}
-	return rows, nil
+	// Two shapes of issue 21 item 3, which the bounds take: the strings
+	// of one long array (patcher.stringEnd), and one header of as many
+	// dotted parts as the bound on names lets through (dialect.defineTable).
+	var strs, header row
+	strs.name, strs.literals = "string-array (literal ports found)", true
+	header.name = "dotted-header at the bound"
+	for i, size := range sizes {
+		strs.at[i], header.at[i] = stringArray(size), dottedHeader(size)
+	}
+	return append(rows, strs, header), nil
+}
+
+// stringArray is a document of about size bytes: one array of strings,
+// then [server] offset = 0.
+func stringArray(size int) []byte {
+	const elem, server = `"localhost", `, "\n[server]\noffset = 0\n"
+	n := (size - len(server) - 8) / len(elem)
+	return []byte("a = [" + strings.Repeat(elem, n) + `"x"]` + server)
+}
+
+// dottedHeader is a document of about size bytes: one table header with as
+// many dotted parts as tomlutil.MaxNames allows, a key, comment lines, then
+// [server] offset = 0.
+func dottedHeader(size int) []byte {
+	var b strings.Builder
+	b.WriteString("[" + strings.Repeat("a.", tomlutil.MaxNames-16) + "a]\nk = 1\n")
+	for b.Len() < size-64 {
+		b.WriteString("# a comment line to fill the file up to its size\n")
+	}
+	b.WriteString("[server]\noffset = 0\n")
+	return []byte(b.String())
 }
 
 // largest returns the largest instance of s of size bytes that
@@ -134,10 +165,13 @@ func largest(s synth.Shape, size int) []byte {
 
 // measure times patcher.Set(src, 2) and returns ns and bytes allocated per
 // run, and " (refused)" when Set refuses src for its structure.
-func measure(src []byte, template bool, once bool) (ns, bytes float64, what string) {
+func measure(src []byte, template, literals, once bool) (ns, bytes float64, what string) {
 	opt := &patcher.Options{}
 	if template {
 		opt.Format = patcher.Template
+	}
+	if literals {
+		opt.FindLiterals = []int{9443, 9763, 8243, 8280}
 	}
 	set := func() {
 		_, err := patcher.Set(src, 2, opt)

@@ -89,6 +89,14 @@ func TestCommandsAgreeOnOffset(t *testing.T) {
 				return
 			}
 			n := strconv.Itoa(c.offset)
+			if c.placeholder && !strings.Contains(c.src, "$env{") {
+				// A Jinja expression WSO2 renders at start-up: its value is
+				// not known here, but it is no error.
+				if report.Errors != 0 {
+					t.Errorf("doctor: %d errors on a file WSO2 starts with: %+v", report.Errors, report.Findings)
+				}
+				return
+			}
 			if getCode != 0 || strings.TrimSpace(getOut) != n {
 				t.Errorf("get: exit %d, stdout %q; want %s (stderr %q)", getCode, getOut, n, getErr)
 			}

@@ -45,7 +45,7 @@ func TestRefusalsLeaveFileAlone(t *testing.T) {
 		name, content, wantErr string
 	}{
 		{"NUL byte", "[server]\nhost\x00 = 1\n", "deployment.toml:2:5: NUL byte"},
-		{"Latin-1", "[server]\n# caf\xe9\n", "deployment.toml:2:6: invalid UTF-8 byte 0xe9"},
+		{"Latin-1 in a bare key, which WSO2 refuses too", "[server]\ncaf\xe9 = 1\n", "deployment.toml:2:4: invalid UTF-8 byte 0xe9"},
 		{"duplicate after BOM", "\ufeff[server]\noffset = 1\noffset = 2\n", "deployment.toml:3:1: key offset is already defined"},
 		{"too large", strings.Repeat("# padding line\n", patcher.MaxSize/15+1), "deployment.toml: file is larger than 1 MiB, the most this tool reads"},
 	}

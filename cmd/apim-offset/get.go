@@ -100,7 +100,7 @@ func (a *app) readable(t target, s *server.Server) ([]judge.Finding, error) {
 	findings := judge.Judge(s, nil, nil, judge.Files)
 	for _, f := range findings {
 		switch {
-		case f.Code == judge.WSO2Parser, f.Code == judge.OffsetNegative, f.Code == judge.ProductUnknown && !t.warned:
+		case f.Code == judge.WSO2Parser, f.Code == judge.NotTOML10, f.Code == judge.OffsetNegative, f.Code == judge.ProductUnknown && !t.warned:
 			a.warnFinding(t, f)
 		}
 	}

@@ -37,9 +37,10 @@ package dialect
 import (
 	"bytes"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
+	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
@@ -96,6 +97,25 @@ const (
 	ConstructSubtableBeforeTable = "subtable-before-table"
 	// server.offset holds a value Integer.parseInt cannot read.
 	ConstructOffsetNotInt = "offset-not-int"
+	// A multi-line string whose closing delimiter is followed by one or two
+	// more quotes, """a"""" or '''a'''': TOML 1.0 ends it at the last three,
+	// cava-toml's lexer at the first three, and the quotes left over start
+	// a string it cannot end (TomlLexer.g4: MLBasicStringEnd : '"""' and
+	// MLLiteralStringEnd : '\'\'\'' pop the string mode at once).
+	ConstructMultilineQuotes = "multiline-string-quotes"
+	// A float that is not zero but rounds to zero, 1e-400
+	// (ValueVisitor.toDouble: "Float is too small").
+	ConstructFloatTooSmall = "float-too-small"
+	// A date-time whose zone offset is beyond -18:00 to +18:00
+	// (ZoneOffsetVisitor: "Invalid zone offset", java.time.ZoneOffset).
+	ConstructZoneOffset = "zone-offset-range"
+	// A key of a value with a quote, ' or ", in one of its parts. config-mapper
+	// writes each key path back as text (cava-toml Toml.joinKeyPath, which
+	// quotes such a part with '"' and escapes ' as \'), turns '"' into '\''
+	// (config-mapper TomlParser.parseToml: dottedKey.replaceAll("\"", "'"))
+	// and reads it again with TomlTable.get, which throws
+	// IllegalArgumentException("Invalid key: ...") from Parser.parseDottedKey.
+	ConstructQuoteInKey = "quote-in-key"
 )
 
 // What WSO2 does.
@@ -105,6 +125,8 @@ const (
 	EffectRefuses = "WSO2 refuses to start (config-mapper: error parsing deployment configuration)"
 	EffectCrashes = "WSO2 crashes at start-up (StackOverflowError in config-mapper)"
 	EffectNFE     = "WSO2 stops with NumberFormatException"
+	// config-mapper TomlParser.parseToml does not catch it.
+	EffectInvalidKey = "WSO2 crashes at start-up (IllegalArgumentException \"Invalid key\" in config-mapper)"
 )
 
 // Check returns what in the deployment.toml src WSO2 cannot take, in the
@@ -140,16 +162,54 @@ type checker struct {
 	src      []byte // the text after the byte order mark
 	bom      bool
 	findings []Finding
+	lines    []int // the offsets of src's line breaks, once a finding needs them
 
-	tables     map[string]tableState // by key path joined with keySep
-	header     []string              // the current table's key path
-	underArray bool                  // the current header is [[...]] or under one
-
-	arrayTables map[string]bool // key paths opened by [[...]] headers
+	tables *tables  // the tables cava-toml knows of, by key path
+	header []string // the current table's key path
+	// headerQuote is the part of the current header's key that holds a
+	// quote, until a value under it makes that a finding.
+	headerQuote *Finding
+	underArray  bool // the current header is [[...]] or under one
 
 	offset      *offsetAt // server.offset, when found
 	offsetTable int       // where a key under server.offset makes it a table, or -1
 	offsetKey   string    // that key, under server.offset
+}
+
+// tables are the tables cava-toml knows of, as a trie in one map: each is
+// found from its parent's id and its key, so that a header of k parts
+// costs k lookups, not k joined prefixes (a header of thousands of dotted
+// parts stays linear in time and memory).
+type tables struct {
+	ids   map[tableKey]int32
+	nodes []tableNode // by id; 0 is the root
+}
+
+type tableKey struct {
+	parent int32
+	key    string
+}
+
+// tableNode is one table.
+type tableNode struct {
+	known bool       // a header created or defined it
+	state tableState // when known
+	array bool       // a [[...]] header opened it
+}
+
+func newTables() *tables { return &tables{ids: map[tableKey]int32{}, nodes: []tableNode{{}}} }
+
+// child returns the id of parent's sub-table key, adding it unknown when
+// there is none, or, with fresh, always adding a new one in its place.
+func (t *tables) child(parent int32, key string, fresh bool) int32 {
+	k := tableKey{parent, key}
+	if id, ok := t.ids[k]; ok && !fresh {
+		return id
+	}
+	id := int32(len(t.nodes))
+	t.nodes = append(t.nodes, tableNode{})
+	t.ids[k] = id
+	return id
 }
 
 // tableState is what cava-toml knows of a table: whether only a sub-table
@@ -160,14 +220,15 @@ type tableState struct {
 	byName   string // that header, as written
 }
 
-// keySep joins decoded key parts; it cannot occur in a key go-toml accepts.
-const keySep = "\x00"
-
 func newChecker(src []byte) *checker {
-	c := &checker{src: src, tables: map[string]tableState{}, arrayTables: map[string]bool{}, offsetTable: -1}
+	c := &checker{src: src, tables: newTables(), offsetTable: -1}
 	if bytes.HasPrefix(src, utf8BOM) {
 		c.src, c.bom = src[len(utf8BOM):], true
 	}
+	// What WSO2 reads but go-toml's parser refuses (invalid UTF-8 in a
+	// comment, a surrogate escape, ...) is read as tomlutil.Parse reads
+	// it: substituted by bytes of the same length.
+	c.src, _ = tomlutil.View(c.src)
 	return c
 }
 
@@ -196,16 +257,29 @@ func (c *checker) run() {
 
 // add records a finding at byte off of c.src.
 func (c *checker) add(off int, construct, msg, effect, fix string) {
-	line, col := position(c.src, off)
+	line, col := c.position(off)
 	c.findings = append(c.findings, Finding{Line: line, Column: col, Construct: construct, Msg: msg, Effect: effect, Fix: fix})
 }
 
-// position converts byte offset off of src into a 1-based line and byte column.
-func position(src []byte, off int) (line, col int) {
-	off = max(0, min(off, len(src)))
-	line = bytes.Count(src[:off], []byte{'\n'}) + 1
-	col = off - (bytes.LastIndexByte(src[:off], '\n') + 1) + 1
-	return line, col
+// position converts byte offset off of c.src into a 1-based line and byte
+// column. It finds the line among the line breaks, listed once: a file
+// with many findings costs no scan from its start for each.
+func (c *checker) position(off int) (line, col int) {
+	if c.lines == nil {
+		c.lines = []int{}
+		for i, b := range c.src {
+			if b == '\n' {
+				c.lines = append(c.lines, i)
+			}
+		}
+	}
+	off = max(0, min(off, len(c.src)))
+	n, _ := slices.BinarySearch(c.lines, off) // line breaks before off
+	start := 0
+	if n > 0 {
+		start = c.lines[n-1] + 1
+	}
+	return n + 1, off - start + 1
 }
 
 // keyParts returns the decoded parts of the key starting at k, the offset
@@ -243,8 +317,64 @@ func (c *checker) tableHeader(e *unstable.Node) {
 	}
 	array := e.Kind == unstable.ArrayTable
 	open, written := c.headerText(start, end, array)
-	c.defineTable(parts, open, written, array)
-	c.enterTable(parts)
+	c.header = parts // the current table, for the keys that follow
+	c.underArray = c.defineTable(parts, open, written, array)
+	c.headerQuote = nil
+	if q := quotePart(first); q != nil {
+		c.headerQuote = c.quoteInKey(q)
+	}
+	if array {
+		// The array is a value of its own (TomlTable.keyPathSet lists it),
+		// even with no key in its elements.
+		c.reportHeaderQuote()
+	}
+}
+
+// quotePart returns the first part of the key starting at k that holds a
+// quote, or nil.
+func quotePart(k *unstable.Node) *unstable.Node {
+	for ; k != nil && k.Valid() && k.Kind == unstable.Key; k = k.Next() {
+		if bytes.ContainsAny(k.Data, `'"`) {
+			return k
+		}
+	}
+	return nil
+}
+
+// quotedKey finds a quote in the key starting at k of the value v, or in the
+// header of the table it is under. A value that is an empty inline table
+// is no key path of its own (TomlTable.keyPathSet lists the paths of
+// values, not of tables).
+func (c *checker) quotedKey(k, v *unstable.Node) {
+	if it := v.Children(); v.Kind == unstable.InlineTable && !it.Next() {
+		return
+	}
+	c.reportHeaderQuote()
+	if q := quotePart(k); q != nil {
+		c.findings = append(c.findings, *c.quoteInKey(q))
+	}
+}
+
+// reportHeaderQuote reports the quote in the current header's key, once.
+func (c *checker) reportHeaderQuote() {
+	if c.headerQuote != nil {
+		c.findings = append(c.findings, *c.headerQuote)
+		c.headerQuote = nil
+	}
+}
+
+// quoteInKey is the finding on k, a key part that holds a quote.
+func (c *checker) quoteInKey(k *unstable.Node) *Finding {
+	raw := c.src[k.Raw.Offset : k.Raw.Offset+k.Raw.Length]
+	q := "'"
+	if bytes.IndexByte(k.Data, '"') >= 0 {
+		q = `"`
+	}
+	line, col := c.position(int(k.Raw.Offset))
+	return &Finding{Line: line, Column: col, Construct: ConstructQuoteInKey,
+		Msg:    fmt.Sprintf("key %s holds a quote (%s), which config-mapper cannot read back", raw, q),
+		Effect: EffectInvalidKey,
+		Fix:    "name the key without ' or \" in it"}
 }
 
 // headerText finds the brackets around a header's key, which runs from
@@ -271,45 +401,37 @@ func (c *checker) headerText(start, end int, array bool) (open int, written stri
 
 // defineTable records the table a header at open defines, and its parents,
 // as cava-toml does; it finds a table given its own header after a
-// sub-table header created it.
-func (c *checker) defineTable(parts []string, open int, written string, array bool) {
+// sub-table header created it. It costs one lookup per part of the header.
+// It returns whether the table is an array of tables or under one: under
+// an array of tables, "server" is an element.
+func (c *checker) defineTable(parts []string, open int, written string, array bool) (underArray bool) {
 	// cava-toml's MutableTomlTable.ensureTable creates each missing parent
 	// as an implicitly defined table, for [a.b] and [[a.b]] alike.
-	for i := 1; i < len(parts); i++ {
-		k := strings.Join(parts[:i], keySep)
-		if _, ok := c.tables[k]; !ok {
-			c.tables[k] = tableState{implicit: true, by: open, byName: written}
+	t := c.tables
+	id := int32(0)
+	for _, p := range parts[:len(parts)-1] {
+		id = t.child(id, p, false)
+		n := &t.nodes[id]
+		if !n.known {
+			n.known, n.state = true, tableState{implicit: true, by: open, byName: written}
 		}
+		underArray = underArray || n.array
 	}
-	k := strings.Join(parts, keySep)
+	// A new element of an array of tables: the tables under it start
+	// afresh, under a new id.
+	id = t.child(id, parts[len(parts)-1], array)
+	n := &t.nodes[id]
 	if array {
-		// A new element: the tables under the array start afresh.
-		for name := range c.tables {
-			if strings.HasPrefix(name, k+keySep) {
-				delete(c.tables, name)
-			}
-		}
-		c.tables[k] = tableState{}
-		c.arrayTables[k] = true
-		return
+		n.known, n.array = true, true
+		return true
 	}
-	if st, ok := c.tables[k]; ok && st.implicit {
-		line, _ := position(c.src, st.by)
+	if n.known && n.state.implicit {
+		line, _ := c.position(n.state.by)
 		c.add(open, ConstructSubtableBeforeTable,
-			fmt.Sprintf("table %s comes after its sub-table %s (line %d), which created it", written, st.byName, line),
+			fmt.Sprintf("table %s comes after its sub-table %s (line %d), which created it", written, n.state.byName, line),
 			EffectCrashes,
-			fmt.Sprintf("move %s and its keys above %s", written, st.byName))
+			fmt.Sprintf("move %s and its keys above %s", written, n.state.byName))
 	}
-	c.tables[k] = tableState{}
-}
-
-// enterTable makes parts the current table, for the keys that follow.
-func (c *checker) enterTable(parts []string) {
-	c.header = parts
-	c.underArray = false
-	for i := 1; i <= len(parts); i++ {
-		if c.arrayTables[strings.Join(parts[:i], keySep)] {
-			c.underArray = true // under an array of tables, "server" is an element
-		}
-	}
+	n.known, n.state = true, tableState{}
+	return underArray || n.array
 }

@@ -15,19 +15,24 @@ import (
 	"github.com/apim-offset/apim-offset/internal/testing/corpus"
 	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
+	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tomlutil"
 )
 
 // fixtureDir holds one txtar per construct: its comment says what WSO2 does
 // with the file (verdict), and for a file WSO2 stops on, the construct and
 // where the finding is (at: line:col); for a file it starts with, the offset
-// it starts with (offset: N, "placeholder" or "none").
+// it starts with (offset: N, "placeholder" or "none"). A file that is not
+// TOML 1.0 but that WSO2 reads has not-toml-1.0: the place and construct of
+// the first tomlutil.Substitution (go-toml refuses the file as it is).
 const fixtureDir = "../../fixtures/dialect"
 
 // effects maps a fixture's verdict to the Effect of its finding.
 var effects = map[string]string{
-	"refuses to start":      dialect.EffectRefuses,
-	"crashes at start-up":   dialect.EffectCrashes,
-	"NumberFormatException": dialect.EffectNFE,
+	"refuses to start":                 dialect.EffectRefuses,
+	"crashes at start-up":              dialect.EffectCrashes,
+	"NumberFormatException":            dialect.EffectNFE,
+	"crashes at start-up: Invalid key": dialect.EffectInvalidKey,
 }
 
 type fixture struct {
@@ -68,12 +73,30 @@ func TestFixtures(t *testing.T) {
 			if f["source"] == "" {
 				t.Errorf("the fixture names no public source")
 			}
-			// Every fixture is a file go-toml reads: the dialect is what
-			// WSO2 refuses on top of that.
+			// Every fixture is a file go-toml reads, or that tomlutil reads
+			// through its view: the dialect is what WSO2 refuses on top of
+			// that.
 			_, body := splitBOM(fx.src)
 			var v map[string]any
-			if err := toml.Unmarshal(body, &v); err != nil {
+			err := toml.Unmarshal(body, &v)
+			switch not10 := f["not-toml-1.0"]; {
+			case not10 == "" && err != nil:
 				t.Fatalf("go-toml refuses the fixture: %v", err)
+			case not10 != "" && err == nil:
+				t.Fatalf("go-toml reads the fixture, which says it is not TOML 1.0")
+			case not10 != "":
+				doc, err := tomlutil.Parse(body)
+				if err != nil {
+					t.Fatalf("tomlutil.Parse: %v", err)
+				}
+				if len(doc.NotTOML10) == 0 {
+					t.Fatalf("tomlutil.Parse found nothing that is not TOML 1.0")
+				}
+				first := doc.NotTOML10[0]
+				line, col := tomlutil.Position(body, first.Span.Start)
+				if got := fmt.Sprintf("%d:%d %s", line, col, first.Construct); got != not10 {
+					t.Errorf("first not TOML 1.0: %s (%s), want %s", got, first.Msg, not10)
+				}
 			}
 			got := dialect.Check(fx.src)
 			var gotFound []found
@@ -96,6 +119,9 @@ func TestFixtures(t *testing.T) {
 			}
 			for _, g := range got {
 				t.Logf("%s", g)
+			}
+			if f["verdict"] == "starts" {
+				setOnlyOffset(t, fx.src, f["not-toml-1.0"])
 			}
 
 			ov, of := dialect.Offset(fx.src)
@@ -129,6 +155,61 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+// setOnlyOffset checks that patcher.Set takes src, a file WSO2 starts with,
+// reports no WSO2 problem, warns at not10 (line:col construct) when it is
+// given, and changes only the bytes of the offset's value, or only adds.
+func setOnlyOffset(t *testing.T, src []byte, not10 string) {
+	t.Helper()
+	res, err := patcher.Set(src, 7, nil)
+	if err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	if len(res.WSO2) > 0 {
+		t.Errorf("Set reports WSO2 problems on a file WSO2 starts with: %v", res.WSO2)
+	}
+	if not10 != "" {
+		at, _, _ := strings.Cut(not10, " ")
+		var warned []string
+		for _, w := range res.Warnings {
+			warned = append(warned, fmt.Sprintf("%d:%d: %s", w.Line, w.Column, w.Msg))
+		}
+		if len(warned) == 0 || !strings.HasPrefix(warned[0], at+": ") || !strings.Contains(warned[0], "not TOML 1.0") {
+			t.Errorf("Set's warnings %q; want one at %s saying it is not TOML 1.0", warned, at)
+		}
+	}
+	out := res.Output
+	p := 0
+	for p < len(src) && p < len(out) && src[p] == out[p] {
+		p++
+	}
+	s := 0
+	for s < len(src)-p && s < len(out)-p && src[len(src)-1-s] == out[len(out)-1-s] {
+		s++
+	}
+	changed := tomlutil.Span{Start: p, End: len(src) - s} // of src
+	if changed.Len() == 0 {
+		return // only added
+	}
+	ov, _ := dialect.Offset(src)
+	_, body := splitBOM(src)
+	start := len(src) - len(body) + offsetOf(body, ov.Line, ov.Column)
+	if !ov.Set || changed.Start < start || changed.End > start+len(ov.Raw) {
+		t.Errorf("Set changed %q at %d, outside the offset's value %q at %d:\n%s", src[changed.Start:changed.End], changed.Start, ov.Raw, start, out)
+	}
+	if !strings.Contains(string(out[changed.Start:len(out)-s]), "7") {
+		t.Errorf("Set wrote %q for the offset", out[changed.Start:len(out)-s])
+	}
+}
+
+// offsetOf is the byte offset of line:col (1-based) of src.
+func offsetOf(src []byte, line, col int) int {
+	off := 0
+	for i := 1; i < line; i++ {
+		off += bytes.IndexByte(src[off:], '\n') + 1
+	}
+	return off + col - 1
+}
+
 func splitBOM(src []byte) (bom, body []byte) {
 	if b, ok := bytes.CutPrefix(src, []byte("\ufeff")); ok {
 		return src[:3], b
@@ -159,6 +240,12 @@ func TestOffsetAsWSO2Reads(t *testing.T) {
 		{"table under offset", "[server.offset]\nx = 1\n", 0, false},
 		{"array of tables server is not the table", "[[server]]\noffset = \"x\"\n", 0, false},
 		{"quoted key with a dot is another key", "\"server.offset\" = \"x\"\n", 0, false},
+		{"$ref to an integer: ReferenceResolver puts its toString()", "[server]\nbase = 2\noffset = \"$ref{server.base}\"\n", 2, true},
+		{"$ref to a later key, in text", "[server]\noffset = \"1$ref{a.b}\"\n[a]\nb = \"2\"\n", 12, true},
+		{"$ref to a $ref", "a = \"$ref{b}\"\nb = 5\n[server]\noffset = \"$ref{a}\"\n", 5, true},
+		{"$ref to a boolean", "a = true\n[server]\noffset = \"$ref{a}\"\n", 0, false},
+		{"$ref to a key the file does not set: the product's defaults may", "[server]\noffset = \"$ref{server.base}\"\n", 0, false},
+		{"$ref cycle", "a = \"$ref{a}\"\n[server]\noffset = \"$ref{a}\"\n", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,5 +298,25 @@ func TestCorpus(t *testing.T) {
 	}
 	if refused != 7 {
 		t.Errorf("%d Micro Integrator deployment-full.toml files in the corpus, want 7", refused)
+	}
+}
+
+// TestStringAsRead: a multi-line basic string is read as cava-toml reads
+// it (TomlLexer.g4 MLBasicStringLineEnd gives a line break and keeps the
+// blanks after it); other strings as go-toml decoded them.
+func TestStringAsRead(t *testing.T) {
+	tests := []struct{ name, raw, decoded, want string }{
+		{"backslash before", "\"\"\"\\\n2\"\"\"", "2", "\n2"},
+		{"backslash after, blanks before the line break", "\"\"\"2\\  \n\"\"\"", "2", "2\n"},
+		{"blanks on the next line are kept", "\"\"\"a\\\r\n   b\"\"\"", "ab", "a\n   b"},
+		{"first line break dropped, CRLF read as LF", "\"\"\"\r\n2\r\n\\t\"\"\"", "2\r\n\t", "2\n\t"},
+		{"escapes", `"""\u0032\t\"\\"""`, "2\t\"\\", "2\t\"\\"},
+		{"one-line string: go-toml's reading", `"2"`, "2", "2"},
+		{"literal: go-toml's reading", "'''2\\\n'''", "2\\\n", "2\\\n"},
+	}
+	for _, tt := range tests {
+		if got := dialect.StringAsRead(tt.raw, tt.decoded); got != tt.want {
+			t.Errorf("%s: StringAsRead(%q) = %q, want %q", tt.name, tt.raw, got, tt.want)
+		}
 	}
 }

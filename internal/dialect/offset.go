@@ -25,8 +25,10 @@ type OffsetValue struct {
 	Raw          string // the value as written
 	N            int64  // the offset WSO2 starts with, when OK
 	OK           bool   // WSO2 reads the value as N; negative offsets included, as WSO2 takes them
-	// Placeholder tells that the value holds a $env{}, $sys{}, $ref{} or
-	// $secret{} reference, which WSO2 resolves at start-up: N is unknown.
+	// Placeholder tells that the value holds a $env{}, $sys{} or
+	// $secret{} reference, or a $ref{} to a key the file does not set, which
+	// WSO2 resolves at start-up, or a Jinja expression {{ … }}, which it
+	// renders: N is unknown. A $ref{} to a value of the file is resolved.
 	Placeholder bool
 }
 
@@ -60,7 +62,7 @@ func (c *checker) readOffset(n *unstable.Node, start int, key string) {
 	}
 	o := &offsetAt{start: start, key: key}
 	c.offset = o
-	line, col := position(c.src, start)
+	line, col := c.position(start)
 	o.v = OffsetValue{Set: true, Line: line, Column: col}
 	var end int
 	switch n.Kind {
@@ -84,11 +86,15 @@ func (c *checker) readOffset(n *unstable.Node, start int, key string) {
 			o.v.N, o.v.OK = v, true
 		}
 	case unstable.String:
-		s := string(n.Data)
+		s := StringAsRead(o.v.Raw, string(n.Data))
+		s = c.resolveRefs(s)
 		for _, p := range placeholders {
 			if strings.Contains(s, p) {
 				o.v.Placeholder = true
 			}
+		}
+		if jinjaExpression(s) {
+			o.v.Placeholder = true
 		}
 		if o.v.Placeholder {
 			break
@@ -112,7 +118,7 @@ func (c *checker) offsetNFE(at int, what, n string) *Finding {
 	if c.offset != nil && c.offset.key != "" {
 		key = c.offset.key
 	}
-	line, col := position(c.src, at)
+	line, col := c.position(at)
 	fix := fmt.Sprintf("write a whole number from -2147483648 to 2147483647 without quotes or spaces, e.g. %s = 1", key)
 	if n != "" {
 		fix = fmt.Sprintf("write %s = %s", key, n)
@@ -147,7 +153,7 @@ func (c *checker) offsetFinding() {
 	case c.offset != nil:
 		f = c.offset.f
 	case c.offsetTable >= 0:
-		line, col := position(c.src, c.offsetTable)
+		line, col := c.position(c.offsetTable)
 		f = &Finding{
 			Line: line, Column: col, Construct: ConstructOffsetNotInt,
 			Msg:    "server.offset is a table (it holds " + c.offsetKey + ")",
@@ -172,7 +178,7 @@ func (c *checker) offsetValue() (OffsetValue, *Finding) {
 	case c.offsetTable >= 0:
 		for _, f := range c.findings {
 			if f.Construct == ConstructOffsetNotInt {
-				line, col := position(c.src, c.offsetTable)
+				line, col := c.position(c.offsetTable)
 				return OffsetValue{Set: true, Line: line, Column: col}, &f
 			}
 		}

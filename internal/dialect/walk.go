@@ -3,6 +3,7 @@ package dialect
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -22,7 +23,14 @@ func (c *checker) keyValue(e *unstable.Node, prefix []string, track bool) {
 	if kstart < 0 {
 		return
 	}
-	path := append(append([]string(nil), prefix...), parts...)
+	c.quotedKey(first, v)
+	// The key path is built only while it can be server.offset or lie
+	// under it: a copy of a long header's path for each of its keys would
+	// cost the header's length per key.
+	var path []string
+	if track = track && c.mayBeOffset(prefix, parts); track {
+		path = append(append([]string(nil), prefix...), parts...)
+	}
 	pos := skipBlanks(c.src, kend)
 	if pos < len(c.src) && c.src[pos] == '=' {
 		pos = skipBlanks(c.src, pos+1)
@@ -41,6 +49,23 @@ func (c *checker) keyValue(e *unstable.Node, prefix []string, track bool) {
 	c.value(v, pos, path, track)
 }
 
+// mayBeOffset tells whether the key parts under prefix can be server.offset,
+// a table that holds it, or a key under it that is still to be reported.
+func (c *checker) mayBeOffset(prefix, parts []string) bool {
+	want := [...]string{"server", "offset"}
+	n := len(prefix) + len(parts)
+	for i := 0; i < min(n, 2); i++ {
+		p := parts[max(i-len(prefix), 0)]
+		if i < len(prefix) {
+			p = prefix[i]
+		}
+		if p != want[i] {
+			return false
+		}
+	}
+	return n <= 2 || c.offsetTable < 0
+}
+
 // value walks the value n that starts at byte start and returns the offset
 // just past it.
 func (c *checker) value(n *unstable.Node, start int, path []string, track bool) int {
@@ -55,6 +80,7 @@ func (c *checker) value(n *unstable.Node, start int, path []string, track bool) 
 	switch n.Kind {
 	case unstable.String:
 		c.basicString(int(n.Raw.Offset), end)
+		c.multilineEnd(int(n.Raw.Offset), raw)
 	case unstable.Float:
 		c.float(int(n.Raw.Offset), raw)
 	case unstable.LocalTime, unstable.LocalDateTime, unstable.DateTime:
@@ -284,8 +310,38 @@ func (c *checker) basicString(start, end int) {
 	}
 }
 
-// float finds an exponent written with a leading zero.
+// multilineEnd finds a multi-line string, raw as written, whose closing
+// delimiter is followed by more quotes: cava-toml ends the string at the
+// first three quotes it meets outside an escape, go-toml at the last three.
+func (c *checker) multilineEnd(start int, raw []byte) {
+	if len(raw) < 6 || raw[0] != '"' && raw[0] != '\'' || raw[1] != raw[0] || raw[2] != raw[0] {
+		return
+	}
+	q := raw[0]
+	for j := 3; j+2 < len(raw); j++ {
+		switch {
+		case q == '"' && raw[j] == '\\':
+			j++ // the escaped character, or the line break
+		case raw[j] == q && raw[j+1] == q && raw[j+2] == q:
+			if j+3 < len(raw) {
+				delim := strings.Repeat(string(q), 3)
+				fix := `write the quotes before the closing """ as \"`
+				if q == '\'' {
+					fix = `write the string as a multi-line basic string, """…'"""`
+				}
+				c.add(start+j, ConstructMultilineQuotes,
+					fmt.Sprintf("multi-line string ends in %d quotes (TOML 0.5 ends it at the first %s)", len(raw)-j, delim),
+					EffectRefuses, fix)
+			}
+			return
+		}
+	}
+}
+
+// float finds an exponent written with a leading zero, and a float that
+// rounds to zero though it is not zero.
 func (c *checker) float(start int, raw []byte) {
+	c.floatTooSmall(start, raw)
 	i := bytes.IndexAny(raw, "eE")
 	if i < 0 {
 		return
@@ -304,6 +360,29 @@ func (c *checker) float(start int, raw []byte) {
 			EffectRefuses,
 			fmt.Sprintf("write %s%s", raw[:j], digits))
 	}
+}
+
+// floatTooSmall finds a float that is not zero but that a double cannot
+// hold: cava-toml's ValueVisitor.toDouble refuses it ("Float is too
+// small"), go-toml reads it as 0. Java's Double.valueOf and Go's
+// strconv.ParseFloat round alike (IEEE 754, to nearest).
+func (c *checker) floatTooSmall(start int, raw []byte) {
+	s := strings.ReplaceAll(string(raw), "_", "")
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != 0 {
+		return
+	}
+	mant := s
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mant = s[:i]
+	}
+	if strings.Trim(mant, "+-0.") == "" {
+		return // zero written as zero: cava-toml's zeroFloat pattern
+	}
+	c.add(start, ConstructFloatTooSmall,
+		fmt.Sprintf("float %s is too small for a double and rounds to 0", raw),
+		EffectRefuses,
+		"write 0.0, or a float from 4.9e-324 up")
 }
 
 // time finds the time of a time or date-time written without seconds, with
@@ -333,10 +412,35 @@ func (c *checker) time(start int, raw []byte, k unstable.Kind) {
 				"keep at most 9 digits after the seconds' decimal point")
 		}
 	}
+	if k == unstable.DateTime {
+		c.zoneOffset(start, raw)
+	}
 	if k == unstable.DateTime && raw[len(raw)-1] == 'z' {
 		c.add(start+len(raw)-1, ConstructLowercaseZ,
 			fmt.Sprintf("date-time %s ends in a lower-case z", raw),
 			EffectRefuses,
 			"write the Z in upper case")
 	}
+}
+
+// zoneOffset finds a date-time whose zone offset, +HH:MM or -HH:MM at its
+// end, is beyond ±18:00: java.time.ZoneOffset.ofHoursMinutes refuses it
+// (cava-toml ZoneOffsetVisitor), go-toml takes hours up to 23.
+func (c *checker) zoneOffset(start int, raw []byte) {
+	if len(raw) < 6 || raw[len(raw)-3] != ':' {
+		return
+	}
+	sign := raw[len(raw)-6]
+	if sign != '+' && sign != '-' {
+		return
+	}
+	h, herr := strconv.Atoi(string(raw[len(raw)-5 : len(raw)-3]))
+	m, merr := strconv.Atoi(string(raw[len(raw)-2:]))
+	if herr != nil || merr != nil || h*60+m <= 18*60 {
+		return
+	}
+	c.add(start+len(raw)-6, ConstructZoneOffset,
+		fmt.Sprintf("date-time %s has the zone offset %s, beyond -18:00 to +18:00", raw, raw[len(raw)-6:]),
+		EffectRefuses,
+		"write a zone offset from -18:00 to +18:00 (convert the time to another zone, or to Z)")
 }

@@ -132,7 +132,8 @@ const (
 
 	HomeCollision Code = "home-collision" // check "home-collision": two homes need the same port
 
-	WSO2Parser Code = "wso2-parser" // check "wso2-parser": a construct WSO2's own TOML parser refuses
+	WSO2Parser Code = "wso2-parser"  // check "wso2-parser": a construct WSO2's own TOML parser refuses
+	NotTOML10  Code = "not-toml-1.0" // what WSO2's parser reads but TOML 1.0 (and go-toml) does not: kept as it is
 )
 
 // Process is a running process.
@@ -280,6 +281,10 @@ func (c *checker) run(scope Scope) {
 func (c *checker) wso2Parser() {
 	if c.srv.File == nil {
 		return // readOffset reports a file that cannot be read
+	}
+	for _, w := range c.srv.File.NotTOML10() {
+		c.add(Finding{Severity: Warning, Check: "wso2-parser", Code: NotTOML10, File: c.srv.Path, Line: w.Line, Column: w.Column, Message: w.Msg,
+			Fix: "WSO2 starts with it; to keep the file readable by every TOML tool, write it as TOML 1.0"})
 	}
 	for _, d := range c.srv.File.Problems() {
 		if d.Construct == dialect.ConstructOffsetNotInt {

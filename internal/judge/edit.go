@@ -30,6 +30,9 @@ var helmValue = regexp.MustCompile(`^\{\{-?\s*\.Values\.([\w.]+)\s*(\|[^}]*)?-?\
 func Edit(s *server.Server, res patcher.Result, keep bool) []Finding {
 	var out []Finding
 	for _, w := range res.Warnings {
+		if w.Code != string(PlaceholderReplaced) {
+			continue // the rest are the file's, which Judge reports
+		}
 		out = append(out, Finding{Severity: Warning, Check: "edit", Code: PlaceholderReplaced, Home: s.Home, File: s.Path, Line: w.Line, Column: w.Column, Message: w.Msg})
 	}
 	if res.Placeholder == "" {
