@@ -105,6 +105,18 @@ var (
 
 func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	n, err := parseOffset(cmd)
+	var ue *usageError
+	if errors.As(err, &ue) && ue.err == nil {
+		// Name the limits of the products the homes hold, when the flags
+		// were read ("set -1 --home X" ends them at -1).
+		if ts, terr := a.targets(cmd); terr == nil && len(ts) > 0 && strings.HasPrefix(ue.hint, "every port") {
+			var products []wso2.Product
+			for _, t := range ts {
+				products = append(products, t.Product)
+			}
+			ue.hint = offsetHint(products...)
+		}
+	}
 	if err != nil {
 		return err
 	}
