@@ -308,7 +308,9 @@ func TestAvoidMaskedApplies(t *testing.T) {
 			if l != " (masked)" {
 				continue
 			}
-			change := func(k int) bool { return k >= 0 && k < len(lines) && (strings.HasPrefix(lines[k], "-") || strings.HasPrefix(lines[k], "+")) && !strings.HasPrefix(lines[k], "---") && !strings.HasPrefix(lines[k], "+++") }
+			change := func(k int) bool {
+				return k >= 0 && k < len(lines) && (strings.HasPrefix(lines[k], "-") || strings.HasPrefix(lines[k], "+")) && !strings.HasPrefix(lines[k], "---") && !strings.HasPrefix(lines[k], "+++")
+			}
 			if !change(j-1) && !change(j+1) {
 				t.Errorf("case %d: a masked context line that is next to no change:\n%s", i, res.Diff)
 			}
