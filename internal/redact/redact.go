@@ -133,6 +133,11 @@ func stateLines(src []byte, from, end int) []int {
 	return slices.Compact(starts)
 }
 
+// isStateLine reports whether stateLines would find line.
+func isStateLine(line string) bool {
+	return strings.ContainsAny(line, "[]") || strings.Contains(line, `"""`) || strings.Contains(line, "'''")
+}
+
 // minIndex is the fewest bytes index reads; a variable for the tests.
 var minIndex = 512
 
@@ -228,15 +233,24 @@ func (s *scanner) structure(b *strings.Builder, rest string) bool {
 	}
 	if s.depth > 0 {
 		switch {
-		case !hash && isHeaderOnly(rest):
+		case !hash && !s.arraySecret && isHeaderOnly(rest):
 			// No element of an array looks so: the array was never
 			// closed (a template, a broken file), and the table starts.
-			s.depth, s.arraySecret, s.commented = 0, false, false
+			// A secret array goes on to its closing bracket: what it
+			// holds stays masked, and only a plain array ends so (the
+			// table it is in is not [secrets]: there every array is
+			// secret), which can make more lines masked, never fewer.
+			s.depth, s.commented = 0, false
 		case !s.arraySecret && keyLen(strings.TrimLeft(rest, " \t#")) > 0:
-			// Nor so: an assignment, shown as one, leaving the state as
-			// it is.
-			t := scanner{secretTable: s.secretTable}
-			return t.top(b, rest) || changed
+			// Nor so: an assignment. One that may open a string or an
+			// array (a line index finds it) ends the array; any other is
+			// shown as an assignment, leaving the state as it is, for
+			// only the lines an index finds may change it.
+			if !isStateLine(rest) {
+				t := scanner{secretTable: s.secretTable}
+				return t.top(b, rest) || changed
+			}
+			s.depth, s.commented = 0, false
 		default:
 			return s.elements(b, rest) || changed
 		}
@@ -252,8 +266,16 @@ func (s *scanner) top(b *strings.Builder, body string) bool {
 		b.WriteString(body)
 		return false
 	}
-	// A commented-out assignment is masked too.
 	start := skipBlanks(body, 0)
+	if start < len(body) && (body[start] == '{' || body[start] == '[') && !isTemplate(body[start:]) {
+		// Elements of an array whose start was not followed (an
+		// assignment-looking comment in it ended it): the secrets in
+		// their inline tables are masked all the same.
+		_, _, _, tables := scanArray(body[start:], 1)
+		b.WriteString(body[:start])
+		return s.withTables(b, body[start:], tables, false)
+	}
+	// A commented-out assignment is masked too.
 	commented := start < len(body) && body[start] == '#'
 	if commented {
 		start = skipBlanks(body, start+1)

@@ -160,6 +160,9 @@ func FuzzLines(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
 	}
+	for _, s := range spellings {
+		f.Add([]byte(s.src))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		lines := bytes.SplitAfter(src, []byte("\n"))
 		for n, shown := range shown(src) {
