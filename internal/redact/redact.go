@@ -9,6 +9,55 @@
 // values. A multi-line string value is masked on every line it spans.
 // Booleans and numbers are never masked: allow_credentials = true hides
 // nothing.
+//
+// # Spellings of a secret
+//
+// Each of these is masked (TestSpellings has an example of each, and
+// FuzzSecrets writes files of them and checks that no secret value's bytes
+// are in what is shown):
+//
+//   - a key whose last word is password, passwd, pwd, pass, passphrase,
+//     secret(s), token, key, apikey, credential(s), or that has the word
+//     secret in it, in any case and word style (key_password,
+//     ssoClientSecret, "db.password"), bare, "quoted", 'literal' or dotted;
+//   - such a key written with escapes, matched after decoding:
+//     "pass\u0077ord", "key_pass\U00000077ord";
+//   - every key under WSO2's [secrets], however the header is written:
+//     ["sec\u0072ets"], [ 'secrets' ], [[secrets]], [secrets.x], and the
+//     dotted secrets.admin or "secrets".admin;
+//   - commented-out assignments: #password = "admin";
+//   - a value in any form: "basic", 'literal', """multi-line""" (every line
+//     it spans, and one ending in an escaped quote before the closing
+//     quotes: """a\"""" ends there, """a\""" does not), a multi-line literal string,
+//     a bare template placeholder;
+//   - inline tables: user = { password = "…" }, and under a secret key
+//     every value in it: auth = { value = "…" };
+//   - arrays: password = [ "…" ] on one line, and the elements of a
+//     multi-line password = [ … ] on every line up to its closing bracket
+//     (commented out too); inline tables in an array, on one line or one a
+//     line: users = [ { password = "…" } ];
+//   - lines inside a multi-line array (of arrays) that look like a table
+//     header, ["server"], are elements: they neither end [secrets] nor
+//     start it;
+//   - template assignments to a secret name: Jinja
+//     {% set admin_password = … %} and {% set x_password %}…{% endset %},
+//     ERB <% @keystore_password = … %>, Go templates (Helm)
+//     {{- $dbPassword := … -}};
+//   - the password in a URL's userinfo, under any key, in a string, an
+//     array or a comment: amqp://admin:PW@host shows as
+//     amqp://admin:(masked)@host.
+//
+// References are not secrets and are shown as they are, so that a diff
+// showing them applies: a value that is only ${a.b}, $env{VAR},
+// $sys{property}, $ref{key} or $secret{alias} (see isReference), as in
+// the stock password = "${admin.password}" of API Manager.
+//
+// # Diffs
+//
+// Diff makes the unified diff of two versions of a file with both masked,
+// and says whether a line it prints is masked: such a diff describes the
+// change but will not apply as printed. With avoid, hunks keep masked
+// lines out of their context where they can.
 package redact
 
 import (
@@ -23,6 +72,7 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/tmplmask"
+	"github.com/apim-offset/apim-offset/internal/unidiff"
 )
 
 // Mask is what a secret value is shown as. It is not TOML, so a masked line
@@ -1080,4 +1130,14 @@ func splitWords(name string) []string {
 	}
 	flush()
 	return words
+}
+
+// Diff returns the unified diff that turns a into b (unidiff.Make) with
+// the secret values of both masked, and whether a line it prints is
+// masked: then it describes the change but will not apply as printed.
+// With avoid, hunks keep masked lines out of their context where they can
+// (unidiff.Options.AvoidMasked): the diff is masked, and will not apply,
+// only where a secret's line is changed or next to a change.
+func Diff(name string, a, b []byte, avoid bool) unidiff.Result {
+	return unidiff.Make(name, a, b, unidiff.Options{OldShown: For(a).Line, NewShown: For(b).Line, AvoidMasked: avoid})
 }

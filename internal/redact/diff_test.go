@@ -1,0 +1,94 @@
+package redact
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/corpus"
+	"github.com/apim-offset/apim-offset/internal/golden"
+	"github.com/apim-offset/apim-offset/internal/patchtest"
+	"github.com/apim-offset/apim-offset/patcher"
+)
+
+// apimPorts are API Manager's default ports that move with the offset
+// (wso2.Default.ShiftingPorts() when this was written), for the literal
+// URLs set --shift-literals moves.
+var apimPorts = []int{9443, 9763, 8243, 8280, 5672, 8672, 9611, 9711, 7611, 7711, 9099, 8099, 9021, 8021, 10389, 8000, 9999, 11111}
+
+// TestDiffStockApplies: the diffs of set 2 --shift-literals on WSO2's
+// stock all-in-one files (APIM 3.2, 4.0 to 4.5, and the fixtures' 4.5)
+// mask nothing, for their ${admin.password} and $ref{…} are references, not
+// secrets, and so apply with patch -p1 and git apply; Diff says so.
+func TestDiffStockApplies(t *testing.T) {
+	inputs := map[string][]byte{}
+	for _, cf := range corpus.Read(t) {
+		if strings.Contains(cf.Name, "distribution_product_src_main_conf_deployment.toml") {
+			inputs[cf.Name] = cf.Data
+		}
+	}
+	for _, v := range []string{"3.2", "4.5"} {
+		src, err := golden.ReadSection(filepath.Join("..", "..", "fixtures", "golden", "real-apim-"+v+".txtar"), "input.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs["fixtures real-apim-"+v] = src
+	}
+	refs := 0
+	for name, src := range inputs {
+		res, err := patcher.Set(src, 2, &patcher.Options{ShiftLiterals: apimPorts})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		d := Diff("repository/conf/deployment.toml", src, res.Output, false)
+		if d.Masked {
+			t.Errorf("%s: the diff masks a line:\n%s", name, d.Diff)
+		}
+		if bytes.Contains(d.Diff, []byte("${admin.password}")) || bytes.Contains(d.Diff, []byte("$ref{")) {
+			refs++
+		}
+		for _, tool := range patchtest.Tools {
+			if got := patchtest.Apply(t, tool, "repository/conf/deployment.toml", src, d.Diff); !bytes.Equal(got, res.Output) {
+				t.Errorf("%s: %s did not give set's output", name, tool)
+			}
+		}
+	}
+	if len(inputs) < 8 || refs == 0 {
+		t.Errorf("%d stock files, %d diffs showing a reference: the test shows too little", len(inputs), refs)
+	}
+	t.Logf("%d stock files: their diffs mask nothing and apply; %d show a reference", len(inputs), refs)
+}
+
+// TestDiffCorpusApplies: over every real file, the diff of set 2
+// --shift-literals either says it masks a line or applies with patch -p1
+// and git apply; with avoid, fewer diffs mask a line, and only where a
+// secret's line is next to a change.
+func TestDiffCorpusApplies(t *testing.T) {
+	masked, avoided, applied := 0, 0, 0
+	for _, cf := range corpus.Read(t) {
+		res, err := patcher.Set(cf.Data, 2, &patcher.Options{ShiftLiterals: apimPorts})
+		if err != nil || bytes.Equal(res.Output, cf.Data) {
+			continue
+		}
+		plain := Diff("deployment.toml", cf.Data, res.Output, false)
+		d := Diff("deployment.toml", cf.Data, res.Output, true)
+		if plain.Masked {
+			masked++
+		}
+		if d.Masked {
+			avoided++
+			if !plain.Masked {
+				t.Errorf("%s: masked only with avoid", cf.Name)
+			}
+			continue
+		}
+		applied++
+		for _, tool := range patchtest.Tools {
+			if got := patchtest.Apply(t, tool, "deployment.toml", cf.Data, d.Diff); !bytes.Equal(got, res.Output) {
+				t.Errorf("%s: %s did not give set's output", cf.Name, tool)
+			}
+		}
+	}
+	t.Logf("%d diffs apply; without avoid %d mask a line, with it %d", applied, masked, avoided)
+}
