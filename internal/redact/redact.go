@@ -88,7 +88,7 @@ const Mask = "(masked)"
 // last lines reads those lines of all of it.
 type Masker struct {
 	src   []byte
-	marks []mark // the state after each of those lines, from line 1, in order
+	marks []mark // the state after those of them that change it, from line 1, in order
 	to    mark   // how far marks go: the lines before to.line, to offset to.off
 	at    mark   // the last line Line found, to go on from
 	lower []byte // scratch for mayHoldSecret
@@ -155,9 +155,13 @@ func (m *Masker) index() {
 	for _, off := range stateLines(m.src, from, end) {
 		line += bytes.Count(m.src[prev:off], []byte{'\n'})
 		next := lineEnd(m.src, off)
-		s.next(string(m.src[off:next]), &m.lower)
+		s.advance(string(m.src[off:next]), &m.lower)
 		line, prev = line+1, next
-		m.marks = append(m.marks, mark{line: line, off: next, s: s})
+		if s != m.marks[len(m.marks)-1].s {
+			// A line that leaves the state as it was needs no mark:
+			// the one before says the same.
+			m.marks = append(m.marks, mark{line: line, off: next, s: s})
+		}
 	}
 	m.to = mark{line: line + bytes.Count(m.src[prev:end], []byte{'\n'}), off: end, s: s}
 }
@@ -223,6 +227,28 @@ func (s *scanner) next(line string, lower *[]byte) (string, bool) {
 	return s.line(line)
 }
 
+// advance carries the state on over line as next does, without showing
+// it: for an index, which needs the state after a line and not the line.
+func (s *scanner) advance(line string, lower *[]byte) {
+	if s.closer == "" && s.depth == 0 && !s.secretTable && plain(line, lower) {
+		return
+	}
+	b := out{discard: true}
+	s.structure(&b, strings.TrimRight(line, "\r\n"))
+}
+
+// out is where a line is shown, or nothing is when discard is set.
+type out struct {
+	strings.Builder
+	discard bool
+}
+
+func (o *out) WriteString(s string) {
+	if !o.discard {
+		o.Builder.WriteString(s)
+	}
+}
+
 // plain reports whether line can neither hold a secret nor change what the
 // next lines mean when nothing is open: it holds no '[', no triple quotes
 // and no "://" and no Jinja endset, and mayHoldSecret says no.
@@ -235,7 +261,7 @@ func plain(line string, lower *[]byte) bool {
 func (s *scanner) line(line string) (string, bool) {
 	body := strings.TrimRight(line, "\r\n")
 	ending := line[len(body):]
-	var b strings.Builder
+	var b out
 	changed := s.structure(&b, body)
 	shown, inline := maskInline(b.String())
 	if !changed && !inline {
@@ -247,7 +273,7 @@ func (s *scanner) line(line string) (string, bool) {
 // structure writes body, the text of a line, masking the secret values the
 // TOML in it assigns, and reports whether it masked any. It goes on with
 // what the lines before left open: a multi-line string, then arrays.
-func (s *scanner) structure(b *strings.Builder, rest string) bool {
+func (s *scanner) structure(b *out, rest string) bool {
 	hash := false // the line goes on a commented-out value: its '#' is not the value's
 	if s.commented {
 		i := skipBlanks(rest, 0)
@@ -310,7 +336,7 @@ func (s *scanner) structure(b *strings.Builder, rest string) bool {
 
 // top writes a line that starts outside any value: a table header, an
 // assignment (commented out or not), or text that is neither.
-func (s *scanner) top(b *strings.Builder, body string) bool {
+func (s *scanner) top(b *out, body string) bool {
 	if parts, ok := header(body); ok {
 		s.secretTable = isSecretTable(parts)
 		b.WriteString(body)
@@ -338,7 +364,7 @@ func (s *scanner) top(b *strings.Builder, body string) bool {
 // one at the start of a line, or several inside an inline table (inTable).
 // It returns whether it masked anything. A value on a commented-out line
 // (commented) that goes on over lines is followed only when it is secret.
-func (s *scanner) pairs(b *strings.Builder, rest string, inTable, commented bool) bool {
+func (s *scanner) pairs(b *out, rest string, inTable, commented bool) bool {
 	changed := false
 	for {
 		sp := skipBlanks(rest, 0)
@@ -373,7 +399,7 @@ func (s *scanner) pairs(b *strings.Builder, rest string, inTable, commented bool
 // returns what follows it on the line, and whether it masked anything. A
 // multi-line string or array that does not end on the line is left open
 // in s for the next lines.
-func (s *scanner) value(b *strings.Builder, rest string, secret, commented bool) (string, bool) {
+func (s *scanner) value(b *out, rest string, secret, commented bool) (string, bool) {
 	switch {
 	case rest == "":
 		return "", false
@@ -411,7 +437,7 @@ func (s *scanner) value(b *strings.Builder, rest string, secret, commented bool)
 // scalar writes value, a string, placeholder or bare value, as Mask when
 // it is secret and could be one (isMaskable) and is not only references to
 // other values (isReference); it reports whether it masked it.
-func (s *scanner) scalar(b *strings.Builder, value string, secret bool) bool {
+func (s *scanner) scalar(b *out, value string, secret bool) bool {
 	if secret && isMaskable(value) && !isReference(value) {
 		b.WriteString(Mask)
 		return true
@@ -422,7 +448,7 @@ func (s *scanner) scalar(b *strings.Builder, value string, secret bool) bool {
 
 // inside writes the inline table value, masking the secrets in it, all of
 // its values when secret; it reports whether it masked any.
-func (s *scanner) inside(b *strings.Builder, value string, secret, commented bool) bool {
+func (s *scanner) inside(b *out, value string, secret, commented bool) bool {
 	b.WriteString("{")
 	was := s.secretTable
 	s.secretTable = was || secret
@@ -439,7 +465,7 @@ func (s *scanner) inside(b *strings.Builder, value string, secret, commented boo
 // returns what follows it on the line, and whether it masked anything. An
 // array that does not close on the line is left open in s, unless it is a
 // commented-out value that is not secret.
-func (s *scanner) array(b *strings.Builder, rest string, secret, commented bool) (string, bool) {
+func (s *scanner) array(b *out, rest string, secret, commented bool) (string, bool) {
 	end, depth, closer, tables := scanArray(rest, 0)
 	changed := false
 	switch {
@@ -463,7 +489,7 @@ func (s *scanner) array(b *strings.Builder, rest string, secret, commented bool)
 // elements writes rest, a line inside open arrays: as Mask up to the
 // bracket that closes them when they are secret, or with the secrets in
 // their inline tables masked. It reports whether it masked anything.
-func (s *scanner) elements(b *strings.Builder, rest string) bool {
+func (s *scanner) elements(b *out, rest string) bool {
 	end, depth, closer, tables := scanArray(rest, s.depth)
 	changed := false
 	if s.arraySecret {
@@ -495,7 +521,7 @@ func (s *scanner) elements(b *strings.Builder, rest string) bool {
 
 // withTables writes text with its inline tables (at the spans tables)
 // written by inside; it reports whether they masked anything.
-func (s *scanner) withTables(b *strings.Builder, text string, tables [][2]int, commented bool) bool {
+func (s *scanner) withTables(b *out, text string, tables [][2]int, commented bool) bool {
 	changed, prev := false, 0
 	for _, t := range tables {
 		b.WriteString(text[prev:t[0]])
@@ -510,7 +536,7 @@ func (s *scanner) withTables(b *strings.Builder, text string, tables [][2]int, c
 
 // after writes what follows a value that went on over lines: a comment, or
 // in an inline table the next pairs after a comma.
-func (s *scanner) after(b *strings.Builder, rest string, commented bool) bool {
+func (s *scanner) after(b *out, rest string, commented bool) bool {
 	i := strings.IndexAny(rest, ",#")
 	if i < 0 || rest[i] == '#' {
 		b.WriteString(rest)
@@ -1116,6 +1142,15 @@ func splitWords(name string) []string {
 			words = append(words, strings.ToLower(string(w)))
 			w = w[:0]
 		}
+	}
+	ascii := true
+	for i := 0; i < len(name) && ascii; i++ {
+		ascii = name[i] < utf8.RuneSelf
+	}
+	if ascii && !strings.ContainsAny(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		// The common case, lower-case ASCII: words are split at
+		// anything not a letter or digit only.
+		return strings.FieldsFunc(name, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') })
 	}
 	rs := []rune(name)
 	for i, r := range rs {
