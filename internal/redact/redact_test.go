@@ -274,7 +274,7 @@ func scan(src []byte) map[int]string {
 func shown(src []byte) map[int]string {
 	masked := map[int]string{}
 	m := For(src)
-	for n := 1; n <= bytes.Count(src, []byte("\n"))+1; n++ {
+	for n, last := 1, bytes.Count(src, []byte("\n"))+1; n <= last; n++ {
 		if s, ok := m.Line(n); ok {
 			masked[n] = s
 		}
