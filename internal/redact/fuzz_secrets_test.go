@@ -64,7 +64,7 @@ func secretValue(c *choices, tok string) string {
 func secretSpelling(c *choices, tok string) string {
 	key := func() string { return secretKeys[c.pick(len(secretKeys))] }
 	eq := func() string { return c.of(" = ", "=", "  =  ", "\t=\t") }
-	switch c.pick(12) {
+	switch c.pick(14) {
 	case 0: // an assignment, maybe indented or commented out
 		return c.of("", "  ", "#", "# ", "\t#") + key() + eq() + secretValue(c, tok)
 	case 1: // under [secrets], however the header is written
@@ -106,6 +106,9 @@ func secretSpelling(c *choices, tok string) string {
 			c.of("", "@x") + "@" + c.of("host", "localhost:5672", "clientID/carbon?brokerlist='tcp://localhost:5675'") + c.of("", "/db", "/x?y=z@w")
 		return fmt.Sprintf(c.of("url = \"%s\"", "'connectionfactory.QueueConnectionFactory' = \"%s\"", "# hint: %s", "hosts = [ \"%s\" ]",
 			"hosts = [\n  \"%s\",\n]", "x = { u = \"%s\" }", "note = \"\"\"\n%s\n\"\"\""), url)
+	case 12: // a URL parameter with a secret name
+		return "url = \"" + c.of("jdbc:mysql://db/apim?user=u&", "jdbc:sqlserver://db;user=u;", "https://h/cb?", "jdbc:h2:./db;") +
+			c.of("password", "Password", "pwd", "access_token", "client_secret") + "=" + tok + c.of("", "&x=1", ";y=2", "#f") + "\""
 	default: // escapes in the key, a value on the next lines
 		return key() + eq() + "\"\"\"\\\n" + tok + "\"\"\""
 	}

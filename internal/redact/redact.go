@@ -45,7 +45,9 @@
 //     {{- $dbPassword := … -}};
 //   - the password in a URL's userinfo, under any key, in a string, an
 //     array or a comment: amqp://admin:PW@host shows as
-//     amqp://admin:(masked)@host.
+//     amqp://admin:(masked)@host; and a URL's parameters with a secret
+//     name: jdbc:mysql://db/apim?user=u&password=PW, and JDBC's
+//     ;password=PW.
 //
 // References are not secrets and are shown as they are, so that a diff
 // showing them applies: a value that is only ${a.b}, $env{VAR},
@@ -940,11 +942,48 @@ func stringText(value string) string {
 }
 
 // maskInline masks, in a line shown, the secrets that need no state:
-// passwords in URLs and the values templates assign to secret names.
+// passwords in URLs (userinfo and parameters) and the values templates
+// assign to secret names.
 func maskInline(line string) (string, bool) {
 	line, urls := maskURLs(line)
+	line, params := maskParams(line)
 	line, tags := maskAssignments(line)
-	return line, urls || tags
+	return line, urls || params || tags
+}
+
+// urlParam finds a parameter of a URL: ?name=value, &name=value or
+// ;name=value (JDBC's SQL Server and H2 URLs).
+var urlParam = lazyregexp.New(`[?&;]([A-Za-z_][\w.-]*)=([^&;#"'\s\\]*)`)
+
+// maskParams masks the values of the parameters with secret names
+// (password, pwd, token, secret, ...) in the URLs of line, after "://" or
+// "jdbc:": jdbc:sqlserver://db;user=u;password=PW shows as
+// jdbc:sqlserver://db;user=u;password=(masked). A value that is only
+// references (isReference) is shown.
+func maskParams(line string) (string, bool) {
+	start := strings.Index(line, "://")
+	if j := strings.Index(line, "jdbc:"); j >= 0 && (start < 0 || j < start) {
+		start = j
+	}
+	if start < 0 {
+		return line, false
+	}
+	var b strings.Builder
+	prev := 0
+	for _, m := range urlParam().FindAllStringSubmatchIndex(line[start:], -1) {
+		name, value := line[start+m[2]:start+m[3]], line[start+m[4]:start+m[5]]
+		if value == "" || value == Mask || isReference(value) || !isSecretName(name) {
+			continue
+		}
+		b.WriteString(line[prev : start+m[4]])
+		b.WriteString(Mask)
+		prev = start + m[5]
+	}
+	if prev == 0 {
+		return line, false
+	}
+	b.WriteString(line[prev:])
+	return b.String(), true
 }
 
 // maskURLs masks the password in the userinfo of every URL in s, whatever
