@@ -84,8 +84,9 @@ const Mask = "(masked)"
 // A Masker shows the lines of one file with their secret values masked. It
 // reads what the lines it is asked for depend on, and not the rest of the
 // file: each line asked for, and before it the lines that change what the
-// next ones mean, table headers and those holding triple quotes (which may
-// open or close a multi-line string), found with bytes.Index. Showing the
+// next ones mean, those holding a bracket (a table header, an array that
+// opens or closes) or triple quotes (which may open or close a multi-line
+// string), found with bytes.Index. Showing the
 // first lines of a large file reads the first kilobytes of it; showing its
 // last lines reads those lines of all of it.
 type Masker struct {
