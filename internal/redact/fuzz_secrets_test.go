@@ -67,7 +67,10 @@ func secretSpelling(c *choices, tok string) string {
 	switch c.pick(14) {
 	case 0: // an assignment, maybe indented or commented out
 		return c.of("", "  ", "#", "# ", "\t#") + key() + eq() + secretValue(c, tok)
-	case 1: // under [secrets], however the header is written
+	case 1: // under [secrets], however the header is written, commented out too
+		if c.pick(4) == 0 {
+			return c.of("# [secrets]", "#[secrets]", "#  [\"sec\\u0072ets\"]") + "\n#" + c.of("admin", " x.y") + eq() + secretValue(c, tok)
+		}
 		return c.of("[secrets]", `["sec\u0072ets"]`, "[ 'secrets' ]", `[[ "secrets" ]]`, "[secrets.more]", `["\u0073ecrets" . x]`) +
 			"\n" + c.of("admin", `"a b"`, "x.y") + eq() + secretValue(c, tok)
 	case 2:

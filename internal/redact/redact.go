@@ -25,7 +25,8 @@
 //   - every key under WSO2's [secrets], however the header is written:
 //     ["sec\u0072ets"], [ 'secrets' ], [[secrets]], [secrets.x], and the
 //     dotted secrets.admin or "secrets".admin;
-//   - commented-out assignments: #password = "admin";
+//   - commented-out assignments: #password = "admin", and every
+//     commented-out key after a commented-out # [secrets];
 //   - a value in any form: "basic", 'literal', """multi-line""" (every line
 //     it spans, and one ending in an escaped quote before the closing
 //     quotes: """a\"""" ends there, """a\""" does not), a multi-line literal string,
@@ -209,12 +210,13 @@ func lineEnd(src []byte, off int) int {
 // scanner carries what one line leaves open for the next: the table the
 // lines are in, a multi-line string, and arrays that go on over lines.
 type scanner struct {
-	secretTable bool   // in [secrets] (WSO2's secure vault) or below it
-	closer      string // `"""` or `'''` while inside a multi-line string
-	strSecret   bool   // that string is a secret value: its lines are masked
-	depth       int    // the arrays open at the end of the line
-	arraySecret bool   // they are a secret value: all they hold is masked
-	commented   bool   // the open string or array is a commented-out value's
+	secretTable   bool   // in [secrets] (WSO2's secure vault) or below it
+	commentSecret bool   // after a commented-out [secrets] header: its commented-out keys are secrets
+	closer        string // `"""` or `'''` while inside a multi-line string
+	strSecret     bool   // that string is a secret value: its lines are masked
+	depth         int    // the arrays open at the end of the line
+	arraySecret   bool   // they are a secret value: all they hold is masked
+	commented     bool   // the open string or array is a commented-out value's
 }
 
 // next returns line, the next line of a file, with its secret values
@@ -224,7 +226,7 @@ type scanner struct {
 // triple quotes, or the closing quotes, opens or closes a multi-line string,
 // and only brackets open or close an array.
 func (s *scanner) next(line string, lower *[]byte) (string, bool) {
-	if s.closer == "" && s.depth == 0 && !s.secretTable && plain(line, lower) {
+	if s.closer == "" && s.depth == 0 && !s.secretTable && !s.commentSecret && plain(line, lower) {
 		return "", false // most lines: no secret, no header, no array
 	}
 	return s.line(line)
@@ -233,7 +235,7 @@ func (s *scanner) next(line string, lower *[]byte) (string, bool) {
 // advance carries the state on over line as next does, without showing
 // it: for an index, which needs the state after a line and not the line.
 func (s *scanner) advance(line string, lower *[]byte) {
-	if s.closer == "" && s.depth == 0 && !s.secretTable && plain(line, lower) {
+	if s.closer == "" && s.depth == 0 && !s.secretTable && !s.commentSecret && plain(line, lower) {
 		return
 	}
 	b := out{discard: true}
@@ -342,6 +344,7 @@ func (s *scanner) structure(b *out, rest string) bool {
 func (s *scanner) top(b *out, body string) bool {
 	if parts, ok := header(body); ok {
 		s.secretTable = isSecretTable(parts)
+		s.commentSecret = false
 		b.WriteString(body)
 		return false
 	}
@@ -358,6 +361,13 @@ func (s *scanner) top(b *out, body string) bool {
 	commented := start < len(body) && body[start] == '#'
 	if commented {
 		start = skipBlanks(body, start+1)
+		if parts, ok := header(body[start:]); ok {
+			// A commented-out header: the commented-out keys after it
+			// are its, and under [secrets] all of them are secrets.
+			s.commentSecret = isSecretTable(parts)
+			b.WriteString(body)
+			return false
+		}
 	}
 	b.WriteString(body[:start])
 	return s.pairs(b, body[start:], false, commented)
@@ -381,7 +391,7 @@ func (s *scanner) pairs(b *out, rest string, inTable, commented bool) bool {
 		b.WriteString(rest[:n])
 		rest = rest[n:]
 		var c bool
-		rest, c = s.value(b, rest, s.secretTable || isSecretParts(parts), commented)
+		rest, c = s.value(b, rest, s.secretTable || commented && s.commentSecret || isSecretParts(parts), commented)
 		changed = changed || c
 		if !inTable {
 			b.WriteString(rest)
