@@ -33,7 +33,7 @@ var secretKeys = []string{
 	"password", "key_password", "client_secret", "access_token", "apiKey", "ssoClientSecret",
 	`"password"`, `'password'`, `a."password"`, "db.password", `"db.password"`, "PASSWORD",
 	`"pass\u0077ord"`, `"\u0070assword"`, `"key_pass\U00000077ord"`, `keystore . "sec\u0072et"`,
-	`"client\u005fsecret"`, `"tok\x65n"`, `"key\"password"`, `"admin password"`,
+	`"client\u005fsecret"`, `"tok\x65n"`, `"key\"password"`, `"admin password"`, "authtoken", "password2",
 }
 
 // secretValue writes tok, a secret, as a value in one of TOML's forms or a
@@ -66,6 +66,9 @@ func secretSpelling(c *choices, tok string) string {
 	eq := func() string { return c.of(" = ", "=", "  =  ", "\t=\t") }
 	switch c.pick(14) {
 	case 0: // an assignment, maybe indented or commented out
+		if c.pick(3) == 0 { // in a comment's words, after a value or not: on one line
+			return c.of("# old: ", "host = \"h\" # was ", "#  was ") + key() + eq() + strings.ReplaceAll(secretValue(c, tok), "\n", " ")
+		}
 		return c.of("", "  ", "#", "# ", "\t#") + key() + eq() + secretValue(c, tok)
 	case 1: // under [secrets], however the header is written, commented out too
 		if c.pick(4) == 0 {
@@ -154,7 +157,7 @@ func FuzzSecrets(f *testing.F) {
 			toks = append(toks, tok)
 			parts = append(parts, secretSpelling(c, tok))
 		}
-		text := strings.Join(parts, "\n") + c.of("\n", "")
+		text := c.of("", "\ufeff") + strings.Join(parts, "\n") + c.of("\n", "")
 		if c.pick(3) == 0 {
 			text = strings.ReplaceAll(text, "\n", "\r\n")
 		}

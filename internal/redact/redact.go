@@ -26,7 +26,13 @@
 //     ["sec\u0072ets"], [ 'secrets' ], [[secrets]], [secrets.x], and the
 //     dotted secrets.admin or "secrets".admin;
 //   - commented-out assignments: #password = "admin", and every
-//     commented-out key after a commented-out # [secrets];
+//     commented-out key after a commented-out # [secrets]; assignments in
+//     a comment's words or after a value: # old: password = "x",
+//     host = "h" # was key_password = 'x';
+//   - one-word and numbered names: authtoken, dbpassword, privatekey,
+//     password2 (a name ending in password, passwd, passphrase, token,
+//     secret(s), credential(s), apikey or privatekey);
+//   - a first line after a byte order mark;
 //   - a value in any form: "basic", 'literal', """multi-line""" (every line
 //     it spans, and one ending in an escaped quote before the closing
 //     quotes: """a\"""" ends there, """a\""" does not), a multi-line literal string,
@@ -288,6 +294,10 @@ func (s *scanner) structure(b *out, rest string) bool {
 		b.WriteString(rest[:i])
 		rest = rest[i:]
 	}
+	if strings.HasPrefix(rest, "\ufeff") {
+		b.WriteString("\ufeff") // a byte order mark starts the file
+		rest = rest[len("\ufeff"):]
+	}
 	changed := false
 	if s.closer != "" {
 		end := closeAt(rest, s.closer)
@@ -370,6 +380,9 @@ func (s *scanner) top(b *out, body string) bool {
 		}
 	}
 	b.WriteString(body[:start])
+	if _, _, ok := keyAssign(body[start:]); commented && !ok {
+		return prose(b, body[start:], s.secretTable || s.commentSecret)
+	}
 	return s.pairs(b, body[start:], false, commented)
 }
 
@@ -394,8 +407,7 @@ func (s *scanner) pairs(b *out, rest string, inTable, commented bool) bool {
 		rest, c = s.value(b, rest, s.secretTable || commented && s.commentSecret || isSecretParts(parts), commented)
 		changed = changed || c
 		if !inTable {
-			b.WriteString(rest)
-			return changed
+			return s.comment(b, rest) || changed
 		}
 		// The next pair of the inline table follows a comma.
 		i := strings.IndexByte(rest, ',')
@@ -406,6 +418,54 @@ func (s *scanner) pairs(b *out, rest string, inTable, commented bool) bool {
 		b.WriteString(rest[:i+1])
 		rest = rest[i+1:]
 	}
+}
+
+// comment writes rest, what follows a value on its line, masking the
+// secret assignments in a comment there (password = "new" # was "old"
+// is rare, # old: password = "x" less so); the comment leaves the state
+// as it is.
+func (s *scanner) comment(b *out, rest string) bool {
+	i := strings.IndexByte(rest, '#')
+	if i < 0 {
+		b.WriteString(rest)
+		return false
+	}
+	b.WriteString(rest[:i+1])
+	return prose(b, rest[i+1:], s.secretTable || s.commentSecret)
+}
+
+// prose writes text, a comment, masking the value after each '=' whose
+// key, the word before it, names a secret (all of them when secret):
+// "old: password = x" shows as "old: password = (masked)"; an unquoted
+// value of several words is prose ("the password = is in the vault"). It
+// follows no value over lines.
+func prose(b *out, text string, secret bool) bool {
+	changed, prev := false, 0
+	for i := 0; i < len(text); i++ {
+		if text[i] != '=' || i+1 < len(text) && text[i+1] == '=' || i > 0 && strings.IndexByte("=!<>", text[i-1]) >= 0 {
+			continue
+		}
+		k := i
+		for k > prev && (text[k-1] == ' ' || text[k-1] == '\t') {
+			k--
+		}
+		start := k
+		for start > prev && k-start < 128 && (isBare(text[start-1]) || strings.IndexByte(`."'\`, text[start-1]) >= 0) {
+			start--
+		}
+		v := skipBlanks(text, i+1)
+		n := valueLen(text[v:])
+		value := text[v : v+n]
+		if start == k || n == 0 || !(secret || isSecretKey(text[start:k])) || !isMaskable(value) || isReference(value) ||
+			!strings.ContainsAny(value[:1], `"'`) && !isTemplate(value) && strings.ContainsAny(value, " \t") {
+			continue // not an assignment, or words: "the password = is prose"
+		}
+		b.WriteString(text[prev:v])
+		b.WriteString(Mask)
+		prev, i, changed = v+n, v+n-1, true
+	}
+	b.WriteString(text[prev:])
+	return changed
 }
 
 // value writes the value at the start of rest, masked when secret, and
@@ -1161,8 +1221,21 @@ func isSecretParts(parts []string) bool {
 			return true
 		}
 	}
-	return secretWords[words[len(words)-1]]
+	last := strings.TrimRight(words[len(words)-1], "0123456789") // password2
+	if secretWords[last] {
+		return true
+	}
+	for _, w := range secretEndings {
+		if strings.HasSuffix(last, w) {
+			return true // authtoken, dbpassword, privatekey
+		}
+	}
+	return false
 }
+
+// secretEndings end a one-word name that names a secret: words that end
+// so and are not secrets are rare (unlike key: monkey, or pass: bypass).
+var secretEndings = []string{"password", "passwd", "passphrase", "token", "secret", "secrets", "credential", "credentials", "apikey", "privatekey"}
 
 // keyParts splits a dotted key at the dots outside quotes, each part
 // unquoted and unescaped: a."pass\u0077ord" is a, password. Text that is
