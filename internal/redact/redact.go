@@ -32,6 +32,8 @@
 //   - one-word and numbered names: authtoken, dbpassword, privatekey,
 //     password2 (a name ending in password, passwd, passphrase, token,
 //     secret(s), credential(s), apikey or privatekey);
+//   - an assignment of a secret written in the text of a multi-line
+//     string that is not one (motd = """ … password = "x" … """);
 //   - a first line after a byte order mark;
 //   - a value in any form: "basic", 'literal', """multi-line""" (every line
 //     it spans, and one ending in an escaped quote before the closing
@@ -306,14 +308,15 @@ func (s *scanner) structure(b *out, rest string) bool {
 				b.WriteString(Mask)
 				return true
 			}
-			b.WriteString(rest)
-			return false
+			// Text, not keys; but a secret written in it as an
+			// assignment (password = "x") is masked all the same.
+			return prose(b, rest, false)
 		}
 		if s.strSecret {
 			b.WriteString(Mask)
 			changed = true
 		} else {
-			b.WriteString(rest[:end])
+			changed = prose(b, rest[:end], false)
 		}
 		rest = rest[end:]
 		s.closer, s.strSecret = "", false
@@ -490,8 +493,8 @@ func (s *scanner) value(b *out, rest string, secret, commented bool) (string, bo
 			b.WriteString(Mask)
 			return "", true
 		}
-		b.WriteString(rest)
-		return "", false
+		b.WriteString(q)
+		return "", prose(b, rest[3:], false)
 	case isTemplate(rest):
 		n := valueLen(rest)
 		return rest[n:], s.scalar(b, rest[:n], secret)
