@@ -322,7 +322,7 @@ func (s *scanner) structure(b *out, rest string) bool {
 		s.closer, s.strSecret = "", false
 		if s.depth == 0 {
 			s.commented = false
-			return s.after(b, rest, false) || changed
+			return s.after(b, rest) || changed
 		}
 	}
 	if s.depth > 0 {
@@ -590,7 +590,7 @@ func (s *scanner) elements(b *out, rest string) bool {
 	}
 	if depth == 0 {
 		s.arraySecret, s.commented = false, false
-		return s.after(b, rest[end:], false) || changed
+		return s.after(b, rest[end:]) || changed
 	}
 	return changed
 }
@@ -612,14 +612,14 @@ func (s *scanner) withTables(b *out, text string, tables [][2]int, commented boo
 
 // after writes what follows a value that went on over lines: a comment, or
 // in an inline table the next pairs after a comma.
-func (s *scanner) after(b *out, rest string, commented bool) bool {
+func (s *scanner) after(b *out, rest string) bool {
 	i := strings.IndexAny(rest, ",#")
 	if i < 0 || rest[i] == '#' {
 		b.WriteString(rest)
 		return false
 	}
 	b.WriteString(rest[:i+1])
-	return s.pairs(b, rest[i+1:], true, commented)
+	return s.pairs(b, rest[i+1:], true, false)
 }
 
 // scanArray reads rest, a line with depth arrays open before it (or 0 and
