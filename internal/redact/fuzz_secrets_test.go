@@ -102,7 +102,7 @@ func secretSpelling(c *choices, tok string) string {
 		return "#" + key() + " = [\n#  \"" + tok + "\",\n#]"
 	case 7: // Jinja
 		return c.of("{% set admin_password = \""+tok+"\" %}", "{%- set ns.db_password = '"+tok+"' -%}",
-			"{% set truststore_password %}"+tok+"{% endset %}", "x = 1 {%+ set apiKey = lookup('env', '"+tok+"') %}")
+			"{% set truststore_password %}"+tok+"{% endset %}", "x = 1 {%+ set apiKey = lookup('env', '"+tok+"') %}", "{% set db_password %}\n  "+tok+"\n{% endset %}")
 	case 8: // ERB
 		return c.of("<% @keystore_password = \""+tok+"\" %>", "<%- token = '"+tok+"' -%>", "# <% @db_password ||= \""+tok+"\" %>")
 	case 9: // Helm

@@ -49,7 +49,8 @@
 //     header, ["server"], are elements: they neither end [secrets] nor
 //     start it;
 //   - template assignments to a secret name: Jinja
-//     {% set admin_password = … %} and {% set x_password %}…{% endset %},
+//     {% set admin_password = … %} and {% set x_password %}…{% endset %}
+//     (on one line or over lines),
 //     ERB <% @keystore_password = … %>, Go templates (Helm)
 //     {{- $dbPassword := … -}};
 //   - the password in a URL's userinfo, under any key, in a string, an
@@ -94,8 +95,8 @@ const Mask = "(masked)"
 // reads what the lines it is asked for depend on, and not the rest of the
 // file: each line asked for, and before it the lines that change what the
 // next ones mean, those holding a bracket (a table header, an array that
-// opens or closes) or triple quotes (which may open or close a multi-line
-// string), found with bytes.Index. Showing the
+// opens or closes), triple quotes (which may open or close a multi-line
+// string) or "{%" (a Jinja block set), found with bytes.Index. Showing the
 // first lines of a large file reads the first kilobytes of it; showing its
 // last lines reads those lines of all of it.
 type Masker struct {
@@ -180,12 +181,13 @@ func (m *Masker) index() {
 
 // stateLines returns, in order, where the lines from src[from:] to
 // src[:end] start that can change the scanner's state: those holding a
-// bracket (a table header, an array that opens or closes) and those holding
+// bracket (a table header, an array that opens or closes), those holding
 // three double or three single quotes (opening or closing a multi-line
-// string). from and end are where lines start.
+// string) and those holding "{%" (a Jinja block set that goes on over
+// lines, or its end). from and end are where lines start.
 func stateLines(src []byte, from, end int) []int {
 	var starts []int
-	for _, q := range [][]byte{[]byte("["), []byte("]"), []byte(`"""`), []byte("'''")} {
+	for _, q := range [][]byte{[]byte("["), []byte("]"), []byte(`"""`), []byte("'''"), []byte("{%")} {
 		for i := from; i < end; {
 			j := bytes.Index(src[i:end], q)
 			if j < 0 {
@@ -201,7 +203,7 @@ func stateLines(src []byte, from, end int) []int {
 
 // isStateLine reports whether stateLines would find line.
 func isStateLine(line string) bool {
-	return strings.ContainsAny(line, "[]") || strings.Contains(line, `"""`) || strings.Contains(line, "'''")
+	return strings.ContainsAny(line, "[]") || strings.Contains(line, `"""`) || strings.Contains(line, "'''") || strings.Contains(line, "{%")
 }
 
 // minIndex is the fewest bytes index reads; a variable for the tests.
@@ -225,16 +227,18 @@ type scanner struct {
 	depth         int    // the arrays open at the end of the line
 	arraySecret   bool   // they are a secret value: all they hold is masked
 	commented     bool   // the open string or array is a commented-out value's
+	block         bool   // inside Jinja's {% set x_password %} … {% endset %}
 }
 
 // next returns line, the next line of a file, with its secret values
 // masked, and whether it had any; it carries the state on to the line after.
-// A line that holds no bracket and no triple quotes leaves the state as it
-// found it: only a header changes the table, only a value starting with
-// triple quotes, or the closing quotes, opens or closes a multi-line string,
-// and only brackets open or close an array.
+// A line that holds no bracket, no triple quotes and no "{%" leaves the
+// state as it found it: only a header changes the table, only a value
+// starting with triple quotes, or the closing quotes, opens or closes a
+// multi-line string, only brackets open or close an array, and only Jinja
+// tags a block set.
 func (s *scanner) next(line string, lower *[]byte) (string, bool) {
-	if s.closer == "" && s.depth == 0 && !s.secretTable && !s.commentSecret && plain(line, lower) {
+	if s.closer == "" && s.depth == 0 && !s.secretTable && !s.commentSecret && !s.block && plain(line, lower) {
 		return "", false // most lines: no secret, no header, no array
 	}
 	return s.line(line)
@@ -243,7 +247,7 @@ func (s *scanner) next(line string, lower *[]byte) (string, bool) {
 // advance carries the state on over line as next does, without showing
 // it: for an index, which needs the state after a line and not the line.
 func (s *scanner) advance(line string, lower *[]byte) {
-	if s.closer == "" && s.depth == 0 && !s.secretTable && !s.commentSecret && plain(line, lower) {
+	if s.closer == "" && s.depth == 0 && !s.secretTable && !s.commentSecret && !s.block && plain(line, lower) {
 		return
 	}
 	b := out{discard: true}
@@ -264,10 +268,10 @@ func (o *out) WriteString(s string) {
 
 // plain reports whether line can neither hold a secret nor change what the
 // next lines mean when nothing is open: it holds no '[', no triple quotes
-// and no "://" and no Jinja endset, and mayHoldSecret says no.
+// and no "://" and no Jinja tag, and mayHoldSecret says no.
 func plain(line string, lower *[]byte) bool {
 	return strings.IndexByte(line, '[') < 0 && !strings.Contains(line, `"""`) && !strings.Contains(line, "'''") &&
-		!strings.Contains(line, "://") && !strings.Contains(line, "endset") && !mayHoldSecret(line, lower)
+		!strings.Contains(line, "://") && !strings.Contains(line, "{%") && !mayHoldSecret(line, lower)
 }
 
 // line returns line with its secret values masked, and whether it had any.
@@ -301,6 +305,24 @@ func (s *scanner) structure(b *out, rest string) bool {
 		rest = rest[len("\ufeff"):]
 	}
 	changed := false
+	if s.block {
+		m := jinjaEndset().FindStringIndex(rest)
+		if m == nil {
+			if strings.TrimSpace(rest) == "" {
+				b.WriteString(rest)
+				return false
+			}
+			b.WriteString(Mask)
+			return true
+		}
+		if strings.TrimSpace(rest[:m[0]]) != "" {
+			b.WriteString(Mask)
+			changed = true
+		}
+		b.WriteString(rest[m[0]:m[1]])
+		rest = rest[m[1]:]
+		s.block = false
+	}
 	if s.closer != "" {
 		end := closeAt(rest, s.closer)
 		if end < 0 {
@@ -355,6 +377,18 @@ func (s *scanner) structure(b *out, rest string) bool {
 // top writes a line that starts outside any value: a table header, an
 // assignment (commented out or not), or text that is neither.
 func (s *scanner) top(b *out, body string) bool {
+	if m := jinjaSetBlock().FindStringSubmatchIndex(body); m != nil && isSecretName(body[m[2]:m[3]]) && jinjaEndset().FindStringIndex(body[m[1]:]) == nil {
+		// A secret's block set that goes on over lines: what follows
+		// is the secret, up to {% endset %}.
+		s.block = true
+		b.WriteString(body[:m[1]])
+		if strings.TrimSpace(body[m[1]:]) == "" {
+			b.WriteString(body[m[1]:])
+			return false
+		}
+		b.WriteString(Mask)
+		return true
+	}
 	if parts, ok := header(body); ok {
 		s.secretTable = isSecretTable(parts)
 		s.commentSecret = false
@@ -1117,6 +1151,13 @@ var templateAssignments = []func() *regexp.Regexp{
 	lazyregexp.New(`<%-?\s*(@{0,2}\$?[A-Za-z_]\w*)\s*(?:\|\||&&|\+)?=\s*([^=~>\s].*?)\s*-?%>`),
 	lazyregexp.New(`\{\{-?\s*(\$[A-Za-z_]\w*)\s*:?=\s*(.*?)\s*-?\}\}`),
 }
+
+// jinjaSetBlock finds the start of Jinja's block set, {% set name %}, and
+// jinjaEndset its end.
+var (
+	jinjaSetBlock = lazyregexp.New(`\{%[-+]?\s*set\s+([A-Za-z_]\w*)\s*[-+]?%\}`)
+	jinjaEndset   = lazyregexp.New(`\{%[-+]?\s*endset\s*[-+]?%\}`)
+)
 
 // maskAssignments masks the values templates assign to a secret name in
 // line: {% set admin_password = "x" %} shows as
