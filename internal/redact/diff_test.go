@@ -92,3 +92,29 @@ func TestDiffCorpusApplies(t *testing.T) {
 	}
 	t.Logf("%d diffs apply; without avoid %d mask a line, with it %d", applied, masked, avoided)
 }
+
+// TestDiffAvoid: the APIM default with '#offset=0' deleted and the blank
+// line before [super_admin] gone (cmd's secrets.txtar): the inserted
+// offset has the admin password three lines below it. Without avoid the
+// diff masks it in context and will not apply; with avoid its hunk has
+// two lines of context on each side, masks nothing, and applies.
+func TestDiffAvoid(t *testing.T) {
+	src := []byte("[server]\nhostname = \"localhost\"\nbase_path = \"${carbon.protocol}://${carbon.host}:${carbon.management.port}\"\n#discard_empty_caches = false\nserver_role = \"default\"\n[super_admin]\nusername = \"admin\"\npassword = \"Adm1n-s3cret\"\ncreate_admin_account = true\n\n[user_store]\ntype = \"database_unique_id\"\n")
+	res, err := patcher.Set(src, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := Diff("deployment.toml", src, res.Output, false); !d.Masked || bytes.Contains(d.Diff, []byte("Adm1n-s3cret")) {
+		t.Errorf("without avoid: Masked = %v, want true, and the secret hidden:\n%s", d.Masked, d.Diff)
+	}
+	d := Diff("deployment.toml", src, res.Output, true)
+	want := "--- a/deployment.toml\n+++ b/deployment.toml\n@@ -4,4 +4,5 @@\n #discard_empty_caches = false\n server_role = \"default\"\n+offset = 2\n [super_admin]\n username = \"admin\"\n"
+	if d.Masked || string(d.Diff) != want {
+		t.Errorf("with avoid: Masked = %v, diff:\n%s\nwant:\n%s", d.Masked, d.Diff, want)
+	}
+	for _, tool := range patchtest.Tools {
+		if got := patchtest.Apply(t, tool, "deployment.toml", src, d.Diff); !bytes.Equal(got, res.Output) {
+			t.Errorf("%s did not give set's output", tool)
+		}
+	}
+}
