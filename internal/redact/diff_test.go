@@ -18,8 +18,8 @@ import (
 var apimPorts = []int{9443, 9763, 8243, 8280, 5672, 8672, 9611, 9711, 7611, 7711, 9099, 8099, 9021, 8021, 10389, 8000, 9999, 11111}
 
 // TestDiffStockApplies: the diffs of set 2 --shift-literals on WSO2's
-// stock all-in-one files (APIM 3.2, 4.0 to 4.5, and the fixtures' 4.5)
-// mask nothing, for their ${admin.password} and $ref{…} are references, not
+// stock files (API Manager 3.0 to 4.7 as distributed, all-in-one and
+// profiles, and the fixtures' 3.2 and 4.5) mask nothing, for their ${admin.password} and $ref{…} are references, not
 // secrets, and so apply with patch -p1 and git apply; Diff says so.
 func TestDiffStockApplies(t *testing.T) {
 	inputs := map[string][]byte{}
@@ -52,6 +52,15 @@ func TestDiffStockApplies(t *testing.T) {
 			if got := patchtest.Apply(t, tool, "repository/conf/deployment.toml", src, d.Diff); !bytes.Equal(got, res.Output) {
 				t.Errorf("%s: %s did not give set's output", name, tool)
 			}
+		}
+	}
+	for _, v := range []string{"v3.2.0__", "v4.5.0__all-in-one", "v4.7.0__all-in-one"} {
+		found := false
+		for name := range inputs {
+			found = found || strings.Contains(name, v)
+		}
+		if !found {
+			t.Errorf("no stock file %s in the corpus", v)
 		}
 	}
 	if len(inputs) < 8 || refs == 0 {
