@@ -96,7 +96,7 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 	a.stdout = terminalSafe{stdout}
 	defer func() { a.stdout = stdout }()
 	for _, h := range homes {
-		fmt.Fprintf(a.stdout, "%s: %s, %s\n", h.Home, h.Product.Name, h.Path)
+		fmt.Fprintf(a.stdout, "%s: %s, %s\n", quoteField(h.Home), h.Product.Name, quoteField(h.Path))
 	}
 	var collisions []judge.Finding
 	for _, f := range r.Findings {

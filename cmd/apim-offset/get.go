@@ -76,7 +76,7 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 		case a.json:
 			return a.printJSON(rep)
 		case len(ts) > 1:
-			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", t.Home, r.Offset)
+			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", quoteField(t.Home), r.Offset)
 		default:
 			_, err = fmt.Fprintln(a.stdout, r.Offset)
 		}

@@ -107,7 +107,7 @@ func printPlan(out io.Writer, plan []planner.Assignment) error {
 		if !p.Set {
 			now = "none (" + now + ")"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", p.Server.Name(), p.Server.Product.ID, now, p.New, p.Low, p.High)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", quoteField(p.Server.Name()), p.Server.Product.ID, now, p.New, p.Low, p.High)
 	}
 	return w.Flush()
 }

@@ -530,12 +530,18 @@ func from(r setReport) string {
 }
 
 // diff is the unified diff from src to out, labelled for t, with secret
-// values masked unless show.
+// values masked unless show. Its hunks keep their context clear of masked
+// lines where they can, so that the diff still applies; when one cannot,
+// stderr says that this diff will not apply as printed.
 func (a *app) diff(t target, src, out []byte, show bool) []byte {
 	if show {
 		return unidiff.Diff(t.label, src, out)
 	}
-	return unidiff.Masked(t.label, src, out, redact.For(src).Line, redact.For(out).Line)
+	d := redact.Diff(t.label, src, out, true)
+	if d.Masked {
+		a.warnf("%s: the diff shows secret values masked, and will not apply as printed: --show-secrets prints one that does", t.Path)
+	}
+	return d.Diff
 }
 
 // setCommand is set's definition: its flags and help.
