@@ -116,7 +116,7 @@ func allowLinkFlag() cli.Flag {
 // homeFlag is --home, with its usage.
 func homeFlag(usage string) cli.Flag { return &cli.StringSliceFlag{Name: "home", Usage: usage} }
 
-const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repository/conf; repeat it, or give a quoted pattern ('/opt/apim-*'), for several; $APIM_HOME when neither --home nor --file is given"
+const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repository/conf; repeat it, or give a quoted pattern ('/opt/apim-*'), for several; $APIM_HOME (else $CARBON_HOME) when neither --home nor --file is given"
 
 // homeOrFile are --home and --file, which exclude each other; every
 // file-reading command has its own pair, as urfave keeps a flag's value in
@@ -149,7 +149,7 @@ func (a *app) commands() *cli.Command {
 				"order, line endings and a missing final newline stay as they are. It shows the change as a " +
 				"unified diff before writing, and replaces the file in one step.\n\n" +
 				"The file is HOME/repository/conf/deployment.toml (HOME/conf/deployment.toml for Micro Integrator) " +
-				"for --home HOME, the one given with --file PATH, or, with neither, that of $APIM_HOME. " +
+				"for --home HOME, the one given with --file PATH, or, with neither, that of $APIM_HOME, or else $CARBON_HOME. " +
 				"The product is told by the start script in HOME/bin; --product names it when it cannot be: " + productList + ".",
 			exits: []exitCode{
 				{exitOK, "done, or nothing to do"},

@@ -41,7 +41,7 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	if named(cmd) == byNone {
-		return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME"}
+		return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME (or CARBON_HOME)"}
 	}
 	ts, err := a.targets(cmd)
 	if err != nil {
@@ -248,7 +248,7 @@ func (a *app) doctorCommand() *cli.Command {
 			},
 		}},
 		Flags: []cli.Flag{
-			homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME when not given"),
+			homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME (else $CARBON_HOME) when not given"),
 			allowLinkFlag(),
 			&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 			&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},

@@ -45,6 +45,22 @@ func Locate(home, file string, product *wso2.Product) Place {
 	return p
 }
 
+// IsHome tells whether dir looks like a WSO2 server's home: a product's
+// start script in bin/ (wso2.Detect), or a deployment.toml where a product
+// keeps it.
+func IsHome(dir string) bool {
+	home := os.DirFS(dir)
+	if _, _, ok := wso2.Detect(home); ok {
+		return true
+	}
+	for _, p := range wso2.Packages() {
+		if _, err := fs.Stat(home, p.Config); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // HomeOf returns the home a deployment.toml lies in by WSO2's layout
 // (HOME/repository/conf or, for Micro Integrator, HOME/conf), or "".
 func HomeOf(file string) string {
