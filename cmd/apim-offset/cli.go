@@ -121,12 +121,18 @@ const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repos
 // homeOrFile are --home and --file, which exclude each other; every
 // file-reading command has its own pair, as urfave keeps a flag's value in
 // the flag.
-func homeOrFile(homeUsage string) cli.MutuallyExclusiveFlags {
+func homeOrFile(homeUsage, fileUsage string) cli.MutuallyExclusiveFlags {
 	return cli.MutuallyExclusiveFlags{Flags: [][]cli.Flag{
 		{homeFlag(homeUsage)},
-		{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself; - reads stdin and writes the result to stdout"}},
+		{&cli.StringFlag{Name: "file", Usage: fileUsage}},
 	}}
 }
+
+// The usages of --file: set writes what it reads from stdin to stdout.
+const (
+	fileUsage       = "the deployment.toml `PATH` itself; - reads it from stdin"
+	fileFilterUsage = "the deployment.toml `PATH` itself; - reads it from stdin and writes the patched file to stdout"
+)
 
 // commands is the command tree: every command with its flags and help.
 func (a *app) commands() *cli.Command {

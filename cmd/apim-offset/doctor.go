@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -104,9 +105,10 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 			collisions = append(collisions, f)
 			continue
 		}
-		fmt.Fprintf(a.stdout, "%-8s %s%s\n", f.Severity, where(f, len(homes) > 1), f.Message)
+		width := doctorWidth(a.raw)
+		io.WriteString(a.stdout, wrap(where(f, len(homes) > 1)+f.Message, fmt.Sprintf("%-8s ", f.Severity), strings.Repeat(" ", 9), width))
 		if f.Fix != "" {
-			fmt.Fprintf(a.stdout, "%-8s fix: %s\n", "", f.Fix)
+			io.WriteString(a.stdout, wrap("fix: "+f.Fix, strings.Repeat(" ", 9), strings.Repeat(" ", 14), width))
 		}
 	}
 	if len(collisions) > 0 {
@@ -124,6 +126,15 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 		return
 	}
 	fmt.Fprintf(a.stdout, "%s, %s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"), plural(r.Notes, "note"))
+}
+
+// doctorWidth is the width doctor's report is wrapped at: the terminal's,
+// or 100 columns.
+func doctorWidth(w io.Writer) int {
+	if width := helpWidth(w); width != 80 || isTerminal(w) {
+		return width
+	}
+	return 100
 }
 
 // portList is ports, the first n of them and how many more.

@@ -69,6 +69,7 @@ func TestDoctorFixCommands(t *testing.T) {
 			}
 
 			_, stdout, _ = runCLI(t, args...)
+			stdout = strings.ReplaceAll(stdout, "\n              ", " ") // a fix wrapped at 100 columns
 			for _, fix := range tt.want {
 				if !strings.Contains(stdout, "\n         fix: "+fix+"\n") {
 					t.Errorf("the printed report lacks the fix %q:\n%s", fix, stdout)

@@ -603,7 +603,7 @@ func (a *app) setCommand() *cli.Command {
 			colorFlag(),
 		),
 		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{
-			homeOrFile(homeUsage),
+			homeOrFile(homeUsage, fileFilterUsage),
 			{Flags: [][]cli.Flag{{}, {}}}, // --dry-run and --check: filled in below
 		},
 		Action: a.set,

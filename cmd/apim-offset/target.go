@@ -153,17 +153,6 @@ func named(cmd *cli.Command) int {
 	return byNone
 }
 
-// target1 is targets for a command that takes one file.
-func (a *app) target1(cmd *cli.Command) (target, error) {
-	ts, err := a.targets(cmd)
-	if err != nil {
-		return target{}, err
-	}
-	if len(ts) > 1 {
-		return target{}, &usageError{msg: fmt.Sprintf("%s takes one home, got %d", cmd.Name, len(ts)), hint: "run it once for each home"}
-	}
-	return ts[0], nil
-}
 
 // locate works out the file and the product of a home, or of a file when
 // file is not "" (server.Locate). productID, when not "", names the
