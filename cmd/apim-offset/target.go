@@ -153,7 +153,6 @@ func named(cmd *cli.Command) int {
 	return byNone
 }
 
-
 // locate works out the file and the product of a home, or of a file when
 // file is not "" (server.Locate). productID, when not "", names the
 // product; otherwise the home's start scripts tell it, with a warning when
