@@ -170,7 +170,7 @@ func fixWithCommand(f judge.Finding) string {
 	case judge.ChartValue:
 		return f.Fix + " (set --keep-placeholder keeps it)"
 	case judge.LiteralPortStale:
-		return f.Fix + "; 'apim-offset set N --shift-literals' moves this server's URLs with the offset"
+		return f.Fix + " (doctor --home THIS --home OTHER); 'apim-offset set N --shift-literals' moves this server's URLs with the offset"
 	}
 	return f.Fix
 }

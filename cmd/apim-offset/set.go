@@ -339,7 +339,8 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	if err := checkOffset(n, c.srv.Product); err != nil {
 		return c, err
 	}
-	opt := &patcher.Options{KeepPlaceholder: f.keepPlaceholder, DefaultOffset: c.srv.Product.DefaultOffset, Others: server.Others(f.servers, c.srv)}
+	opt := c.srv.LiteralOptions(server.Others(f.servers, c.srv))
+	opt.KeepPlaceholder = f.keepPlaceholder
 	if f.shiftLiterals {
 		opt.ShiftLiterals = c.srv.Product.LiteralDefaults()
 	}

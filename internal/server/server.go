@@ -185,6 +185,13 @@ func (s *Server) Listening() patcher.Server {
 	return patcher.Server{Name: s.Name(), Ports: s.Product.Listening(s.Offset())}
 }
 
+// LiteralOptions are what reading s's literal ports needs: its default
+// offset, the URL schemes of its ports, the keys whose URLs are another
+// package's, and the other servers on this host.
+func (s *Server) LiteralOptions(others []patcher.Server) *patcher.Options {
+	return &patcher.Options{DefaultOffset: s.Product.DefaultOffset, Others: others, Schemes: s.Product.Schemes(), OtherKeys: s.Product.OtherKeys}
+}
+
 // Others are the servers of all but s, as s's literal ports see them.
 func Others(all []*Server, s *Server) []patcher.Server {
 	var out []patcher.Server

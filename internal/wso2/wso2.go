@@ -50,6 +50,9 @@ type Port struct {
 	// Pin is the system property that fixes the port whatever the offset
 	// ("tomcat.https.port"), or "".
 	Pin string
+	// Scheme is the URL scheme clients reach the port with ("https"), or
+	// "": it tells which default a URL on an unknown port may stand for.
+	Scheme string
 }
 
 // Role is what a port is to the facts that refer to it.
@@ -60,6 +63,17 @@ const (
 	ServletHTTP  Role = "servlet-http"
 	WebSocket    Role = "websocket" // the WebSocket inbound endpoint
 )
+
+// Schemes are the URL schemes of p's ports, by port.
+func (p Product) Schemes() map[int]string {
+	out := map[int]string{}
+	for _, port := range p.Ports {
+		if port.Scheme != "" {
+			out[port.Port] = port.Scheme
+		}
+	}
+	return out
+}
 
 // Name is how messages name a port of role r: "servlet HTTPS".
 func (r Role) Name() string {
@@ -106,6 +120,9 @@ type Product struct {
 	// endpoints defined under its home, which the offset moves only with
 	// inbound.port.offset.enable (Micro Integrator).
 	InboundEndpoints bool
+	// OtherKeys are the deployment.toml keys (each a prefix) whose URLs
+	// name another package's server, never this one's.
+	OtherKeys [][]string
 
 	// older are the tables of earlier versions, oldest first; Ports and
 	// Table are the current version's, the one shown when the version is
@@ -216,7 +233,13 @@ const (
 var Products = []Product{
 	{ID: "apim-4", Name: "API Manager 4.x", Config: carbonConfig, Ports: apim4Ports, Table: "API Manager 4.5+ all-in-one",
 		older: []versionTable{{Version{Major: 4, Minor: 4, Patch: 999}, "API Manager 4.0-4.4", apim4Ports}}},
-	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimControlPlanePorts, Table: "API Manager 4.5+ control plane"},
+	// A control plane's [[apim.gateway.environment]] endpoints are the
+	// gateways' (product-apim v4.7.0
+	// api-control-plane/modules/distribution/product/src/main/resources/conf/deployment.toml
+	// lists https://localhost:9443/services/ and wss://localhost:8099 there
+	// for a gateway at its default offset): never this server's.
+	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimControlPlanePorts, Table: "API Manager 4.5+ control plane",
+		OtherKeys: [][]string{{"apim", "gateway", "environment"}}},
 	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimGatewayPorts, Table: "API Manager 4.5+ universal gateway"},
 	{ID: "apim-4-traffic-manager", Name: "API Manager 4.5+ traffic manager", Config: carbonConfig, Ports: apimTrafficManagerPorts, Table: "API Manager 4.5+ traffic manager"},
 	// bin/key-manager.sh is a second launcher of the 4.5+ control-plane
