@@ -193,11 +193,22 @@ func (m matcher) stale(port int, scheme string) (LiteralPort, bool) {
 	return LiteralPort{Default: best, Stale: true, Was: port - best}, true
 }
 
-// moves tells whether shifting moves l: this server's alone, or, when
+// moves tells whether shifting moves l: this server's alone; or, when
 // asked to, one of its ports left at the default offset or another
-// (Stale) by a change made without the shift, that no other server claims.
+// (Stale) by a change made without the shift, that no other server claims;
+// or one that is its port at the file's offset, even if another server
+// listens there too (two servers at one offset, which the new offset
+// parts).
 func (m matcher) moves(l LiteralPort) bool {
-	return l.Mine() || m.takeDefault && (l.Ambiguous || l.Stale) && l.Owner == ""
+	switch {
+	case l.Mine():
+		return true
+	case !m.takeDefault:
+		return false
+	case l.Owner == "":
+		return l.Ambiguous || l.Stale
+	}
+	return l.Ambiguous && l.Port == l.Default+m.offset
 }
 
 // shift moves the ports of this server alone in a decoded string to
@@ -208,7 +219,11 @@ func (m matcher) shift(s string, n int) string {
 		i := strings.LastIndexByte(url, ':')
 		port, _ := strconv.Atoi(url[i+1:])
 		scheme := strings.ToLower(url[:strings.Index(url, "://")])
-		if l, ok := m.classify(port, scheme); ok && m.moves(l) {
+		if l, ok := m.classify(port, scheme); ok {
+			l.Port = port
+			if !m.moves(l) {
+				return url
+			}
 			return url[:i+1] + strconv.Itoa(l.Default+n)
 		}
 		return url

@@ -413,7 +413,7 @@ func (a *app) judgeChange(c *change, others []patcher.Server, keep, shift bool) 
 	var stale []judge.Finding // said as one, with the flag that moves them
 	for _, fd := range findings {
 		switch {
-		case fd.WasMine && !shift:
+		case fd.WasMine && fd.With == "" && !shift: // one now another server's is said on its own
 			stale = append(stale, fd)
 		case fd.Severity != judge.Info:
 			c.r.Warnings = append(c.r.Warnings, warningText(c.t, fd))

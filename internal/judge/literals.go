@@ -42,7 +42,7 @@ func (c *checker) literals() {
 		f := Finding{Check: "literal-port", File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: run, WasMine: wasMine}
 		switch {
 		case wasMine && l.Owner != "":
-			f.Severity, f.Code = Warning, LiteralPortLeft
+			f.Severity, f.Code, f.With = Warning, LiteralPortLeft, l.Owner
 			f.Message = fmt.Sprintf("%s (%s) keeps port %d, this server's at offset %d and now %s's: at offset %d this server listens on %d", l.URL, l.Key, l.Port, *c.srv.Was, l.Owner, run, l.Port-*c.srv.Was+run)
 			f.Fix = fmt.Sprintf("write %d if the URL is this server's", l.Port-*c.srv.Was+run)
 		case l.Ambiguous && l.Owner != "":
@@ -90,7 +90,9 @@ func (c *checker) leftBehind() map[[2]int]Finding {
 		return nil
 	}
 	out := map[[2]int]Finding{}
-	for _, l := range c.srv.File.Literals(c.srv.Product.LiteralDefaults(), *was, c.srv.LiteralOptions(c.others)) {
+	// Whose a port was then is told without the others as they are now:
+	// a plan moves them too.
+	for _, l := range c.srv.File.Literals(c.srv.Product.LiteralDefaults(), *was, c.srv.LiteralOptions(nil)) {
 		if !l.Mine() {
 			continue
 		}

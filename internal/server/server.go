@@ -160,6 +160,14 @@ func (s *Server) Written(res patcher.Result) *Server {
 	return &w
 }
 
+// At is s as it will run at offset n, once a plan sets it: for telling
+// whose a literal port will be.
+func (s *Server) At(n int) *Server {
+	c := *s
+	c.Effective.Offset = n
+	return &c
+}
+
 // Format is how the file was read: Template when it was found to be one.
 func (s *Server) Format() patcher.Format {
 	if s.File != nil && s.File.Template() {
