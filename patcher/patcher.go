@@ -342,6 +342,9 @@ func (in *File) Set(n int, opt *Options) (Result, error) {
 		return res, nil
 	}
 	res.Output, res.Changed = out, true
+	if err := limits(out, masked, in.tmpl != nil); err != nil {
+		return Result{}, err // a result this tool could not read back
+	}
 	keep := res.Placeholder != "" && o.KeepPlaceholder // only literal ports moved
 	file, err := in.check(out, masked, n, keep, shift, found)
 	if err != nil {
@@ -349,6 +352,23 @@ func (in *File) Set(n int, opt *Options) (Result, error) {
 	}
 	res.file = file
 	return res, nil
+}
+
+// limits refuses a result that the input's own bounds would refuse when
+// it is read back: larger than MaxSize, or beyond the bounds on headers,
+// keys and nesting (an inserted line can cross one). Nothing is written.
+func limits(out, masked []byte, template bool) error {
+	if len(out) > MaxSize {
+		return &Error{Msg: fmt.Sprintf("the result would be larger than %d MiB, the most this tool reads back", MaxSize>>20), Err: ErrTooLarge}
+	}
+	if err := tomlutil.CheckLimits(masked); err != nil {
+		var le *tomlutil.LimitError
+		if errors.As(err, &le) {
+			return &Error{Msg: "the result would hold " + le.Msg + ", which this tool could not read back", Err: ErrTooComplex, Template: template}
+		}
+		return err
+	}
+	return nil
 }
 
 // check parses out, the file made from this one (masked, its text as

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -280,5 +281,27 @@ func TestWSO2Problems(t *testing.T) {
 	res, err = patcher.Set([]byte("[server]\noffset = \"{{ port_offset }}\"\n"), 2, &patcher.Options{Format: patcher.Template, KeepPlaceholder: true})
 	if err != nil || len(res.WSO2) != 0 {
 		t.Errorf("a template's placeholder offset: %v, %v", res.WSO2, err)
+	}
+}
+
+// TestResultWithinLimits: an edit whose result the tool could not read back
+// (larger than MaxSize, or one key over the keys a table may hold) is
+// refused before anything is written, though the input was within them.
+func TestResultWithinLimits(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[server]\n")
+	for i := range tomlutil.MaxKeysPerTable {
+		fmt.Fprintf(&b, "k%d = 1\n", i)
+	}
+	_, err := patcher.Set([]byte(b.String()), 2, nil)
+	if !errors.Is(err, patcher.ErrTooComplex) || !strings.Contains(err.Error(), "could not read back") {
+		t.Errorf("a key over the bound: %v", err)
+	}
+	big := "[server]\n#offset=0\n# " + strings.Repeat("x", patcher.MaxSize-len("[server]\n#offset=0\n# \n")) + "\n"
+	if len(big) != patcher.MaxSize {
+		t.Fatalf("%d bytes", len(big))
+	}
+	if _, err := patcher.Set([]byte(big), 20000, nil); !errors.Is(err, patcher.ErrTooLarge) {
+		t.Errorf("1 MiB grown by the edit: %v", err)
 	}
 }

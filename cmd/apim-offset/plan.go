@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -52,6 +53,9 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	}
 	ts, err := a.targets(cmd)
 	if err != nil {
+		return err
+	}
+	if err := sameFiles(ts); err != nil {
 		return err
 	}
 	servers, err := a.loadAll(ts, format(cmd), cmd.Bool("free"))
@@ -206,4 +210,21 @@ func (a *app) planCommand() *cli.Command {
 		),
 		Action: a.plan,
 	}
+}
+
+// sameFiles refuses two homes whose deployment.toml is one file (a link to
+// the other's): planned apart, both would end at the offset set last, and
+// the servers would collide after all.
+func sameFiles(ts []target) error {
+	infos := make([]os.FileInfo, len(ts))
+	for i, t := range ts {
+		infos[i], _ = os.Stat(t.Path)
+		for j := range i {
+			if infos[i] != nil && infos[j] != nil && os.SameFile(infos[i], infos[j]) {
+				return &usageError{msg: fmt.Sprintf("%s and %s are the same file", ts[j].Path, t.Path),
+					hint: "two homes that share one deployment.toml run at one offset: give plan one of them, and give the other a file of its own"}
+			}
+		}
+	}
+	return nil
 }
