@@ -108,8 +108,10 @@ expect_changed() {
   local host line
   for host in apim1 apim2 apim3; do
     line=$(recap "$1" | grep "^$host :") || { echo "no recap line for $host" >&2; exit 1; }
-    [[ $line =~ changed=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "$2" ] ||
-      { echo "$host: want changed=$2: $line" >&2; exit 1; }
+    if ! [[ $line =~ changed=([0-9]+) ]] || [ "${BASH_REMATCH[1]}" != "$2" ]; then
+      echo "$host: want changed=$2: $line" >&2
+      exit 1
+    fi
     [[ $line =~ failed=0 ]] || { echo "$host failed: $line" >&2; exit 1; }
   done
 }
@@ -242,6 +244,6 @@ FINDINGS=1 adhoc findings.log "file=$work/loose.toml offset=2 binary=$work/bin/f
 grep -F '[WARNING]: /f/deployment.toml:1:1: the file starts with a UTF-8 byte order mark [bom] (fix: save it as UTF-8 without one)' "$work/findings.log"
 if grep -q 'the older warning\|a note, not a warning' "$work/findings.log"; then cat "$work/findings.log"; echo "warned from warnings or a note" >&2; exit 1; fi
 grep -qF '"msg": "already 2"' "$work/findings.log"
-FINDINGS= adhoc warnings.log "file=$work/loose.toml offset=2 binary=$work/bin/fake-apim-offset" || { cat "$work/warnings.log"; exit 1; }
+FINDINGS='' adhoc warnings.log "file=$work/loose.toml offset=2 binary=$work/bin/fake-apim-offset" || { cat "$work/warnings.log"; exit 1; }
 grep -F '[WARNING]: /f/deployment.toml:1:1: the older warning' "$work/warnings.log"
 echo "ok"
