@@ -240,10 +240,13 @@ findings=
 printf '{"file":"/f/deployment.toml","product":"apim-4","changed":false,"applied":false,"from":2,"from_source":"set","to":2,"action":"unchanged","line":3,"diff":"","warnings":["1:1: the older warning"]%s}\n' "$findings"
 FAKE
 chmod +x "$work/bin/fake-apim-offset"
+# Ad hoc (-o) prints the result as one line of JSON: its warnings are the
+# Ansible warnings, exactly.
 FINDINGS=1 adhoc findings.log "file=$work/loose.toml offset=2 binary=$work/bin/fake-apim-offset" || { cat "$work/findings.log"; exit 1; }
-grep -F '[WARNING]: /f/deployment.toml:1:1: the file starts with a UTF-8 byte order mark [bom] (fix: save it as UTF-8 without one)' "$work/findings.log"
-if grep -q 'the older warning\|a note, not a warning' "$work/findings.log"; then cat "$work/findings.log"; echo "warned from warnings or a note" >&2; exit 1; fi
+grep -oF '"tool_warnings": ["/f/deployment.toml:1:1: the file starts with a UTF-8 byte order mark [bom] (fix: save it as UTF-8 without one)"],"warnings": ["/f/deployment.toml:1:1: the file starts with a UTF-8 byte order mark [bom] (fix: save it as UTF-8 without one)"]}' "$work/findings.log" ||
+  { cat "$work/findings.log"; echo "want the finding, and only it, as the warning" >&2; exit 1; }
 grep -qF '"msg": "already 2"' "$work/findings.log"
 FINDINGS='' adhoc warnings.log "file=$work/loose.toml offset=2 binary=$work/bin/fake-apim-offset" || { cat "$work/warnings.log"; exit 1; }
-grep -F '[WARNING]: /f/deployment.toml:1:1: the older warning' "$work/warnings.log"
+grep -oF '"tool_warnings": ["/f/deployment.toml:1:1: the older warning"],"warnings": ["/f/deployment.toml:1:1: the older warning"]}' "$work/warnings.log" ||
+  { cat "$work/warnings.log"; echo "want the older warning" >&2; exit 1; }
 echo "ok"
