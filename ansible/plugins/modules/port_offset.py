@@ -328,11 +328,15 @@ def warning_text(obj, warning):
 
 
 def finding_text(obj, finding):
-    """A finding as a warning: "FILE:LINE:COL: message [code]", and its fix."""
-    where = finding.get("file") or obj.get("file") or ""
-    for key in ("line", "column"):
-        if finding.get(key):
-            where += ":%s" % finding[key]
+    """A finding as a warning: "FILE:LINE:COL: message [code]", and its fix. A finding
+    that comes from elsewhere than a file (JAVA_OPTS, a process) names its source."""
+    if finding.get("file"):
+        where = finding["file"]
+        for key in ("line", "column"):
+            if finding.get(key):
+                where += ":%s" % finding[key]
+    else:
+        where = finding.get("source") or obj.get("file") or ""
     text = finding.get("message") or ""
     if where:
         text = "%s: %s" % (where, text)
