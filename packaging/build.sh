@@ -12,8 +12,7 @@ set -eu
 cd "$(dirname "$0")/.."
 nfpm=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 if [ -z "${VERSION:-}" ]; then
-  VERSION=$(git describe --tags --match 'v[0-9]*' 2>/dev/null | sed 's/^v//') ||
-    VERSION=0.0.0-dev.$(git rev-parse --short=7 HEAD)
+  VERSION=$(git describe --tags --match 'v[0-9]*' 2>/dev/null | sed 's/^v//')
   [ -n "$VERSION" ] || VERSION=0.0.0-dev.$(git rev-parse --short=7 HEAD)
 fi
 GOARCH=${GOARCH:-$(go env GOARCH)}
