@@ -122,10 +122,9 @@ installed() {
   grep -q "^apim-offset $version  .*APIM-OFFSET(1)\$" "$work/page.txt"
   awk 'length($0) > 80 { print "line " NR " is " length($0) " columns: " $0; bad = 1 } END { exit bad }' "$work/page.txt"
 
-  for shell in bash fish; do
+  for shell in bash zsh fish; do
     "$root/usr/bin/apim-offset" completion "$shell" >"$work/want.$shell"
   done
-  "$root/usr/bin/apim-offset" completion zsh >"$work/want.zsh"
   cmp "$root/usr/share/bash-completion/completions/apim-offset" "$work/want.bash"
   cmp "$root/usr/share/zsh/$zsh/_apim-offset" "$work/want.zsh"
   cmp "$root/usr/share/fish/vendor_completions.d/apim-offset.fish" "$work/want.fish"
