@@ -72,9 +72,11 @@ func TestSetFindings(t *testing.T) {
 		{"-DportOffset in bin/api-manager.sh", map[string]string{"bin/api-manager.sh": "#!/bin/sh\nJAVA_OPTS=\"-DportOffset=5\"\n"}, nil, []found{
 			{"override-differs", "bin/api-manager.sh:2", "-DportOffset=5 overrides the file's offset 7: the server runs at offset 5",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"}}},
+		// Kernel 4.6.1+ renders carbon.properties from [system.parameter]
+		// at the next start (kernel carbon.properties.j2).
 		{"carbon.properties portOffset", map[string]string{"repository/conf/carbon.properties": "portOffset=9\n"}, nil, []found{
-			{"override-differs", "repository/conf/carbon.properties:1", "portOffset=9 overrides the file's offset 7: the server runs at offset 9",
-				"remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it): Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"}}},
+			{"carbon-properties-overwritten", "repository/conf/carbon.properties:1", "portOffset=9 in carbon.properties is overwritten at the next start: this kernel renders carbon.properties from [system.parameter] in deployment.toml (config-mapper), so it is not the offset the server will run at",
+				"set [server] offset in deployment.toml (or portOffset under [system.parameter]) and remove the line; -DavoidConfigUpdate would keep it, and every other edit of deployment.toml out too"}}},
 		{"-DportOffset=$OFFSET: a value set at start-up", map[string]string{"bin/api-manager.sh": "JAVA_OPTS=\"-DportOffset=$OFFSET\"\n"}, nil, []found{
 			{"override-unknown", "bin/api-manager.sh:1", "-DportOffset=$OFFSET overrides the file's offset 7 with a value set at start-up",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"}}},

@@ -22,7 +22,7 @@ func TestISBefore511(t *testing.T) {
 		max     int
 	}{{"5.9.0", true, 54424}, {"5.10.0", false, 55146}} {
 		home := fstest.MapFS{
-			"bin/wso2server.sh": {Data: []byte("#!/bin/sh\n")},
+			"bin/wso2server.sh":                                      {Data: []byte("#!/bin/sh\n")},
 			"repository/conf/deployment.toml":                        {Data: []byte("[server]\n")},
 			"repository/deployment/server/webapps/user-portal/index": {Data: []byte("x")},
 		}
