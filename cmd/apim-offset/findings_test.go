@@ -188,7 +188,10 @@ func TestSetIdentityServerFinding(t *testing.T) {
 		files    map[string]string
 		warn     bool
 	}{
-		{"IS that has run (H2 database)", "is", map[string]string{"repository/database/WSO2IDENTITY_DB.mv.db": "x"}, true},
+		// A fresh pack ships its H2 databases (product-is v7.1.0
+		// modules/distribution/src/assembly/bin.xml): no sign of a start.
+		{"fresh IS with its H2 database", "is", map[string]string{"repository/database/WSO2IDENTITY_DB.mv.db": "x"}, false},
+		{"IS that has run (wso2carbon.pid)", "is", map[string]string{"wso2carbon.pid": "4242\n"}, true},
 		{"IS that has run (logs)", "is", map[string]string{"repository/logs/wso2carbon.log": "x"}, true},
 		{"fresh IS", "is", nil, false},
 		{"API Manager that has run", "apim-4", map[string]string{"repository/logs/wso2carbon.log": "x"}, false},
@@ -212,7 +215,7 @@ func TestSetIdentityServerFinding(t *testing.T) {
 				}
 				return
 			}
-			if len(is) != 1 || !strings.Contains(is[0].Fix, "https://localhost:9445/carbon") || !strings.Contains(is[0].Message, "Registered callback does not match") {
+			if len(is) != 1 || !strings.Contains(is[0].Fix, "[console] callback_url = \"regexp=(https://localhost:9445/console") || !strings.Contains(is[0].Message, "Registered callback does not match") {
 				t.Errorf("findings %+v", is)
 			}
 		})

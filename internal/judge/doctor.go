@@ -274,7 +274,7 @@ func (c *checker) run(scope Scope) {
 	}
 	c.literals()
 	c.websocketFallback()
-	c.identityState()
+	c.storedCallbackURLs()
 	c.inboundEndpoints()
 	if scope&Machine != 0 {
 		c.portsInUse()

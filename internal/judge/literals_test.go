@@ -104,38 +104,6 @@ func TestWebSocketDefault(t *testing.T) {
 	}
 }
 
-// TestIdentityServerRan: an Identity Server that has run keeps its
-// callback URLs with the old port (wso2/product-is#10514, #7588); a fresh
-// home has nothing stored.
-func TestIdentityServerRan(t *testing.T) {
-	conf := map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n"}
-	fresh := build(t, "is", conf)
-	if got := short(check([]Home{fresh}, fakeSystem{}), nil, "identity-server-state"); got != nil {
-		t.Errorf("fresh home: %q", got)
-	}
-	for _, evidence := range []string{"repository/database/WSO2IDENTITY_DB.mv.db", "repository/logs/wso2carbon.log"} {
-		files := map[string]string{evidence: "x"}
-		for k, v := range conf {
-			files[k] = v
-		}
-		h := build(t, "is", files)
-		fs := check([]Home{h}, fakeSystem{})
-		got := short(fs, nil, "identity-server-state")
-		want := []string{`warning is-stored-urls: this Identity Server has run before: its database keeps the Console and My Account callback URLs and the resident identity provider's issuer with the port it had then; if the offset changed since, login to the Console fails with "Registered callback does not match" | fix: make the system apps editable ([system_applications] read_only_apps = [] in deployment.toml), restart, and in the management console (https://localhost:9445/carbon) change the Console and My Account service providers' callback URLs and the resident identity provider's issuer (OAuth2/OpenID Connect) to port 9445; or start from a fresh database`}
-		if d := cmp.Diff(want, got); d != "" {
-			t.Errorf("%s (-want +got):\n%s", evidence, d)
-		}
-		if f := fs[len(fs)-1]; !strings.HasSuffix(filepath.ToSlash(f.File), evidence) {
-			t.Errorf("finding's file %s, want %s", f.File, evidence)
-		}
-	}
-	// API Manager keeps no such note.
-	h := build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n", "repository/logs/wso2carbon.log": "x"})
-	if got := short(check([]Home{h}, fakeSystem{}), nil, "identity-server-state"); got != nil {
-		t.Errorf("API Manager: %q", got)
-	}
-}
-
 // inbound is a Micro Integrator HTTP inbound endpoint as wso2/docs-ei
 // inbound-endpoint-properties.md shows it.
 const inbound = `<?xml version="1.0" encoding="UTF-8"?>
