@@ -103,38 +103,3 @@ func TestWebSocketDefault(t *testing.T) {
 		t.Errorf("at the default offset, 9099 is right: %q", got)
 	}
 }
-
-// inbound is a Micro Integrator HTTP inbound endpoint as wso2/docs-ei
-// inbound-endpoint-properties.md shows it.
-const inbound = `<?xml version="1.0" encoding="UTF-8"?>
-<inboundEndpoint name="HttpListenerEP" protocol="http" suspend="false" sequence="TestIn" onError="fault" xmlns="http://ws.apache.org/ns/synapse">
-    <parameters>
-        <parameter name="inbound.http.port">8081</parameter>
-        <parameter name="inbound.worker.pool.size.core">400</parameter>
-    </parameters>
-</inboundEndpoint>
-`
-
-const inboundPath = "repository/deployment/server/synapse-configs/default/inbound-endpoints/HttpListenerEP.xml"
-
-// TestInboundEndpoints: Micro Integrator does not add the offset to
-// inbound endpoint ports unless inbound.port.offset.enable is true
-// (wso2/docs-ei inbound-endpoint-properties.md); two servers collide on
-// them (wso2/product-apim#10461).
-func TestInboundEndpoints(t *testing.T) {
-	a := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n", inboundPath: inbound})
-	b := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 20\n", inboundPath: inbound})
-	got := short(check([]Home{a, b}, fakeSystem{}), map[string]string{a.Dir: "A", b.Dir: "B"}, "inbound-endpoint")
-	note := "note inbound-port: inbound endpoint HttpListenerEP listens on 8081 (inbound.http.port) at any offset: Micro Integrator does not add the offset to inbound ports (inbound.port.offset.enable is false) | fix: give each server on this host its own inbound port, or set \"inbound.port.offset.enable\" = true under [synapse_properties]"
-	want := []string{note, note, "error inbound-collision: inbound endpoints HttpListenerEP of A and HttpListenerEP of B both listen on 8081: the offset does not move them | fix: give one of them another port"}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-
-	c := build(t, "mi", map[string]string{"conf/deployment.toml": "[server]\noffset = 3\n\n[synapse_properties]\n'inbound.port.offset.enable' = true\n", inboundPath: inbound})
-	got = short(check([]Home{c}, fakeSystem{}), nil, "inbound-endpoint")
-	want = []string{"note inbound-port: inbound endpoint HttpListenerEP listens on 8084 (inbound.http.port plus the offset 3: inbound.port.offset.enable is true)"}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("offset enabled (-want +got):\n%s", d)
-	}
-}
