@@ -61,6 +61,9 @@ type Finding struct {
 	// both need.
 	With  string `json:"with,omitempty"`
 	Ports []int  `json:"ports,omitempty"`
+	// Add is TOML to add to the file, as the fix says, exactly: a caller
+	// may print it as it is.
+	Add string `json:"add,omitempty"`
 	// Err is the file's error, for a finding that is one: the caller
 	// words its fix.
 	Err error `json:"-"`
@@ -181,6 +184,7 @@ func Check(servers []*server.Server, sys System, scope Scope) []Finding {
 		checkers[i].run(scope)
 		out = append(out, checkers[i].found...)
 	}
+	out = append(out, SplitPackages(servers, (*server.Server).Offset)...)
 	if scope&Machine != 0 {
 		out = append(out, collisions(servers)...)
 		out = append(out, inboundCollisions(checkers)...)

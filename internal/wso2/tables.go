@@ -39,17 +39,20 @@ var (
 	brokerAMQP = Port{Port: 5672, Purpose: "internal broker (AMQP)", Shifts: true, Enabled: true,
 		Key:       []string{"broker", "transport", "amqp", "default_connection", "port"},
 		EnableKey: []string{"broker", "transport", "amqp", "default_connection", "enabled"},
-		Source:    "apim-default broker.transport.amqp.default_connection; broker.xml.j2; andes AndesConfigurationManager.readPortValue adds the offset"}
+		Source:    "apim-default broker.transport.amqp.default_connection; broker.xml.j2; andes AndesConfigurationManager.readPortValue adds the offset",
+		Role:      BrokerAMQP}
 	brokerAMQPS = Port{Port: 8672, Purpose: "internal broker (AMQP over SSL)", Shifts: true, Enabled: true,
 		Key:       []string{"broker", "transport", "amqp", "ssl_connection", "port"},
 		EnableKey: []string{"broker", "transport", "amqp", "ssl_connection", "enabled"},
 		Source:    "apim-default broker.transport.amqp.ssl_connection (enabled: true, also in v3.2.0); broker.xml.j2 sslConnection"}
 	receiverTCP = Port{Port: 9611, Purpose: "throttling event receiver TCP", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "tcpPort"},
-		Source: "apim-default transport.binary.receiver.tcpPort; carbon-analytics-common BinaryDataReceiverConfiguration"}
+		Source: "apim-default transport.binary.receiver.tcpPort; carbon-analytics-common BinaryDataReceiverConfiguration",
+		Role:   EventReceiver}
 	receiverSSL = Port{Port: 9711, Purpose: "throttling event receiver SSL", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "sslPort"},
-		Source: "apim-default transport.binary.receiver.sslPort; carbon-analytics-common BinaryDataReceiverConfiguration"}
+		Source: "apim-default transport.binary.receiver.sslPort; carbon-analytics-common BinaryDataReceiverConfiguration",
+		Role:   EventReceiverSSL}
 	thriftTCP = Port{Port: 7611, Purpose: "Thrift receiver TCP", Shifts: true,
 		Key: []string{"transport", "thrift", "receiver", "tcpPort"}, EnableKey: []string{"transport", "thrift", "receiver", "enable"},
 		Source: "apim-default transport.thrift.receiver.enable: false"}

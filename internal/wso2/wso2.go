@@ -63,11 +63,17 @@ const (
 	ServletHTTPS Role = "servlet-https" // the management console's port
 	ServletHTTP  Role = "servlet-http"
 	WebSocket    Role = "websocket" // the WebSocket inbound endpoint
+	// The traffic manager's ports that the gateway and the control plane
+	// publish throttling events to and take decisions from.
+	EventReceiver    Role = "event-receiver"     // binary event receiver, TCP (receiver.url.port)
+	EventReceiverSSL Role = "event-receiver-ssl" // binary event receiver, SSL (auth.url.port)
+	BrokerAMQP       Role = "broker-amqp"        // the broker's AMQP port (jms.port)
 )
 
 // Name is how messages name a port of role r: "servlet HTTPS".
 func (r Role) Name() string {
-	return map[Role]string{ServletHTTPS: "servlet HTTPS", ServletHTTP: "servlet HTTP", WebSocket: "WebSocket inbound"}[r]
+	return map[Role]string{ServletHTTPS: "servlet HTTPS", ServletHTTP: "servlet HTTP", WebSocket: "WebSocket inbound",
+		EventReceiver: "event receiver TCP", EventReceiverSSL: "event receiver SSL", BrokerAMQP: "broker AMQP"}[r]
 }
 
 // ByRole is p's port with role r, and whether there is one that is on.
@@ -426,3 +432,16 @@ func Detect(home fs.FS) (Product, string, bool) {
 	}
 	return Default, "", false
 }
+
+// ThrottleDefaults are the ports a gateway or control plane publishes
+// throttling events to and takes decisions from when [apim.throttling]
+// does not say: these numbers plus its OWN offset, whatever the traffic
+// manager's table or offset (wso2/carbon-apimgt
+// components/apimgt/org.wso2.carbon.apimgt.impl/.../APIManagerConfiguration.java
+// load: receiver.url.port = 9611 + offset, auth.url.port = 9711 + offset,
+// jms.port = 5672 + offset, read by api-manager.xml's ReceiverUrlGroup,
+// AuthUrlGroup and the throttling JMS broker list).
+var ThrottleDefaults = []struct {
+	Role Role
+	Port int
+}{{EventReceiver, 9611}, {EventReceiverSSL, 9711}, {BrokerAMQP, 5672}}
