@@ -603,17 +603,6 @@ func propRE(name string) *regexp.Regexp {
 // environment variable the last one, which wins; for scripts each line.
 func (s *settings) find(name string, kind Kind) []Source {
 	re, flag := propRE(name), "-D"+name+"="
-	lastIn := func(text string) (string, string, bool) {
-		if !strings.Contains(text, flag) {
-			return "", "", false // most text: no regexp needed
-		}
-		ms := re.FindAllStringSubmatch(text, -1)
-		if len(ms) == 0 {
-			return "", "", false
-		}
-		m := ms[len(ms)-1]
-		return strings.TrimLeft(m[0], " \t\"'"), strings.Trim(m[1], `"'`), true
-	}
 	var out []Source
 	switch kind {
 	case ProcessArgs:
@@ -645,11 +634,25 @@ func (s *settings) find(name string, kind Kind) []Source {
 		if s.srv.Home == "" {
 			return nil // the environment is this home's only when there is one
 		}
-		if text, v, ok := lastIn(s.getenv(string(kind))); ok {
-			out = append(out, Source{Kind: kind, Text: text, Value: v})
-		}
+		return s.envOpts(name, kind)
 	}
 	return out
+}
+
+// envOpts is the -Dname= that wins in the environment variable kind
+// (JAVA_OPTS, JVM_MEM_OPTS), home or not.
+func (s *settings) envOpts(name string, kind Kind) []Source {
+	re, flag := propRE(name), "-D"+name+"="
+	text := s.getenv(string(kind))
+	if !strings.Contains(text, flag) {
+		return nil // most text: no regexp needed
+	}
+	ms := re.FindAllStringSubmatch(text, -1)
+	if len(ms) == 0 {
+		return nil
+	}
+	m := ms[len(ms)-1]
+	return []Source{{Kind: kind, Text: strings.TrimLeft(m[0], " \t\"'"), Value: strings.Trim(m[1], `"'`)}}
 }
 
 // argIn is the -Dname setting that wins on p's command line: the last
@@ -737,6 +740,17 @@ func (s *settings) resolvePlaceholder(ph *Placeholder) (why string) {
 		// ReferenceResolver: System.getProperty, before carbon.properties
 		// is applied: only the command line counts.
 		src := s.last(ph.Name)
+		if src == nil && s.srv.Home == "" {
+			// A file outside a home: the JAVA_OPTS (or JVM_MEM_OPTS) of this
+			// environment, where the hint says to put it, as $env{X} reads
+			// this environment.
+			for _, kind := range []Kind{JavaOpts, JVMMemOpts} {
+				if e := s.envOpts(ph.Name, kind); len(e) > 0 {
+					src = &e[0]
+					break
+				}
+			}
+		}
 		if src == nil {
 			return fmt.Sprintf("and no -D%s= is set where apim-offset can see it", ph.Name)
 		}

@@ -195,6 +195,13 @@ func TestSysFromJavaOpts(t *testing.T) {
 	if r.Offset != 4 || !r.File.Set {
 		t.Errorf("offset %d (%v), want 4 from JAVA_OPTS", r.Offset, r.File.Err)
 	}
+	// A file outside a home: this environment's JAVA_OPTS still resolves
+	// $sys{x}, as this environment resolves $env{X}; it overrides nothing.
+	loose := home{Place: server.Place{Path: "x.toml", Product: wso2.Default}, Src: []byte("[server]\noffset = \"$sys{apim.offset}\"\n")}
+	r = resolve(loose, server.Machine{Getenv: env("JAVA_OPTS", "-Dapim.offset=4 -DportOffset=9")})
+	if r.Offset != 4 || !r.File.Set || r.Decided != nil {
+		t.Errorf("no home: offset %d (%v) decided by %+v, want 4 from JAVA_OPTS", r.Offset, r.File.Err, r.Decided)
+	}
 }
 
 // TestCarbonHomeExported: an exported CARBON_HOME makes every WSO2 start
