@@ -273,6 +273,7 @@ func (c *checker) run(scope Scope) {
 	c.overrides()
 	c.profile()
 	if scope&Machine != 0 {
+		c.carbonHome()
 		c.running()
 		c.sockets()
 	}
@@ -438,7 +439,7 @@ func removeFix(s server.Source) string {
 // (wso2/config-mapper ConfigParser.parse returns before it reads
 // deployment.toml), -Ddeployment.config.file.path (kernel
 // Main.handleConfiguration reads that file instead), the -Dtomcat.*.port
-// pins (kernel CarbonTomcat), and CARBON_HOME exported.
+// pins (kernel CarbonTomcat).
 func (c *checker) overrides() {
 	for i, o := range c.res.Overrides {
 		f := c.at(o)
@@ -513,11 +514,10 @@ func (c *checker) overrides() {
 	}
 	c.configFile()
 	c.pins()
-	c.carbonHome()
 }
 
-// carbonHome warns of CARBON_HOME exported in this environment and naming
-// another home: WSO2's start scripts set CARBON_HOME only when it is unset
+// carbonHome warns of CARBON_HOME exported in this environment (a machine
+// check: doctor's) and naming another home: WSO2's start scripts set CARBON_HOME only when it is unset
 // ([ -z "$CARBON_HOME" ] && CARBON_HOME=`cd "$PRGDIR/.." ; pwd`:
 // product-apim v4.5.0
 // all-in-one-apim/modules/distribution/product/src/main/startup-scripts/api-manager.sh),

@@ -278,7 +278,9 @@ func (s *Server) resolve(m Machine) Effective {
 			r.AvoidConfigUpdate = append(r.AvoidConfigUpdate, a)
 		}
 	}
-	st.avoid = len(r.AvoidConfigUpdate) > 0
+	// Micro Integrator turns avoidConfigUpdate into configParseOnly and
+	// renders anyway (its Product.CarbonXML is "").
+	st.avoid = len(r.AvoidConfigUpdate) > 0 && s.Product.CarbonXML != ""
 	st.file, st.filePath = file, r.File.Path
 	st.readCarbonProperties()
 	st.readFile(&r.File, file, fileErr)
@@ -803,13 +805,19 @@ func HomeProcesses(home string, procs []Process) []Process {
 				}
 				continue
 			}
-			if strings.HasPrefix(a, bin) || filepath.IsAbs(a) && strings.Contains(a, string(filepath.Separator)+"bin"+string(filepath.Separator)) && realPath(filepath.Dir(a)) == filepath.Join(abs, "bin") {
+			if strings.HasPrefix(a, bin) || launcherPath(a) && realPath(filepath.Dir(a)) == filepath.Join(abs, "bin") {
 				out = append(out, p)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// launcherPath tells whether a is a start script's absolute path, in a
+// bin/ folder: one whose links are worth resolving.
+func launcherPath(a string) bool {
+	return filepath.IsAbs(a) && (strings.HasSuffix(a, ".sh") || strings.HasSuffix(a, ".bat")) && filepath.Base(filepath.Dir(a)) == "bin"
 }
 
 // Servers keeps the processes started with -Dcarbon.home=home, its links

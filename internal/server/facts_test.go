@@ -135,7 +135,7 @@ func TestLaunchersOfThisSystem(t *testing.T) {
 // logical path as -Dcarbon.home (the scripts do cd "$PRGDIR/.."; pwd:
 // product-apim startup-scripts/api-manager.sh): it is found.
 func TestSymlinkedHome(t *testing.T) {
-	h := build(t, map[string]string{"repository/conf/deployment.toml": toml2})
+	h := build(t, map[string]string{"repository/conf/deployment.toml": toml2, "bin/api-manager.sh": "#!/bin/sh\n"})
 	link := filepath.Join(t.TempDir(), "wso2am")
 	if err := os.Symlink(h.Dir, link); err != nil {
 		t.Skip(err)
@@ -146,6 +146,11 @@ func TestSymlinkedHome(t *testing.T) {
 	}
 	if got := server.Servers(h.Dir, m.Processes); len(got) != 1 {
 		t.Errorf("Servers found %d", len(got))
+	}
+	// The start script run by its path through the link.
+	m = server.Machine{Processes: []server.Process{{PID: 21, Args: []string{"sh", filepath.Join(link, "bin", "api-manager.sh"), "-DportOffset=6"}}}}
+	if r := resolve(h, m); r.Offset != 6 {
+		t.Errorf("script through the link: offset %d, want 6", r.Offset)
 	}
 }
 
