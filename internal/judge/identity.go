@@ -74,21 +74,28 @@ func (c *checker) storedCallbackURLs() {
 		return
 	}
 	https, _ := c.srv.Product.ByRole(wso2.ServletHTTPS)
+	port := https.Effective(c.runOffset)
+	fix := storedURLsFix(c.srv.Product.CallbackURLConfig, port)
+	if c.srv.Version.Fallback && c.srv.Product.CallbackURLConfig {
+		// The version is not known: the current table's fix, and the
+		// older one.
+		fix += "; before Identity Server 7.0: " + storedURLsFix(false, port)
+	}
 	c.add(Finding{Severity: Warning, Check: "identity-server-state", Code: ISStoredURLs, File: filepath.Join(c.srv.Home, filepath.FromSlash(evidence)),
 		Message: "this Identity Server has run before: its database keeps the Console and My Account callback URLs and the resident identity provider's issuer with the port it had then; if the offset changed since, login to the Console fails with \"Registered callback does not match\"",
-		Fix:     storedURLsFix(c.srv.Product, https.Effective(c.runOffset))})
+		Fix:     fix})
 }
 
 // storedURLsFix is what to do once an Identity Server that has run gets
-// another port. From 7.0 the callback URLs follow [console] callback_url
+// another port, on a version with wso2.Product.CallbackURLConfig or not. From 7.0 the callback URLs follow [console] callback_url
 // and [myaccount] callback_url in deployment.toml (wso2/identity-apps PR
 // #5162; wso2/product-is#25948: the management console is no longer the
 // way). Before, WSO2's advice is to make the system apps editable and
 // change them in the management console (wso2/product-is#7588, #10514);
 // read_only_apps = [] leaves every system app editable until it is taken
 // out again (wso2/product-is#17431).
-func storedURLsFix(p wso2.Product, port int) string {
-	if p.CallbackURLConfig {
+func storedURLsFix(callbackURLConfig bool, port int) string {
+	if callbackURLConfig {
 		url := func(app string) string {
 			return fmt.Sprintf(`"regexp=(https://localhost:%[1]d/%[2]s|https://localhost:%[1]d/t/(.*)/%[2]s|https://localhost:%[1]d/%[2]s/login|https://localhost:%[1]d/t/(.*)/%[2]s/login)"`, port, app)
 		}

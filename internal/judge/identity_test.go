@@ -20,6 +20,7 @@ func TestIdentityServerRan(t *testing.T) {
 	conf := map[string]string{
 		"repository/conf/deployment.toml":            "[server]\noffset = 2\n",
 		"bin/wso2server.sh":                          "#!/bin/sh\n",
+		"bin/version.txt":                            "WSO2 Identity Server v7.0.0\n",
 		"repository/database/WSO2IDENTITY_DB.mv.db":  "h2",
 		"repository/database/WSO2SHARED_DB.mv.db":    "h2",
 		"repository/deployment/server/webapps/x.txt": "",
@@ -54,7 +55,7 @@ func TestIdentityServerRan(t *testing.T) {
 	// A database written after the pack's files: a start opened it.
 	h := build(t, "is", conf)
 	old := time.Now().Add(-24 * time.Hour)
-	for _, f := range []string{"bin/wso2server.sh", "repository/database/WSO2SHARED_DB.mv.db"} {
+	for _, f := range []string{"bin/version.txt", "bin/wso2server.sh", "repository/database/WSO2SHARED_DB.mv.db"} {
 		if err := os.Chtimes(filepath.Join(h.Dir, f), old, old); err != nil {
 			t.Fatal(err)
 		}
@@ -69,6 +70,11 @@ func TestIdentityServerRan(t *testing.T) {
 	want6 := "fix: make the system apps editable ([system_applications] read_only_apps = [] in deployment.toml), restart, and in the management console (https://localhost:9445/carbon) change the Console and My Account service providers' callback URLs and the resident identity provider's issuer (OAuth2/OpenID Connect) to port 9445; then take read_only_apps = [] out again, as it leaves every system app editable; or start from a fresh database"
 	if got := short(check([]Home{h}, fakeSystem{}), nil, "identity-server-state"); len(got) != 1 || !strings.HasSuffix(got[0], want6) {
 		t.Errorf("IS 6.1: %q", got)
+	}
+	// The version not known: the 7.x fix, then the older one.
+	h = build(t, "is", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n", "wso2carbon.pid": "1\n"})
+	if got := short(check([]Home{h}, fakeSystem{}), nil, "identity-server-state"); len(got) != 1 || !strings.Contains(got[0], "/myaccount/login)\", and restart; or start from a fresh database; before Identity Server 7.0: make the system apps editable") {
+		t.Errorf("version unknown: %q", got)
 	}
 	// API Manager keeps no such note.
 	h = build(t, "apim-4", map[string]string{"repository/conf/deployment.toml": "[server]\noffset = 2\n", "repository/logs/wso2carbon.log": "x"})
