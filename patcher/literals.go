@@ -35,12 +35,18 @@ type LiteralPort struct {
 	// Owner is the Name of the server in Options.Others whose port it is,
 	// or "" when none is.
 	Owner string
+	// Stale tells a port that is no known server's at the offsets it can
+	// be read at, but is this server's Default at offset Was: most likely
+	// left behind when the offset was Was (Options.Schemes tells which
+	// default a URL's scheme can stand for).
+	Stale bool
+	Was   int
 	at    tomlutil.Span
 }
 
 // Mine tells whether the port is this server's alone: the one reading
 // under which --shift-literals moves it.
-func (l LiteralPort) Mine() bool { return !l.Ambiguous && l.Owner == "" }
+func (l LiteralPort) Mine() bool { return !l.Ambiguous && !l.Stale && l.Owner == "" }
 
 // Server is another server on the same host, for telling whose a literal
 // port is (Options.Others).
@@ -82,7 +88,16 @@ type matcher struct {
 	offset        int // the file's offset
 	defaultOffset int // the server's when the file sets none
 	others        []Server
+	schemes       map[int]string
+	otherKeys     [][]string
+	takeDefault   bool // shifting: a default port at the default offset that no other server claims is this server's
 }
+
+// maxStale is the farthest a port is read as one of this server's left at
+// another offset (Stale): from offset 0, or from the file's offset, as
+// offsets change by small steps; a larger gap is more likely another
+// service's port.
+const maxStale = 100
 
 // urlREs holds the compiled urlRE for each set of hosts: most files name
 // the same server.hostname, "localhost".
@@ -105,7 +120,8 @@ func newMatcher(doc *tomlutil.Document, defaults []int, offset int, o Options) m
 	if h, ok := server["hostname"].(string); ok && h != "" {
 		hosts = append(hosts, regexp.QuoteMeta(h))
 	}
-	return matcher{re: urlRE(strings.Join(hosts, "|")), defaults: defaults, offset: offset, defaultOffset: o.DefaultOffset, others: o.Others}
+	return matcher{re: urlRE(strings.Join(hosts, "|")), defaults: defaults, offset: offset, defaultOffset: o.DefaultOffset, others: o.Others,
+		schemes: o.Schemes, otherKeys: o.OtherKeys}
 }
 
 func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
@@ -114,6 +130,9 @@ func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 		if e.Kind != tomlutil.String && e.Kind != tomlutil.Array {
 			continue // an inline table's values are entries of their own
 		}
+		if slices.ContainsFunc(m.otherKeys, func(k []string) bool { return hasPrefix(e.Path, k) }) {
+			continue // another package's server's URLs
+		}
 		value := doc.Src[e.Value.Start:e.Value.End]
 		comments := commentSpans(value)
 		for _, sub := range m.re.FindAllSubmatchIndex(value, -1) {
@@ -121,7 +140,8 @@ func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 				continue
 			}
 			port, _ := strconv.Atoi(string(value[sub[2]:sub[3]]))
-			l, ok := m.classify(port)
+			scheme := strings.ToLower(string(value[sub[0] : bytes.Index(value[sub[0]:], []byte("://"))+sub[0]]))
+			l, ok := m.classify(port, scheme)
 			if !ok {
 				continue
 			}
@@ -134,9 +154,9 @@ func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 	return out
 }
 
-// classify tells whose port is, by the rules of LiteralPorts; false when
-// it is no known server's.
-func (m matcher) classify(port int) (LiteralPort, bool) {
+// classify tells whose port is, written in a URL of scheme, by the rules
+// of File.Literals; false when it is no known server's.
+func (m matcher) classify(port int, scheme string) (LiteralPort, bool) {
 	var l LiteralPort
 	for _, s := range m.others {
 		if slices.Contains(s.Ports, port) {
@@ -151,9 +171,44 @@ func (m matcher) classify(port int) (LiteralPort, bool) {
 	case m.offset != m.defaultOffset && slices.Contains(m.defaults, port-m.defaultOffset):
 		l.Default, l.Ambiguous = port-m.defaultOffset, true
 	default:
-		return l, false
+		return m.stale(port, scheme)
 	}
 	return l, true
+}
+
+// stale reads port, no known server's, as one of this server's default
+// ports of the same scheme left at another offset: within maxStale of 0 or
+// of the file's offset, the nearest default below it; false when none is.
+func (m matcher) stale(port int, scheme string) (LiteralPort, bool) {
+	best := -1
+	near := func(k int) bool { return k > 0 && (k <= maxStale || abs(k-m.offset) <= maxStale) }
+	for _, d := range m.defaults {
+		if k := port - d; near(k) && scheme != "" && m.schemes[d] == scheme && (best < 0 || d > best) {
+			best = d
+		}
+	}
+	if best < 0 {
+		return LiteralPort{}, false
+	}
+	return LiteralPort{Default: best, Stale: true, Was: port - best}, true
+}
+
+// moves tells whether shifting moves l: this server's alone; or, when
+// asked to, one of its ports left at the default offset or another
+// (Stale) by a change made without the shift, that no other server claims;
+// or one that is its port at the file's offset, even if another server
+// listens there too (two servers at one offset, which the new offset
+// parts).
+func (m matcher) moves(l LiteralPort) bool {
+	switch {
+	case l.Mine():
+		return true
+	case !m.takeDefault:
+		return false
+	case l.Owner == "":
+		return l.Ambiguous || l.Stale
+	}
+	return l.Ambiguous && l.Port == l.Default+m.offset
 }
 
 // shift moves the ports of this server alone in a decoded string to
@@ -163,7 +218,12 @@ func (m matcher) shift(s string, n int) string {
 	return m.re.ReplaceAllStringFunc(s, func(url string) string {
 		i := strings.LastIndexByte(url, ':')
 		port, _ := strconv.Atoi(url[i+1:])
-		if l, ok := m.classify(port); ok && l.Mine() {
+		scheme := strings.ToLower(url[:strings.Index(url, "://")])
+		if l, ok := m.classify(port, scheme); ok {
+			l.Port = port
+			if !m.moves(l) {
+				return url
+			}
 			return url[:i+1] + strconv.Itoa(l.Default+n)
 		}
 		return url
@@ -228,4 +288,11 @@ func inSpans(spans []tomlutil.Span, at int) bool {
 		}
 	}
 	return false
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

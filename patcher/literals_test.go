@@ -79,23 +79,35 @@ func TestLiteralPortsWhose(t *testing.T) {
 	}
 }
 
-// TestSetKeepsAmbiguousAndOthers: --shift-literals moves only this
-// server's ports, and lists the ones it leaves in Kept.
-func TestSetKeepsAmbiguousAndOthers(t *testing.T) {
+// TestSetShiftsLeftBehindKeepsOthers: --shift-literals moves this
+// server's ports, and a default port left at the default offset by an
+// earlier change without the flag (asking for the shift says it is this
+// server's) unless another server listens there; it lists the ones it
+// leaves in Kept.
+func TestSetShiftsLeftBehindKeepsOthers(t *testing.T) {
 	in := "[server]\noffset = 2\n[apim]\nmine = \"ws://localhost:9101\"\nleft = \"wss://localhost:8099\"\nkm = \"https://localhost:9444\"\n"
 	res, err := patcher.Set([]byte(in), 5, &patcher.Options{ShiftLiterals: apimPorts,
 		Others: []patcher.Server{{Name: "/opt/is", Ports: []int{9444, 9764}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "[server]\noffset = 5\n[apim]\nmine = \"ws://localhost:9104\"\nleft = \"wss://localhost:8099\"\nkm = \"https://localhost:9444\"\n"
+	want := "[server]\noffset = 5\n[apim]\nmine = \"ws://localhost:9104\"\nleft = \"wss://localhost:8104\"\nkm = \"https://localhost:9444\"\n"
 	if d := cmp.Diff(want, string(res.Output)); d != "" {
 		t.Errorf("output (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]lit{{"wss://localhost:8099", 8099, true, ""}, {"https://localhost:9444", 0, false, "/opt/is"}}, lits(res.Kept)); d != "" {
+	if d := cmp.Diff([]lit{{"https://localhost:9444", 0, false, "/opt/is"}}, lits(res.Kept)); d != "" {
 		t.Errorf("Kept (-want +got):\n%s", d)
 	}
-	if len(res.Shifted) != 1 || res.Shifted[0].To != 9104 {
-		t.Errorf("Shifted = %+v, want 9101 to 9104", res.Shifted)
+	if len(res.Shifted) != 2 || res.Shifted[0].To != 9104 || res.Shifted[1].To != 8104 {
+		t.Errorf("Shifted = %+v, want 9101 to 9104 and 8099 to 8104", res.Shifted)
+	}
+	// Another server at the default offset claims 8099: it stays.
+	res, err = patcher.Set([]byte(in), 5, &patcher.Options{ShiftLiterals: apimPorts,
+		Others: []patcher.Server{{Name: "/opt/apim-b", Ports: []int{9443, 8099}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]lit{{"wss://localhost:8099", 0, false, "/opt/apim-b"}}, lits(res.Kept)); d != "" {
+		t.Errorf("Kept with another server at 0 (-want +got):\n%s", d)
 	}
 }

@@ -178,8 +178,18 @@ type Options struct {
 	ShiftLiterals []int
 
 	// Others are the other servers on this host, whose ports tell a URL to
-	// them from one to this server (see LiteralPorts).
+	// them from one to this server (see File.Literals).
 	Others []Server
+
+	// Schemes are the URL schemes each default port serves ("https" for
+	// 9443): a URL on no known server's port that is one of them of the
+	// same scheme moved by a small offset is read as left behind (Stale).
+	Schemes map[int]string
+
+	// OtherKeys are the keys (as key paths, each a prefix) whose URLs name
+	// another package's server, never this one's: a control plane's
+	// [[apim.gateway.environment]] endpoints are the gateway's.
+	OtherKeys [][]string
 
 	// FindLiterals, when not empty, are the product's default ports: Set
 	// lists in Result.Literals the URLs to this server that use one of them,
@@ -344,7 +354,7 @@ func (in *File) Set(n int, opt *Options) (Result, error) {
 // check parses out, the file made from this one (masked, its text as
 // parsed), and checks it (verify, sameDialect): the result check. The
 // parsed result answers questions about the new file (Result.File).
-func (in *File) check(out, masked []byte, n int, keep bool, shift func(string) string, found []dialect.Finding) (*File, error) {
+func (in *File) check(out, masked []byte, n int, keep bool, shift *shifter, found []dialect.Finding) (*File, error) {
 	parsecount.Add()
 	doc, err := tomlutil.Parse(masked)
 	if err != nil {
@@ -404,7 +414,7 @@ func replacedWarning(err error, from Current, n int) Warning {
 // (o.ShiftLiterals, the file being at offset old) to offset n, and records
 // them in res, with the ones it keeps. It returns the edits and the shift
 // that verify applies to decoded strings, nil when there is none.
-func (in *File) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edit, func(string) string) {
+func (in *File) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edit, *shifter) {
 	edits := []edit{e}
 	if len(o.FindLiterals) > 0 {
 		res.Literals = newMatcher(in.doc, o.FindLiterals, old, o).find(in.doc)
@@ -413,11 +423,12 @@ func (in *File) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edi
 		return edits, nil
 	}
 	m := newMatcher(in.doc, o.ShiftLiterals, old, o)
+	m.takeDefault = true // asked for: a port left at the default offset is this server's unless another claims it
 	for _, l := range m.find(in.doc) {
 		if l.at.Start <= e.at.End && e.at.Start <= l.at.End {
 			continue // inside the offset's own value, which e replaces
 		}
-		if !l.Mine() {
+		if !m.moves(l) {
 			res.Kept = append(res.Kept, l)
 			continue
 		}
@@ -426,7 +437,7 @@ func (in *File) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edi
 			res.Shifted = append(res.Shifted, Shifted{LiteralPort: l, To: to})
 		}
 	}
-	return edits, func(s string) string { return m.shift(s, n) }
+	return edits, &shifter{fn: func(s string) string { return m.shift(s, n) }, skip: o.OtherKeys}
 }
 
 // splice returns body with the edits made; they must not overlap.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/apim-offset/apim-offset/internal/dialect"
@@ -13,7 +14,7 @@ import (
 // values are before: server.offset is n (or, with keep, as it was), and
 // every other value equals before's: as it is, or, for a string, as shift
 // makes it when shift is not nil.
-func verify(before, after map[string]any, n int, keep bool, shift func(string) string) error {
+func verify(before, after map[string]any, n int, keep bool, shift *shifter) error {
 	server, _ := after["server"].(map[string]any)
 	if keep {
 		was, _ := before["server"].(map[string]any)
@@ -90,9 +91,30 @@ func withoutOffset(v map[string]any) map[string]any {
 	return out
 }
 
+// shifter is the shift of literal ports that verify applies to decoded
+// strings, as the edit did in the raw text: not under the keys whose URLs
+// are another server's (Options.OtherKeys). A nil *shifter shifts nothing.
+type shifter struct {
+	fn   func(string) string
+	skip [][]string
+	path []string
+}
+
+// enter is s for the values under key k.
+func (s *shifter) enter(k string) *shifter {
+	if s == nil {
+		return nil
+	}
+	path := append(slices.Clip(s.path), k)
+	if slices.ContainsFunc(s.skip, func(p []string) bool { return hasPrefix(path, p) }) {
+		return nil
+	}
+	return &shifter{s.fn, s.skip, path}
+}
+
 // equal compares decoded TOML values, taking NaN as equal to NaN, and a
 // string as equal to shift's version of it.
-func equal(a, b any, shift func(string) string) bool {
+func equal(a, b any, shift *shifter) bool {
 	switch a := a.(type) {
 	case map[string]any:
 		b, ok := b.(map[string]any)
@@ -101,7 +123,7 @@ func equal(a, b any, shift func(string) string) bool {
 		}
 		for k, x := range a {
 			y, ok := b[k]
-			if !ok || !equal(x, y, shift) {
+			if !ok || !equal(x, y, shift.enter(k)) {
 				return false
 			}
 		}
@@ -119,7 +141,7 @@ func equal(a, b any, shift func(string) string) bool {
 		return true
 	case string:
 		if shift != nil {
-			a = shift(a)
+			a = shift.fn(a)
 		}
 		return a == b
 	case float64:

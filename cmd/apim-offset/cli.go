@@ -116,17 +116,23 @@ func allowLinkFlag() cli.Flag {
 // homeFlag is --home, with its usage.
 func homeFlag(usage string) cli.Flag { return &cli.StringSliceFlag{Name: "home", Usage: usage} }
 
-const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repository/conf; repeat it, or give a quoted pattern ('/opt/apim-*'), for several; $APIM_HOME when neither --home nor --file is given"
+const homeUsage = "the server's home `DIR`, the folder that holds bin/ and repository/conf; repeat it, or give a quoted pattern ('/opt/apim-*'), for several; $APIM_HOME (else $CARBON_HOME) when neither --home nor --file is given"
 
 // homeOrFile are --home and --file, which exclude each other; every
 // file-reading command has its own pair, as urfave keeps a flag's value in
 // the flag.
-func homeOrFile(homeUsage string) cli.MutuallyExclusiveFlags {
+func homeOrFile(homeUsage, fileUsage string) cli.MutuallyExclusiveFlags {
 	return cli.MutuallyExclusiveFlags{Flags: [][]cli.Flag{
 		{homeFlag(homeUsage)},
-		{&cli.StringFlag{Name: "file", Usage: "the deployment.toml `PATH` itself; - reads stdin and writes the result to stdout"}},
+		{&cli.StringFlag{Name: "file", Usage: fileUsage}},
 	}}
 }
+
+// The usages of --file: set writes what it reads from stdin to stdout.
+const (
+	fileUsage       = "the deployment.toml `PATH` itself; - reads it from stdin"
+	fileFilterUsage = "the deployment.toml `PATH` itself; - reads it from stdin and writes the patched file to stdout"
+)
 
 // commands is the command tree: every command with its flags and help.
 func (a *app) commands() *cli.Command {
@@ -149,7 +155,7 @@ func (a *app) commands() *cli.Command {
 				"order, line endings and a missing final newline stay as they are. It shows the change as a " +
 				"unified diff before writing, and replaces the file in one step.\n\n" +
 				"The file is HOME/repository/conf/deployment.toml (HOME/conf/deployment.toml for Micro Integrator) " +
-				"for --home HOME, the one given with --file PATH, or, with neither, that of $APIM_HOME. " +
+				"for --home HOME, the one given with --file PATH, or, with neither, that of $APIM_HOME, or else $CARBON_HOME. " +
 				"The product is told by the start script in HOME/bin; --product names it when it cannot be: " + productList + ".",
 			exits: []exitCode{
 				{exitOK, "done, or nothing to do"},
@@ -210,7 +216,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if a.tty {
 		a.stdout = terminalSafe{stdout}
 	}
-	err := a.commands().Run(context.Background(), args)
+	root := a.commands()
+	a.json = jsonAsked(args)
+	err := a.firstWord(root, args)
+	if err == nil {
+		err = root.Run(context.Background(), args)
+	}
 	var problems problemsFound
 	switch {
 	case err == nil:
@@ -224,9 +235,35 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitError
 }
 
+// jsonAsked tells whether --json stands anywhere on the command line
+// before a "--": then every error is JSON, even one that stops the parsing
+// of the flags before it ("set -5 --json").
+func jsonAsked(args []string) bool {
+	for _, arg := range args[min(1, len(args)):] {
+		switch arg {
+		case "--":
+			return false
+		case "--json", "--json=true", "--json=1", "-json":
+			return true
+		}
+	}
+	return false
+}
+
+// unknownCommand refuses a first word that is no command, whatever
+// options follow it ("sett 2 --home H" is a mistyped set, not an unknown
+// --home), with the command it most likely means.
+func (a *app) firstWord(root *cli.Command, args []string) error {
+	if len(args) < 2 || strings.HasPrefix(args[1], "-") || root.Command(args[1]) != nil {
+		return nil
+	}
+	return unknownCommand(root, args[1])
+}
+
 // before sets the output mode from the parsed flags.
 func (a *app) before(ctx context.Context, cmd *cli.Command) (context.Context, error) {
-	a.json, a.quiet, a.allowLink = cmd.Bool("json"), cmd.Bool("quiet"), cmd.Bool("allow-foreign-link")
+	a.json = a.json || cmd.Bool("json")
+	a.quiet, a.allowLink = cmd.Bool("quiet"), cmd.Bool("allow-foreign-link")
 	if hasFlag(cmd, "color") && cmd.IsSet("color") {
 		switch a.color = cmd.String("color"); a.color {
 		case "auto", "always", "never":
@@ -262,7 +299,7 @@ func (a *app) colored() bool {
 // usageErr words a mistake in a command's flags; the output mode is that
 // of the flags parsed so far.
 func (a *app) usageErr(ctx context.Context, cmd *cli.Command, err error, _ bool) error {
-	a.json, a.quiet = cmd.Bool("json"), cmd.Bool("quiet")
+	a.json, a.quiet = a.json || cmd.Bool("json"), cmd.Bool("quiet")
 	msg := err.Error()
 	help := "run 'apim-offset help " + cmd.Name + "'"
 	if cmd.Root() == cmd {
@@ -402,8 +439,7 @@ func levenshtein(a, b string) int {
 // any product takes; the product's own bound is checked once the product is
 // known (checkOffset).
 func parseN(what, s string) (int, error) {
-	https, _ := wso2.Default.ByRole(wso2.ServletHTTPS)
-	hint := fmt.Sprintf("every port moves up by the offset: 2 moves %d to %d; %s takes up to %d", https.Port, https.Effective(2), wso2.Default.Name, wso2.MaxOffset)
+	hint := offsetHint()
 	n, ok := new(big.Int).SetString(strings.TrimPrefix(s, "+"), 10)
 	switch {
 	case !ok:
@@ -416,6 +452,29 @@ func parseN(what, s string) (int, error) {
 		return 0, &usageError{msg: fmt.Sprintf("%s %s is too large: no product takes more than %d", what, s, maxAnyOffset()), hint: hint}
 	}
 	return int(n.Int64()), nil
+}
+
+// offsetHint says what an offset does and how far it can go: for the
+// products given, or, when none is known, for each product.
+func offsetHint(products ...wso2.Product) string {
+	if len(products) == 0 {
+		products = wso2.Packages()
+	}
+	port := products[0].Ports[0]
+	if https, ok := products[0].ByRole(wso2.ServletHTTPS); ok {
+		port = https
+	}
+	hint := fmt.Sprintf("every port moves up by the offset: 2 moves %d to %d; ", port.Port, port.Effective(2))
+	var most []string
+	seen := map[string]bool{}
+	for _, p := range products {
+		family := strings.Join(strings.Fields(p.Name)[:2], " ") // "API Manager", for each of its packages
+		if text := fmt.Sprintf("%s takes up to %d", family, p.MaxOffset()); !seen[text] {
+			seen[text] = true
+			most = append(most, text)
+		}
+	}
+	return hint + strings.Join(most, ", ")
 }
 
 // maxAnyOffset is the largest offset any product takes.
@@ -516,12 +575,24 @@ func colorize(d []byte) []byte {
 // root is apim-offset without a command, or with one it does not know.
 func (a *app) root(_ context.Context, cmd *cli.Command) error {
 	if cmd.Args().Len() > 0 {
-		name := cmd.Args().First()
-		hint := "the commands are " + commandList(cmd) + ": run 'apim-offset help'"
-		if s := suggest(name, commandNames(cmd)); s != "" {
-			hint = "did you mean 'apim-offset " + s + "'?"
-		}
-		return &usageError{msg: fmt.Sprintf("unknown command %q", name), hint: hint}
+		return unknownCommand(cmd, cmd.Args().First())
 	}
-	return &usageError{msg: "no command given", hint: "run 'apim-offset set N --home DIR', or 'apim-offset help' for the commands"}
+	if a.json {
+		return &usageError{msg: "no command given", hint: "run 'apim-offset help' for the commands"}
+	}
+	// A short usage, as a person who typed the bare name wants it.
+	fmt.Fprintf(a.stderr, "usage: apim-offset COMMAND [OPTIONS] [ARGUMENTS]\n\ncommands: %s\n\n", commandList(cmd))
+	fmt.Fprintf(a.stderr, "  apim-offset set 2 --home /opt/wso2am-4.5.0   see the change, then write it\n")
+	fmt.Fprintf(a.stderr, "  apim-offset help [COMMAND]                   more, with examples\n")
+	return errReported
+}
+
+// unknownCommand is the error for name, a word where a command should be,
+// with the command it most likely means.
+func unknownCommand(root *cli.Command, name string) error {
+	hint := "the commands are " + commandList(root) + ": run 'apim-offset help'"
+	if s := suggest(name, commandNames(root)); s != "" {
+		hint = "did you mean 'apim-offset " + s + "'?"
+	}
+	return &usageError{msg: fmt.Sprintf("unknown command %q", name), hint: hint}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ func (a *app) doctor(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	if named(cmd) == byNone {
-		return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME"}
+		return &usageError{msg: "no home given", hint: "use --home DIR (once for each server to check together) or set APIM_HOME (or CARBON_HOME)"}
 	}
 	ts, err := a.targets(cmd)
 	if err != nil {
@@ -96,7 +97,7 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 	a.stdout = terminalSafe{stdout}
 	defer func() { a.stdout = stdout }()
 	for _, h := range homes {
-		fmt.Fprintf(a.stdout, "%s: %s, %s\n", h.Home, h.Product.Name, h.Path)
+		fmt.Fprintf(a.stdout, "%s: %s, %s\n", quoteField(h.Home), h.Product.Name, quoteField(h.Path))
 	}
 	var collisions []judge.Finding
 	for _, f := range r.Findings {
@@ -104,9 +105,10 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 			collisions = append(collisions, f)
 			continue
 		}
-		fmt.Fprintf(a.stdout, "%-8s %s%s\n", f.Severity, where(f, len(homes) > 1), f.Message)
+		width := doctorWidth(a.raw)
+		io.WriteString(a.stdout, wrap(where(f, len(homes) > 1)+f.Message, fmt.Sprintf("%-8s ", f.Severity), strings.Repeat(" ", 9), width))
 		if f.Fix != "" {
-			fmt.Fprintf(a.stdout, "%-8s fix: %s\n", "", f.Fix)
+			io.WriteString(a.stdout, wrap("fix: "+f.Fix, strings.Repeat(" ", 9), strings.Repeat(" ", 14), width))
 		}
 	}
 	if len(collisions) > 0 {
@@ -124,6 +126,15 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 		return
 	}
 	fmt.Fprintf(a.stdout, "%s, %s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"), plural(r.Notes, "note"))
+}
+
+// doctorWidth is the width doctor's report is wrapped at: the terminal's,
+// or 100 columns.
+func doctorWidth(w io.Writer) int {
+	if width := helpWidth(w); width != 80 || isTerminal(w) {
+		return width
+	}
+	return 100
 }
 
 // portList is ports, the first n of them and how many more.
@@ -159,7 +170,7 @@ func fixWithCommand(f judge.Finding) string {
 	case judge.ChartValue:
 		return f.Fix + " (set --keep-placeholder keeps it)"
 	case judge.LiteralPortStale:
-		return f.Fix + "; 'apim-offset set N --shift-literals' moves this server's URLs with the offset"
+		return f.Fix + " (doctor --home THIS --home OTHER); 'apim-offset set N --shift-literals' moves this server's URLs with the offset"
 	}
 	return f.Fix
 }
@@ -252,7 +263,7 @@ func (a *app) doctorCommand() *cli.Command {
 			},
 		}},
 		Flags: []cli.Flag{
-			homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME when not given"),
+			homeFlag("a server's home `DIR`; repeat it, or give a quoted pattern ('/opt/wso2/*'), to check several together; $APIM_HOME (else $CARBON_HOME) when not given"),
 			allowLinkFlag(),
 			&cli.StringFlag{Name: "product", Usage: "the `PRODUCT`, when the home does not tell: " + productList},
 			&cli.BoolFlag{Name: "template", Usage: "read the files as Helm, Jinja or ERB templates (found by their markup too, with a note)"},

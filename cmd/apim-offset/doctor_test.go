@@ -31,7 +31,7 @@ func TestDoctorFixCommands(t *testing.T) {
 			judge.PlaceholderSys: "check -DportOffset in the start command, or set a number with 'apim-offset set N' (it replaces the placeholder)",
 		}},
 		{"a literal port left at the default and one already moved", []string{"[server]\noffset = 25000\n\n[apim.gateway.environment]\nws_endpoint = \"ws://localhost:9099\"\nwss_endpoint = \"wss://localhost:33099\"\n"}, map[judge.Code]string{
-			judge.LiteralPortStale: "write 34099 if the URL is this server's; leave it if it is another server's; 'apim-offset set N --shift-literals' moves this server's URLs with the offset",
+			judge.LiteralPortStale: "write 34099 if the URL is this server's; leave it if it is another server's (doctor --home THIS --home OTHER); 'apim-offset set N --shift-literals' moves this server's URLs with the offset",
 			judge.LiteralPort:      "change the offset with 'apim-offset set N --shift-literals' to move it too",
 		}},
 		{"two homes whose ports meet (9711 + 25000 is 9611 + 25100)", []string{"[server]\noffset = 25000\n", "[server]\noffset = 25100\n"}, map[judge.Code]string{
@@ -69,6 +69,7 @@ func TestDoctorFixCommands(t *testing.T) {
 			}
 
 			_, stdout, _ = runCLI(t, args...)
+			stdout = strings.ReplaceAll(stdout, "\n              ", " ") // a fix wrapped at 100 columns
 			for _, fix := range tt.want {
 				if !strings.Contains(stdout, "\n         fix: "+fix+"\n") {
 					t.Errorf("the printed report lacks the fix %q:\n%s", fix, stdout)

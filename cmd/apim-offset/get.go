@@ -76,7 +76,7 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 		case a.json:
 			return a.printJSON(rep)
 		case len(ts) > 1:
-			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", t.Home, r.Offset)
+			_, err = fmt.Fprintf(a.stdout, "%s\t%d\n", quoteField(t.Home), r.Offset)
 		default:
 			_, err = fmt.Fprintln(a.stdout, r.Offset)
 		}
@@ -114,9 +114,13 @@ func (a *app) getCommand() *cli.Command {
 		Usage: "print the offset the server will use",
 		Metadata: map[string]any{"doc": doc{
 			synopsis: []string{"[--home DIR]... [OPTIONS]", "--file PATH [OPTIONS]"},
-			text: "Prints the offset the server will use: the file's, or its default when the file sets none " +
-				"or has it commented out: 0, or 10 for Micro Integrator. With several homes, prints one line " +
-				"for each: the home, a tab, the offset.\n\n" +
+			text: "Prints the offset the server will use: the one a setting that wins over the file gives " +
+				"(-DportOffset in the start scripts, JAVA_OPTS, JVM_MEM_OPTS or the running server's command line; " +
+				"portOffset in carbon.properties or [system.parameter]), with a note on stderr naming it; else " +
+				"the file's, a placeholder such as $env{X} resolved from this environment; or the product's " +
+				"default when the file sets none or has it commented out: 0, or 10 for Micro Integrator. " +
+				"With several homes, prints one line for each: the home (quoted when its name holds a tab, " +
+				"a newline or another control character), a tab, the offset.\n\n" +
 				"With --json, get prints one line for each file:\n" +
 				"  {\"file\": PATH, \"home\": DIR, \"product\": ID, \"offset\": N,\n" +
 				"   \"source\": \"set|commented|absent|placeholder\", \"file_offset\": N|null,\n" +
@@ -130,7 +134,7 @@ func (a *app) getCommand() *cli.Command {
 		Flags: fileFlags(
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object a line, one for each file (described above)"},
 		),
-		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
+		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage, fileUsage)},
 		Action:                 a.get,
 	}
 }

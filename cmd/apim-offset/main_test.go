@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GOLDEN", goldenCases)
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("APIM_HOME", "")
+			env.Setenv("CARBON_HOME", "")
 			return nil
 		},
 	})

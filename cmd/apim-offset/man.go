@@ -75,6 +75,7 @@ func manPage(w io.Writer, root *cli.Command, info manInfo) error {
 const (
 	manEnvironment = ".SH ENVIRONMENT\n" +
 		".TP\n.B APIM_HOME\nThe server's home, when neither \\fB\\-\\-home\\fR nor \\fB\\-\\-file\\fR is given.\n" +
+		".TP\n.B CARBON_HOME\nThe server's home when APIM_HOME is not set either, as WSO2's start scripts and images set it.\n" +
 		".TP\n.B NO_COLOR\nWhen set and not empty, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
 		".TP\n.B TERM\nWhen \\fBdumb\\fR, \\fB\\-\\-color=auto\\fR colours nothing.\n" +
 		".TP\n.BR JAVA_OPTS \", \" JVM_MEM_OPTS\nget and doctor read them for \\fB\\-DportOffset\\fR, which wins over the file, as WSO2's start scripts put them on the java command line (JVM_OPTS they never read).\n" +

@@ -130,7 +130,7 @@ func printPlan(out io.Writer, plan []planner.Assignment) error {
 		if !p.Set {
 			now = "none (" + now + ")"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", p.Server.Name(), p.Server.Product.ID, now, p.New, p.Low, p.High)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d-%d\n", quoteField(p.Server.Name()), p.Server.Product.ID, now, p.New, p.Low, p.High)
 	}
 	return w.Flush()
 }
@@ -139,7 +139,11 @@ func printPlan(out io.Writer, plan []planner.Assignment) error {
 // does.
 func (a *app) applyPlan(cmd *cli.Command, ts []target, servers []*server.Server, plan []planner.Assignment) error {
 	f := newSetFlags(cmd)
-	f.servers = servers
+	// Each home's literal ports are told from the others' at their planned
+	// offsets: a URL left behind that now points at another home is said.
+	for i, p := range plan {
+		f.servers = append(f.servers, servers[i].At(p.New))
+	}
 	var changed []target
 	news := map[string]int{}
 	for i, p := range plan {
@@ -220,6 +224,7 @@ func (a *app) planCommand() *cli.Command {
 			&cli.BoolFlag{Name: "backup", Usage: "with --apply: keep each old file as deployment.toml.bak"},
 			&cli.DurationFlag{Name: "lock-timeout", Value: 30 * time.Second, Usage: "with --apply: wait at most `DURATION` for another run to release a file (30s, 2m)"},
 			&cli.BoolFlag{Name: "show-secrets", Usage: "with --apply: show secret values in the diffs as they are"},
+			&cli.BoolFlag{Name: "shift-literals", Usage: "with --apply: also move the ports written in URLs to each server (ws://localhost:9099) to its planned offset; without it, a URL that now points at another home is said"},
 			colorFlag(),
 		),
 		Action: a.plan,

@@ -13,6 +13,7 @@ import (
 
 // portsReport is what ports prints with --json.
 type portsReport struct {
+	Home      string `json:"home,omitempty"`
 	Product   string `json:"product"`
 	Name      string `json:"name"`
 	Offset    int    `json:"offset"`
@@ -45,7 +46,35 @@ func (a *app) ports(_ context.Context, cmd *cli.Command) error {
 	if err := noArgs(cmd, "give the offset with --offset N"); err != nil {
 		return err
 	}
-	r, err := a.portsReport(cmd)
+	if by := named(cmd); by == byFlag || by == byEnv && cmd.String("product") == "" {
+		ts, err := a.targets(cmd)
+		if err != nil {
+			return err
+		}
+		first := true
+		return a.each(ts, func(t target) error {
+			if !first && !a.json {
+				fmt.Fprintln(a.stdout) // a blank line between homes
+			}
+			first = false
+			product, r, err := a.portsOfFile(cmd, t)
+			if err != nil {
+				return err
+			}
+			return a.printPorts(cmd, product, r)
+		})
+	}
+	product, r, err := a.portsOfProduct(cmd)
+	if err != nil {
+		return err
+	}
+	return a.printPorts(cmd, product, r)
+}
+
+// printPorts prints the ports of product at the report's offset (or
+// --offset): a table, or one JSON object.
+func (a *app) printPorts(cmd *cli.Command, product wso2.Product, r portsReport) error {
+	r, err := portsAt(cmd, product, r)
 	if err != nil {
 		return err
 	}
@@ -93,23 +122,9 @@ func (a *app) ports(_ context.Context, cmd *cli.Command) error {
 	return w.Flush()
 }
 
-// portsReport works out the product and offset: from the file when a home or
-// file is named (or $APIM_HOME is set and --product is not given), else from
-// --product; --offset overrides the file's offset.
-func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
-	var (
-		product wso2.Product
-		r       portsReport
-		err     error
-	)
-	if by := named(cmd); by == byFlag || by == byEnv && cmd.String("product") == "" {
-		product, r, err = a.portsOfFile(cmd)
-	} else {
-		product, r, err = a.portsOfProduct(cmd)
-	}
-	if err != nil {
-		return portsReport{}, err
-	}
+// portsAt completes r, the report of product: the offset --offset gives
+// instead of the file's, and the ports at the offset.
+func portsAt(cmd *cli.Command, product wso2.Product, r portsReport) (portsReport, error) {
 	if cmd.IsSet("offset") {
 		n, err := parseN("--offset", cmd.String("offset"))
 		if err != nil {
@@ -131,11 +146,7 @@ func (a *app) portsReport(cmd *cli.Command) (portsReport, error) {
 
 // portsOfFile is the product of the home or file named, as it runs from
 // there, and the report's offset, file and version as they read.
-func (a *app) portsOfFile(cmd *cli.Command) (wso2.Product, portsReport, error) {
-	t, err := a.target1(cmd)
-	if err != nil {
-		return wso2.Product{}, portsReport{}, err
-	}
+func (a *app) portsOfFile(cmd *cli.Command, t target) (wso2.Product, portsReport, error) {
 	s, err := a.load(t, format(cmd), a.machine(t, false))
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
@@ -147,7 +158,7 @@ func (a *app) portsOfFile(cmd *cli.Command) (wso2.Product, portsReport, error) {
 	if pe := (*server.PlaceholderError)(nil); errors.As(file.Err, &pe) {
 		return wso2.Product{}, portsReport{}, placeholderErr(file.Path, pe)
 	}
-	r := portsReport{Offset: file.Offset, Source: "file", File: t.Path}
+	r := portsReport{Home: t.Home, Offset: file.Offset, Source: "file", File: t.Path}
 	if !file.Set {
 		r.Source = "default"
 	}
@@ -197,7 +208,7 @@ func (a *app) portsCommand() *cli.Command {
 			&cli.StringFlag{Name: "offset", Usage: "show the ports at offset `N` (default: the file's offset, or the product's default)"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		),
-		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage)},
+		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{homeOrFile(homeUsage, fileUsage)},
 		Action:                 a.ports,
 	}
 }

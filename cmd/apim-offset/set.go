@@ -105,6 +105,18 @@ var (
 
 func (a *app) set(_ context.Context, cmd *cli.Command) error {
 	n, err := parseOffset(cmd)
+	var ue *usageError
+	if errors.As(err, &ue) && ue.err == nil {
+		// Name the limits of the products the homes hold, when the flags
+		// were read ("set -1 --home X" ends them at -1).
+		if ts, terr := a.targets(cmd); terr == nil && len(ts) > 0 && strings.HasPrefix(ue.hint, "every port") {
+			var products []wso2.Product
+			for _, t := range ts {
+				products = append(products, t.Product)
+			}
+			ue.hint = offsetHint(products...)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -327,7 +339,8 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	if err := checkOffset(n, c.srv.Product); err != nil {
 		return c, err
 	}
-	opt := &patcher.Options{KeepPlaceholder: f.keepPlaceholder, DefaultOffset: c.srv.Product.DefaultOffset, Others: server.Others(f.servers, c.srv)}
+	opt := c.srv.LiteralOptions(server.Others(f.servers, c.srv))
+	opt.KeepPlaceholder = f.keepPlaceholder
 	if f.shiftLiterals {
 		opt.ShiftLiterals = c.srv.Product.LiteralDefaults()
 	}
@@ -400,7 +413,7 @@ func (a *app) judgeChange(c *change, others []patcher.Server, keep, shift bool) 
 	var stale []judge.Finding // said as one, with the flag that moves them
 	for _, fd := range findings {
 		switch {
-		case fd.WasMine && !shift:
+		case fd.WasMine && fd.With == "" && !shift: // one now another server's is said on its own
 			stale = append(stale, fd)
 		case fd.Severity != judge.Info:
 			c.r.Warnings = append(c.r.Warnings, warningText(c.t, fd))
@@ -518,12 +531,18 @@ func from(r setReport) string {
 }
 
 // diff is the unified diff from src to out, labelled for t, with secret
-// values masked unless show.
+// values masked unless show. Its hunks keep their context clear of masked
+// lines where they can, so that the diff still applies; when one cannot,
+// stderr says that this diff will not apply as printed.
 func (a *app) diff(t target, src, out []byte, show bool) []byte {
 	if show {
 		return unidiff.Diff(t.label, src, out)
 	}
-	return unidiff.Masked(t.label, src, out, redact.For(src).Line, redact.For(out).Line)
+	d := redact.Diff(t.label, src, out, true)
+	if d.Masked {
+		a.warnf("%s: the diff shows secret values masked, and will not apply as printed: --show-secrets prints one that does", t.Path)
+	}
+	return d.Diff
 }
 
 // setCommand is set's definition: its flags and help.
@@ -585,7 +604,7 @@ func (a *app) setCommand() *cli.Command {
 			colorFlag(),
 		),
 		MutuallyExclusiveFlags: []cli.MutuallyExclusiveFlags{
-			homeOrFile(homeUsage),
+			homeOrFile(homeUsage, fileFilterUsage),
 			{Flags: [][]cli.Flag{{}, {}}}, // --dry-run and --check: filled in below
 		},
 		Action: a.set,

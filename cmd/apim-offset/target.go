@@ -37,7 +37,7 @@ func (a *app) targets(cmd *cli.Command) ([]target, error) {
 		t, err := a.locate("", file, product, false)
 		return []target{t}, err
 	}
-	dirs, err := homes(cmd)
+	dirs, err := a.homes(cmd)
 	if err != nil {
 		return nil, err
 	}
@@ -83,15 +83,18 @@ func isHome(dir string) error {
 
 // homes are the folders --home names, or $APIM_HOME: a path that exists is
 // taken as named, whatever characters its name holds; otherwise a pattern
-// names the folders it matches. (APIM_HOME is not --home's urfave EnvVars source: that would
-// make --file clash with --home whenever APIM_HOME is set.)
-func homes(cmd *cli.Command) ([]string, error) {
+// names the folders it matches that are WSO2 homes: another folder (a JDK
+// beside the servers in /opt) is skipped with a warning, while a folder
+// named as it is stays an error further on. (APIM_HOME is not --home's
+// urfave EnvVars source: that would make --file clash with --home whenever
+// APIM_HOME is set.)
+func (a *app) homes(cmd *cli.Command) ([]string, error) {
 	given := cmd.StringSlice("home")
 	switch named(cmd) {
 	case byNone:
-		return nil, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME"}
+		return nil, &usageError{msg: "no file given", hint: "use --home DIR or --file PATH, or set APIM_HOME (or CARBON_HOME)"}
 	case byEnv:
-		given = []string{os.Getenv("APIM_HOME")}
+		given = []string{envHome()}
 	}
 	var dirs []string
 	for _, h := range given {
@@ -100,24 +103,43 @@ func homes(cmd *cli.Command) ([]string, error) {
 			continue
 		}
 		matches, _ := filepath.Glob(h)
-		n := len(dirs)
+		n, skipped := len(dirs), 0
 		for _, m := range matches {
-			if info, err := os.Stat(m); err == nil && info.IsDir() {
+			info, err := os.Stat(m)
+			switch {
+			case err != nil || !info.IsDir():
+			case server.IsHome(m):
 				dirs = append(dirs, m)
+			default:
+				skipped++
+				a.warnf("%s: matches %s but is not a WSO2 home (no start script in bin/ and no deployment.toml): skipped", m, h)
 			}
 		}
 		if len(dirs) == n {
-			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: "check the pattern: * stands for any characters, ? for one, [abc] for one of a, b, c; only folders match"}
+			hint := "check the pattern: * stands for any characters, ? for one, [abc] for one of a, b, c; only folders match"
+			if skipped > 0 {
+				hint = "the folders it matches are not WSO2 homes: name a home with --home, or give --product"
+			}
+			return nil, &usageError{msg: fmt.Sprintf("no home matches %q", h), hint: hint}
 		}
 	}
 	return dirs, nil
+}
+
+// envHome is the home the environment names: $APIM_HOME, or else
+// $CARBON_HOME, which WSO2's start scripts and container images set.
+func envHome() string {
+	if h := os.Getenv("APIM_HOME"); h != "" {
+		return h
+	}
+	return os.Getenv("CARBON_HOME")
 }
 
 // How the user named the files.
 const (
 	byNone = iota // not at all
 	byFlag        // --home or --file
-	byEnv         // $APIM_HOME
+	byEnv         // $APIM_HOME or $CARBON_HOME
 )
 
 // named tells how the user named the files a command works on.
@@ -125,22 +147,10 @@ func named(cmd *cli.Command) int {
 	switch {
 	case len(cmd.StringSlice("home")) > 0 || cmd.String("file") != "":
 		return byFlag
-	case os.Getenv("APIM_HOME") != "":
+	case envHome() != "":
 		return byEnv
 	}
 	return byNone
-}
-
-// target1 is targets for a command that takes one file.
-func (a *app) target1(cmd *cli.Command) (target, error) {
-	ts, err := a.targets(cmd)
-	if err != nil {
-		return target{}, err
-	}
-	if len(ts) > 1 {
-		return target{}, &usageError{msg: fmt.Sprintf("%s takes one home, got %d", cmd.Name, len(ts)), hint: "run it once for each home"}
-	}
-	return ts[0], nil
 }
 
 // locate works out the file and the product of a home, or of a file when

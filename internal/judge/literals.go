@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/apim-offset/apim-offset/internal/wso2"
-	"github.com/apim-offset/apim-offset/patcher"
 )
 
 // literals reports the local URLs that keep a literal port, and whose
@@ -24,26 +23,38 @@ func (c *checker) literals() {
 	if c.srv.File == nil {
 		return // readOffset has reported the file
 	}
-	def := c.srv.Product.DefaultOffset
-	opt := &patcher.Options{DefaultOffset: def, Others: c.others}
-	lits := c.srv.File.Literals(c.srv.Product.LiteralDefaults(), c.fileOffset, opt)
+	// Judged at the offset the server runs at: an override's, or the
+	// file's.
+	def, run := c.srv.Product.DefaultOffset, c.runOffset
+	lits := c.srv.File.Literals(c.srv.Product.LiteralDefaults(), run, c.srv.LiteralOptions(c.others))
 	left := c.leftBehind()
 	for _, l := range lits {
 		at := [2]int{l.Line, l.Column}
 		_, wasMine := left[at]
 		delete(left, at) // judged as it reads now, as doctor will judge it
-		need := l.Default + c.fileOffset
-		f := Finding{Check: "literal-port", File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: c.fileOffset, WasMine: wasMine}
+		need := l.Default + run
+		f := Finding{Check: "literal-port", File: c.srv.Path, Line: l.Line, Column: l.Column, Offset: run, WasMine: wasMine}
 		switch {
+		case wasMine && l.Owner != "":
+			f.Severity, f.Code, f.With = Warning, LiteralPortLeft, l.Owner
+			f.Message = fmt.Sprintf("%s (%s) keeps port %d, this server's at offset %d and now %s's: at offset %d this server listens on %d", l.URL, l.Key, l.Port, *c.srv.Was, l.Owner, run, l.Port-*c.srv.Was+run)
+			f.Fix = fmt.Sprintf("write %d if the URL is this server's", l.Port-*c.srv.Was+run)
 		case l.Ambiguous && l.Owner != "":
 			f.Severity, f.Code = Warning, LiteralPortShared
-			f.Message = fmt.Sprintf("%s (%s): port %d is this server's at offset %d and %s's too: the two servers need the same port", l.URL, l.Key, l.Port, c.fileOffset, l.Owner)
+			f.Message = fmt.Sprintf("%s (%s): port %d is this server's at offset %d and %s's too: the two servers need the same port", l.URL, l.Key, l.Port, run, l.Owner)
 			f.Fix = "give one of them another offset, then point the URL at the one it means"
 		case l.Ambiguous:
 			f.Severity, f.Code = Warning, LiteralPortStale
 			f.Message = fmt.Sprintf("%s (%s) keeps port %d, this server's at offset %d: if it means this server, at offset %d it listens on %d; if it means another server at offset %d, it is right",
-				l.URL, l.Key, l.Port, def, c.fileOffset, need, def)
+				l.URL, l.Key, l.Port, def, run, need, def)
 			f.Fix = fmt.Sprintf("write %d if the URL is this server's; leave it if it is another server's", need)
+		case l.Stale:
+			// No server given listens there: most likely this one's, left
+			// at an offset it had.
+			f.Severity, f.Code = Warning, LiteralPortStale
+			f.Message = fmt.Sprintf("%s (%s) keeps port %d, where no server given listens: most likely this server's at offset %d, left behind (at offset %d it listens on %d), or a server's not given",
+				l.URL, l.Key, l.Port, l.Was, run, need)
+			f.Fix = fmt.Sprintf("write %d if the URL is this server's; if it is another server's, check the two together", need)
 		case l.Owner != "":
 			f.Severity, f.Code = Info, LiteralPortOther
 			f.Message = fmt.Sprintf("%s (%s) is %s's port: it moves when that server's offset changes, not with this one", l.URL, l.Key, l.Owner)
@@ -73,8 +84,9 @@ func (c *checker) leftBehind() map[[2]int]Finding {
 		return nil
 	}
 	out := map[[2]int]Finding{}
-	opt := &patcher.Options{DefaultOffset: c.srv.Product.DefaultOffset, Others: c.others}
-	for _, l := range c.srv.File.Literals(c.srv.Product.LiteralDefaults(), *was, opt) {
+	// Whose a port was then is told without the others as they are now:
+	// a plan moves them too.
+	for _, l := range c.srv.File.Literals(c.srv.Product.LiteralDefaults(), *was, c.srv.LiteralOptions(nil)) {
 		if !l.Mine() {
 			continue
 		}

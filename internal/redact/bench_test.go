@@ -1,9 +1,11 @@
 package redact
 
 import (
-	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/apim-offset/apim-offset/internal/testing/golden"
 
 	"github.com/apim-offset/apim-offset/internal/testing/synth"
 	"github.com/apim-offset/apim-offset/internal/unidiff"
@@ -63,5 +65,36 @@ func lookup(m map[int]string) unidiff.Shown {
 	return func(n int) (string, bool) {
 		s, ok := m[n]
 		return s, ok
+	}
+}
+
+// BenchmarkShapes masks every line of 1 MiB files of one shape each, the
+// shapes a line scanner could be slow on: they take time in proportion to
+// their size (under a second each when this was written).
+func BenchmarkShapes(b *testing.B) {
+	const n = 1 << 20
+	for _, s := range []struct{ name, src string }{
+		{"secret array on one line", "password = [" + strings.Repeat(`"abc", `, n/7) + "]\n"},
+		{"secret array a line each", "password = [\n" + strings.Repeat("  \"abc\",\n", n/9) + "]\n"},
+		{"nested arrays a line each", "a = [\n" + strings.Repeat("[\n", n/4) + strings.Repeat("]\n", n/4) + "]\n"},
+		{"nested arrays on one line", "a = " + strings.Repeat("[", n/2) + strings.Repeat("]", n/2) + "\n"},
+		{"headers", strings.Repeat("[a]\n", n/4)},
+		{"URLs", "u = \"" + strings.Repeat("a://b:c@d ", n/10) + "\"\n"},
+		{"inline tables", "users = [" + strings.Repeat(`{ password = "x" }, `, n/20) + "]\n"},
+		{"template assignments", strings.Repeat(`{% set a_password = "x" %}`, n/26) + "\n"},
+		{"open braces", "a = [" + strings.Repeat("{", n) + "\n"},
+		{"escaped key", `"` + strings.Repeat(`\u0070`, n/6) + `" = "x"` + "\n"},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			src := []byte(s.src)
+			lines := strings.Count(s.src, "\n") + 1
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				m := For(src)
+				for i := 1; i <= lines; i++ {
+					m.Line(i)
+				}
+			}
+		})
 	}
 }

@@ -35,8 +35,8 @@ func TestLines(t *testing.T) {
 			map[int]string{}},
 		{"inline table", "one of several pairs", "user = { name = \"admin\", password = \"s3cret\" }\n",
 			map[int]string{1: "user = { name = \"admin\", password = (masked) }\n"}},
-		{"templates", "Helm, Jinja and ERB placeholders and a secure-vault alias", "password = {{ .Values.db.password | quote }}\nkey_password = \"{{ ks_password }}\"\nsecret = <%= @secret %>\npassword = $secret{admin}\n",
-			map[int]string{1: "password = (masked)\n", 2: "key_password = (masked)\n", 3: "secret = (masked)\n", 4: "password = (masked)\n"}},
+		{"templates", "Helm, Jinja and ERB placeholders; a secure-vault alias is a reference, not a secret", "password = {{ .Values.db.password | quote }}\nkey_password = \"{{ ks_password }}\"\nsecret = <%= @secret %>\npassword = $secret{admin}\n",
+			map[int]string{1: "password = (masked)\n", 2: "key_password = (masked)\n", 3: "secret = (masked)\n"}},
 		{"secure vault", "every key under [secrets] is a plain secret", "[secrets]\nadmin = \"[admin]\"\n\n[server]\nhostname = \"localhost\"\n",
 			map[int]string{2: "admin = (masked)\n"}},
 		{"multi-line", "every line of a multi-line string", "private_key = \"\"\"\nMIIE\nAAAA\"\"\" # pem\nname = \"x\"\n",
@@ -58,7 +58,7 @@ func TestLines(t *testing.T) {
 // file that is plain TOML: each secret string value is hidden on every line
 // it spans, and no other line is touched.
 func TestCorpus(t *testing.T) {
-	values, files := 0, 0
+	values, files, urls := 0, 0, 0
 	for _, cf := range corpus.Read(t) {
 		doc, err := tomlutil.Parse(cf.Data)
 		if err != nil {
@@ -69,7 +69,7 @@ func TestCorpus(t *testing.T) {
 		secretLines := map[int]bool{}
 		check := func(key []string, path []string, kind tomlutil.Kind, value tomlutil.Span) {
 			raw := string(cf.Data[value.Start:value.End])
-			if !(isSecretKey(key[len(key)-1]) || len(path) > 0 && path[0] == "secrets") || kind != tomlutil.String || !isMaskable(raw) {
+			if !(isSecretKey(key[len(key)-1]) || len(path) > 0 && path[0] == "secrets") || kind != tomlutil.String || !isMaskable(raw) || isReference(raw) {
 				return
 			}
 			values++
@@ -96,13 +96,22 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 		lines := bytes.SplitAfter(cf.Data, []byte("\n"))
+		for n, line := range lines {
+			if _, ok := maskURLs(string(line)); ok {
+				secretLines[n+1] = true // a password in a URL, under any key
+				urls++
+				if _, ok := masked[n+1]; !ok {
+					t.Errorf("%s:%d: password in a URL shown: %s", cf.Name, n+1, line)
+				}
+			}
+		}
 		for n, shown := range masked {
 			if !secretLines[n] {
 				t.Errorf("%s:%d: masked a line with no secret string: %q as %q", cf.Name, n, lines[n-1], shown)
 			}
 		}
 	}
-	t.Logf("%d secret values hidden in %d plain TOML files", values, files)
+	t.Logf("%d secret values and %d URL passwords hidden in %d plain TOML files", values, urls, files)
 }
 
 // TestTemplates checks that every template's secret placeholders are
@@ -121,7 +130,7 @@ func TestTemplates(t *testing.T) {
 				continue
 			}
 			value := strings.TrimSpace(strings.TrimLeft(line, " \t#")[len(k):])
-			if !isMaskable(value) || strings.HasPrefix(value, "{") && !isTemplate(value) {
+			if !isMaskable(value) || isReference(value) || strings.HasPrefix(value, "{") && !isTemplate(value) {
 				continue
 			}
 			n++
@@ -150,6 +159,9 @@ var fuzzSeeds = []string{
 func FuzzLines(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
+	}
+	for _, s := range spellings {
+		f.Add([]byte(s.src))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		lines := bytes.SplitAfter(src, []byte("\n"))
@@ -262,7 +274,7 @@ func scan(src []byte) map[int]string {
 func shown(src []byte) map[int]string {
 	masked := map[int]string{}
 	m := For(src)
-	for n := 1; n <= bytes.Count(src, []byte("\n"))+1; n++ {
+	for n, last := 1, bytes.Count(src, []byte("\n"))+1; n <= last; n++ {
 		if s, ok := m.Line(n); ok {
 			masked[n] = s
 		}

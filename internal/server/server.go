@@ -45,6 +45,22 @@ func Locate(home, file string, product *wso2.Product) Place {
 	return p
 }
 
+// IsHome tells whether dir looks like a WSO2 server's home: a product's
+// start script in bin/ (wso2.Detect), or a deployment.toml where a product
+// keeps it.
+func IsHome(dir string) bool {
+	home := os.DirFS(dir)
+	if _, _, ok := wso2.Detect(home); ok {
+		return true
+	}
+	for _, p := range wso2.Packages() {
+		if _, err := fs.Stat(home, p.Config); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // HomeOf returns the home a deployment.toml lies in by WSO2's layout
 // (HOME/repository/conf or, for Micro Integrator, HOME/conf), or "".
 func HomeOf(file string) string {
@@ -144,6 +160,14 @@ func (s *Server) Written(res patcher.Result) *Server {
 	return &w
 }
 
+// At is s as it will run at offset n, once a plan sets it: for telling
+// whose a literal port will be.
+func (s *Server) At(n int) *Server {
+	c := *s
+	c.Effective.Offset = n
+	return &c
+}
+
 // Format is how the file was read: Template when it was found to be one.
 func (s *Server) Format() patcher.Format {
 	if s.File != nil && s.File.Template() {
@@ -167,6 +191,13 @@ func (s *Server) Name() string {
 // the ports it listens on at the offset it runs at.
 func (s *Server) Listening() patcher.Server {
 	return patcher.Server{Name: s.Name(), Ports: s.Product.Listening(s.Offset())}
+}
+
+// LiteralOptions are what reading s's literal ports needs: its default
+// offset, the URL schemes of its ports, the keys whose URLs are another
+// package's, and the other servers on this host.
+func (s *Server) LiteralOptions(others []patcher.Server) *patcher.Options {
+	return &patcher.Options{DefaultOffset: s.Product.DefaultOffset, Others: others, Schemes: s.Product.Schemes(), OtherKeys: s.Product.OtherKeys}
 }
 
 // Others are the servers of all but s, as s's literal ports see them.

@@ -12,6 +12,7 @@ package unidiff
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +31,7 @@ type op struct {
 // name in both headers ("a/"+name and "b/"+name). It returns nil when a and b
 // are equal.
 func Diff(name string, a, b []byte) []byte {
-	return Masked(name, a, b, nil, nil)
+	return Make(name, a, b, Options{}).Diff
 }
 
 // Shown returns how line n (from 1) of a file is to be shown, and whether it
@@ -42,19 +43,93 @@ type Shown func(n int) (string, bool)
 // diff prints are asked for, in order. The lines are still matched on their
 // real text, so the hunks are Diff's; a diff with masked lines describes the
 // change but no longer applies. A nil Shown shows every line as it is.
+// Make says whether a line was masked, and can keep them out of context.
 func Masked(name string, a, b []byte, oldShown, newShown Shown) []byte {
+	return Make(name, a, b, Options{OldShown: oldShown, NewShown: newShown}).Diff
+}
+
+// Options say how Make shows the lines of a diff.
+type Options struct {
+	// OldShown and NewShown say how a's and b's lines are shown (kept and
+	// deleted lines are a's, inserted ones b's); nil shows them as they are.
+	OldShown, NewShown Shown
+	// AvoidMasked gives a hunk less context, down to one line on each side
+	// (and splits it where its changes are then far enough apart), when
+	// that keeps every line shown otherwise than as it is out of its
+	// context: a diff whose changed lines show no masked line then still
+	// applies with patch -p1 and git apply. Each hunk keeps as many lines
+	// before its changes as after them, as diff -U writes them, for patch
+	// reads a hunk with fewer lines before than after as one that must
+	// match at the start of the file (and git apply one with none after as
+	// one that must match at its end). Lines are asked for as if the hunks
+	// had all their context.
+	AvoidMasked bool
+}
+
+// A Result is a diff and what it shows.
+type Result struct {
+	Diff []byte // nil when the two texts are equal
+	// Masked says that a line the diff prints is shown otherwise than as
+	// it is (a Shown said so): the diff describes the change but patch and
+	// git apply will not apply it as printed.
+	Masked bool
+}
+
+// Make returns the unified diff that turns a into b, as Diff, with its
+// lines shown as opt says, and whether it shows any line otherwise than as
+// it is.
+func Make(name string, a, b []byte, opt Options) Result {
 	if bytes.Equal(a, b) {
-		return nil
+		return Result{}
 	}
 	d := lineOps(a, b)
-	hs := hunks(d.ops)
-	mask(d, hs, oldShown, newShown)
+	hs := hunks(d.ops, Context)
+	masked := mask(d, hs, opt.OldShown, opt.NewShown)
+	if opt.AvoidMasked && masked != nil {
+		hs = avoid(d.ops, hs, masked)
+	}
+	var res Result
 	var out bytes.Buffer
 	out.WriteString("--- " + header("a/"+name) + "\n+++ " + header("b/"+name) + "\n")
 	for _, h := range hs {
 		writeHunk(&out, d, h[0], h[1])
+		if masked != nil && slices.Contains(masked[h[0]:h[1]], true) {
+			res.Masked = true
+		}
 	}
-	return out.Bytes()
+	res.Diff = out.Bytes()
+	return res
+}
+
+// avoid returns the hunks hs with those that hold a masked context line
+// (masked[i] for ops[i]) made again with one line of context less, then
+// less again for the parts that still hold one, down to one line.
+func avoid(ops []op, hs [][2]int, masked []bool) [][2]int {
+	var out [][2]int
+	var refine func(h [2]int, context int)
+	refine = func(h [2]int, context int) {
+		if context == 1 || !maskedContext(ops[h[0]:h[1]], masked[h[0]:h[1]]) {
+			out = append(out, h)
+			return
+		}
+		for _, sub := range hunks(ops[h[0]:h[1]], context-1) {
+			refine([2]int{h[0] + sub[0], h[0] + sub[1]}, context-1)
+		}
+	}
+	for _, h := range hs {
+		refine(h, Context)
+	}
+	return out
+}
+
+// maskedContext reports whether one of the kept lines of ops is masked.
+func maskedContext(ops []op, masked []bool) bool {
+	for i, o := range ops {
+		if o.kind == ' ' && masked[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // header writes a file name as git does in a diff header, so that patch
@@ -98,11 +173,13 @@ func header(name string) string {
 }
 
 // mask replaces the text of the lines the hunks hs print with what
-// oldShown (for kept and deleted lines) and newShown (inserted) say.
-func mask(d diff, hs [][2]int, oldShown, newShown Shown) {
+// oldShown (for kept and deleted lines) and newShown (inserted) say, and
+// returns which ops it replaced (nil when both are nil).
+func mask(d diff, hs [][2]int, oldShown, newShown Shown) []bool {
 	if oldShown == nil && newShown == nil {
-		return
+		return nil
 	}
+	masked := make([]bool, len(d.ops))
 	oldLine, newLine, h := d.oldFirst, d.newFirst, 0
 	for i, o := range d.ops {
 		show, n := oldShown, oldLine
@@ -119,15 +196,17 @@ func mask(d diff, hs [][2]int, oldShown, newShown Shown) {
 			h++
 		}
 		if h == len(hs) {
-			return
+			break
 		}
 		if i < hs[h][0] || show == nil {
 			continue // between two hunks: not printed
 		}
 		if s, ok := show(n); ok {
 			d.ops[i].text = s
+			masked[i] = true
 		}
 	}
+	return masked
 }
 
 // diff is the lines around the changes from a to b: the ops, and the line
@@ -237,16 +316,16 @@ func appendLines(ops []op, kind byte, text []byte) []op {
 	return ops
 }
 
-// hunks groups the changes in ops into [start, end) ranges with Context
+// hunks groups the changes in ops into [start, end) ranges with context
 // lines around them, merging changes that are close enough to share context.
-func hunks(ops []op) [][2]int {
+func hunks(ops []op, context int) [][2]int {
 	var hs [][2]int
 	for i := 0; i < len(ops); {
 		if ops[i].kind == ' ' {
 			i++
 			continue
 		}
-		start := max(i-Context, 0)
+		start := max(i-context, 0)
 		j := i
 		for {
 			for j < len(ops) && ops[j].kind != ' ' {
@@ -256,12 +335,12 @@ func hunks(ops []op) [][2]int {
 			for k < len(ops) && ops[k].kind == ' ' {
 				k++
 			}
-			if k == len(ops) || k-j > 2*Context {
+			if k == len(ops) || k-j > 2*context {
 				break
 			}
 			j = k
 		}
-		end := min(j+Context, len(ops))
+		end := min(j+context, len(ops))
 		hs = append(hs, [2]int{start, end})
 		i = end
 	}

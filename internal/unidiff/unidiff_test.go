@@ -186,3 +186,148 @@ func TestHeaderNames(t *testing.T) {
 		}
 	}
 }
+
+// maskWord shows every line holding "password" as "(masked)", keeping its
+// line ending: a stand-in for redact.
+func maskWord(text string) unidiff.Shown {
+	lines := strings.SplitAfter(text, "\n")
+	return func(n int) (string, bool) {
+		if n < 1 || n > len(lines) || !strings.Contains(lines[n-1], "password") {
+			return "", false
+		}
+		body := strings.TrimRight(lines[n-1], "\r\n")
+		return "(masked)" + lines[n-1][len(body):], true
+	}
+}
+
+// TestMakeSaysMasked: Make says whether a line the diff prints is masked:
+// one in context or changed is, one outside the hunks is not.
+func TestMakeSaysMasked(t *testing.T) {
+	tests := []struct {
+		name, why, a, b string
+		masked          bool
+	}{
+		{"context", "a secret two lines above the offset", "[server]\npassword = \"p\"\nx = 1\noffset = 0\n", "[server]\npassword = \"p\"\nx = 1\noffset = 2\n", true},
+		{"changed", "the secret itself changes", "a = 1\npassword = \"p\"\n", "a = 1\npassword = \"q\"\n", true},
+		{"outside", "the secret is four lines from the change", "password = \"p\"\n1\n2\n3\n4\noffset = 0\n", "password = \"p\"\n1\n2\n3\n4\noffset = 2\n", false},
+		{"none", "nothing to mask", "a\n", "b\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := unidiff.Make("f", []byte(tt.a), []byte(tt.b), unidiff.Options{OldShown: maskWord(tt.a), NewShown: maskWord(tt.b)})
+			if res.Masked != tt.masked {
+				t.Errorf("%s: Masked = %v, want %v:\n%s", tt.why, res.Masked, tt.masked, res.Diff)
+			}
+			if want := unidiff.Masked("f", []byte(tt.a), []byte(tt.b), maskWord(tt.a), maskWord(tt.b)); !bytes.Equal(res.Diff, want) {
+				t.Errorf("%s: Make and Masked differ (-Masked +Make):\n%s", tt.why, cmp.Diff(string(want), string(res.Diff)))
+			}
+		})
+	}
+	if res := unidiff.Make("f", []byte("a\n"), []byte("a\n"), unidiff.Options{}); res.Diff != nil || res.Masked {
+		t.Errorf("Make of equal texts = %+v", res)
+	}
+}
+
+// TestAvoidMasked: with AvoidMasked, a hunk whose context would show a
+// masked line gets less context (the same before and after its changes),
+// or is split, and the diff applies with patch and git apply.
+func TestAvoidMasked(t *testing.T) {
+	tests := []struct {
+		name, why, a, b, want string
+	}{
+		{"above", "APIM 4.5 [super_admin]: the password three lines above a change", "[super_admin]\nusername = \"admin\"\npassword = \"admin\"\ncreate_admin_account = true\n[server]\noffset = 0\nhostname = \"localhost\"\nnode_ip = \"127.0.0.1\"\nmode = \"single\"\n",
+			"[super_admin]\nusername = \"admin\"\npassword = \"admin\"\ncreate_admin_account = true\n[server]\noffset = 2\nhostname = \"localhost\"\nnode_ip = \"127.0.0.1\"\nmode = \"single\"\n",
+			"--- a/f\n+++ b/f\n@@ -4,5 +4,5 @@\n create_admin_account = true\n [server]\n-offset = 0\n+offset = 2\n hostname = \"localhost\"\n node_ip = \"127.0.0.1\"\n"},
+		{"between", "a password between two changes six lines apart: two hunks of two lines of context", "a = 1\nb\nc\npassword = \"p\"\nd\ne\nf = 1\n", "a = 2\nb\nc\npassword = \"p\"\nd\ne\nf = 2\n",
+			"--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n-a = 1\n+a = 2\n b\n c\n@@ -5,3 +5,3 @@\n d\n e\n-f = 1\n+f = 2\n"},
+		{"below at end", "a password three lines below the change", "x\ny\nz\noffset = 0\nq\nr\npassword = \"p\"\n", "x\ny\nz\noffset = 2\nq\nr\npassword = \"p\"\n",
+			"--- a/f\n+++ b/f\n@@ -2,5 +2,5 @@\n y\n z\n-offset = 0\n+offset = 2\n q\n r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := []byte(tt.a), []byte(tt.b)
+			if !unidiff.Make("f", a, b, unidiff.Options{OldShown: maskWord(tt.a), NewShown: maskWord(tt.b)}).Masked {
+				t.Fatalf("%s: the case masks nothing without AvoidMasked", tt.why)
+			}
+			res := unidiff.Make("f", a, b, unidiff.Options{OldShown: maskWord(tt.a), NewShown: maskWord(tt.b), AvoidMasked: true})
+			if res.Masked {
+				t.Errorf("%s: still masked:\n%s", tt.why, res.Diff)
+			}
+			if d := cmp.Diff(tt.want, string(res.Diff)); d != "" {
+				t.Errorf("%s (-want +got):\n%s", tt.why, d)
+			}
+			for _, tool := range patchtest.Tools {
+				if got := patchtest.Apply(t, tool, "f", a, res.Diff); string(got) != tt.b {
+					t.Errorf("%s: %s gave %q, want %q", tt.why, tool, got, tt.b)
+				}
+			}
+		})
+	}
+}
+
+// TestAvoidMaskedApplies edits random texts holding secrets at random
+// places: with AvoidMasked, a masked line is in a diff only where it is
+// changed or next to a change, and a diff that says it masks nothing
+// applies with patch and git apply.
+func TestAvoidMaskedApplies(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	words := []string{"[server]", "offset = 1", "# c", "", "password = \"p\"", "a = 1", "a = 1", "b = 2"}
+	text := func(n int) []string {
+		var out []string
+		for range n {
+			out = append(out, words[rng.IntN(len(words))])
+		}
+		return out
+	}
+	applied, masked := 0, 0
+	for i := range 150 {
+		a := text(5 + rng.IntN(25))
+		b := append([]string(nil), a...)
+		for range 1 + rng.IntN(3) {
+			at := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b = append(b[:at], append([]string{fmt.Sprintf("new %d", at)}, b[at:]...)...)
+			case 1:
+				if !strings.Contains(b[at], "password") {
+					b = append(b[:at], b[at+1:]...)
+				}
+			case 2:
+				if !strings.Contains(b[at], "password") {
+					b[at] = fmt.Sprintf("changed %d", at)
+				}
+			}
+		}
+		old, updated := strings.Join(a, "\n")+"\n", strings.Join(b, "\n")+"\n"
+		if old == updated {
+			continue
+		}
+		res := unidiff.Make("conf/deployment.toml", []byte(old), []byte(updated), unidiff.Options{OldShown: maskWord(old), NewShown: maskWord(updated), AvoidMasked: true})
+		lines := strings.Split(string(res.Diff), "\n")
+		for j, l := range lines {
+			if l != " (masked)" {
+				continue
+			}
+			change := func(k int) bool {
+				return k >= 0 && k < len(lines) && (strings.HasPrefix(lines[k], "-") || strings.HasPrefix(lines[k], "+")) && !strings.HasPrefix(lines[k], "---") && !strings.HasPrefix(lines[k], "+++")
+			}
+			if !change(j-1) && !change(j+1) {
+				t.Errorf("case %d: a masked context line that is next to no change:\n%s", i, res.Diff)
+			}
+		}
+		if res.Masked {
+			masked++
+			continue
+		}
+		applied++
+		for _, tool := range patchtest.Tools {
+			if got := patchtest.Apply(t, tool, "conf/deployment.toml", []byte(old), res.Diff); string(got) != updated {
+				t.Errorf("case %d: %s gave (-want +got):\n%s\ndiff:\n%s", i, tool, cmp.Diff(updated, string(got)), res.Diff)
+			}
+		}
+	}
+	if applied < 50 || masked < 10 {
+		t.Errorf("%d diffs applied, %d masked: the cases test too little", applied, masked)
+	}
+	t.Logf("%d diffs without a masked line applied, %d still masked", applied, masked)
+}

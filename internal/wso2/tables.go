@@ -24,35 +24,35 @@ import "slices"
 var (
 	servletHTTPS = Port{Port: 9443, Purpose: "management console and servlet HTTPS", Shifts: true, Enabled: true,
 		Key: []string{"transport", "https", "properties", "port"}, Source: "kernel ServletTransportManager; catalina-server.xml.j2",
-		Role: ServletHTTPS, Pin: "tomcat.https.port"}
+		Role: ServletHTTPS, Pin: "tomcat.https.port", Scheme: "https"}
 	servletHTTP = Port{Port: 9763, Purpose: "servlet HTTP", Shifts: true, Enabled: true,
 		Key: []string{"transport", "http", "properties", "port"}, Source: "kernel ServletTransportManager; catalina-server.xml.j2",
-		Role: ServletHTTP, Pin: "tomcat.http.port"}
+		Role: ServletHTTP, Pin: "tomcat.http.port", Scheme: "http"}
 	passthruHTTPS = Port{Port: 8243, Purpose: "gateway passthrough HTTPS", Shifts: true, Enabled: true,
 		Key:       []string{"transport", "passthru_https", "listener", "parameters", "port"},
 		EnableKey: []string{"transport", "passthru_https", "listener", "enable"},
-		Source:    "apim-default transport.passthru_https.listener.*; gateway/ axis2.xml.j2 PassThroughHttpMultiSSLListener"}
+		Source:    "apim-default transport.passthru_https.listener.*; gateway/ axis2.xml.j2 PassThroughHttpMultiSSLListener", Scheme: "https"}
 	passthruHTTP = Port{Port: 8280, Purpose: "gateway passthrough HTTP", Shifts: true, Enabled: true,
 		Key:       []string{"transport", "passthru_http", "listener", "parameters", "port"},
 		EnableKey: []string{"transport", "passthru_http", "listener", "enable"},
-		Source:    "apim-default transport.passthru_http.listener.*; gateway/ axis2.xml.j2 PassThroughHttpListener"}
+		Source:    "apim-default transport.passthru_http.listener.*; gateway/ axis2.xml.j2 PassThroughHttpListener", Scheme: "http"}
 	brokerAMQP = Port{Port: 5672, Purpose: "internal broker (AMQP)", Shifts: true, Enabled: true,
 		Key:       []string{"broker", "transport", "amqp", "default_connection", "port"},
 		EnableKey: []string{"broker", "transport", "amqp", "default_connection", "enabled"},
 		Source:    "apim-default broker.transport.amqp.default_connection; broker.xml.j2; andes AndesConfigurationManager.readPortValue adds the offset",
-		Role:      BrokerAMQP}
+		Role:      BrokerAMQP, Scheme: "amqp"}
 	brokerAMQPS = Port{Port: 8672, Purpose: "internal broker (AMQP over SSL)", Shifts: true, Enabled: true,
 		Key:       []string{"broker", "transport", "amqp", "ssl_connection", "port"},
 		EnableKey: []string{"broker", "transport", "amqp", "ssl_connection", "enabled"},
-		Source:    "apim-default broker.transport.amqp.ssl_connection (enabled: true, also in v3.2.0); broker.xml.j2 sslConnection"}
+		Source:    "apim-default broker.transport.amqp.ssl_connection (enabled: true, also in v3.2.0); broker.xml.j2 sslConnection", Scheme: "amqps"}
 	receiverTCP = Port{Port: 9611, Purpose: "throttling event receiver TCP", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "tcpPort"},
 		Source: "apim-default transport.binary.receiver.tcpPort; carbon-analytics-common BinaryDataReceiverConfiguration",
-		Role:   EventReceiver}
+		Role:   EventReceiver, Scheme: "tcp"}
 	receiverSSL = Port{Port: 9711, Purpose: "throttling event receiver SSL", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "sslPort"},
 		Source: "apim-default transport.binary.receiver.sslPort; carbon-analytics-common BinaryDataReceiverConfiguration",
-		Role:   EventReceiverSSL}
+		Role:   EventReceiverSSL, Scheme: "ssl"}
 	thriftTCP = Port{Port: 7611, Purpose: "Thrift receiver TCP", Shifts: true,
 		Key: []string{"transport", "thrift", "receiver", "tcpPort"}, EnableKey: []string{"transport", "thrift", "receiver", "enable"},
 		Source: "apim-default transport.thrift.receiver.enable: false"}
@@ -61,13 +61,13 @@ var (
 		Source: "apim-default transport.thrift.receiver.enable: false"}
 	webSocket = Port{Port: 9099, Purpose: "WebSocket inbound", Shifts: true, Enabled: true,
 		Key: []string{"apim", "ws", "port"}, Source: "apim-default apim.ws.port; WebSocketInboundEndpoint.xml.j2 ws.use.port.offset=true",
-		Role: WebSocket}
+		Role: WebSocket, Scheme: "ws"}
 	webSocketSecure = Port{Port: 8099, Purpose: "secure WebSocket inbound", Shifts: true, Enabled: true,
-		Key: []string{"apim", "wss", "port"}, Source: "apim-default apim.wss.port; SecureWebSocketInboundEndpoint.xml.j2"}
+		Key: []string{"apim", "wss", "port"}, Source: "apim-default apim.wss.port; SecureWebSocketInboundEndpoint.xml.j2", Scheme: "wss"}
 	webSubHTTP = Port{Port: 9021, Purpose: "WebSub inbound HTTP", Shifts: true, Enabled: true,
-		Source: "product-apim v4.0.0+ conf/synapse-configs/default/inbound-endpoints/WebhookServer.xml (inbound.http.port 9021, fixed); apim-default inbound.port.offset.enable=true"}
+		Source: "product-apim v4.0.0+ conf/synapse-configs/default/inbound-endpoints/WebhookServer.xml (inbound.http.port 9021, fixed); apim-default inbound.port.offset.enable=true", Scheme: "http"}
 	webSubHTTPS = Port{Port: 8021, Purpose: "WebSub inbound HTTPS", Shifts: true, Enabled: true,
-		Key: []string{"apim", "webhooks", "https", "port"}, Source: "apim-default apim.webhooks.https.port; SecureWebhookServer.xml.j2; inbound.port.offset.enable=true"}
+		Key: []string{"apim", "webhooks", "https", "port"}, Source: "apim-default apim.webhooks.https.port; SecureWebhookServer.xml.j2; inbound.port.offset.enable=true", Scheme: "https"}
 	jmxRegistry = Port{Port: 9999, Purpose: "JMX RMI registry", Shifts: true, Enabled: true,
 		Key: []string{"monitoring", "jmx", "rmi_registry_port"}, EnableKey: []string{"monitoring", "jmx", "rmi_server_start"},
 		Source: "apim-default monitoring.jmx.rmi_server_start: true; kernel carbon.xml Ports.JMX"}
@@ -100,8 +100,8 @@ var apim4Ports = []Port{
 // WebSocketInboundEndpoint.xml is a plain file with ws.port 9099;
 // apim.ws.port first appears in v4.1.0).
 var webSocketFixed = Port{Port: 9099, Purpose: "WebSocket inbound", Shifts: true, Enabled: true,
-	Source: "product-apim v3.2.0/v4.0.0 WebSocketInboundEndpoint.xml (9099, fixed: no apim.ws.port before v4.1.0); ws.use.port.offset=true",
-	Role:   WebSocket}
+	Source: "product-apim v3.2.0/v4.0.0 WebSocketInboundEndpoint.xml (9099, fixed: no apim.ws.port before v4.1.0); ws.use.port.offset=true", Scheme: "ws",
+	Role: WebSocket}
 
 // apim40Ports are API Manager 4.0's: 4.1's but for the fixed WebSocket port.
 var apim40Ports = replace(apim4Ports, webSocketFixed)
@@ -142,9 +142,9 @@ var apimGatewayPorts = unverified(apim4Ports,
 // (EnableThriftService false); no KDC; JMX off.
 var isPorts = []Port{
 	{Port: 9443, Purpose: "management console and servlet HTTPS", Shifts: true, Enabled: true,
-		Key: servletHTTPS.Key, Source: "kernel ServletTransportManager", Role: ServletHTTPS, Pin: servletHTTPS.Pin},
+		Key: servletHTTPS.Key, Source: "kernel ServletTransportManager", Role: ServletHTTPS, Pin: servletHTTPS.Pin, Scheme: "https"},
 	{Port: 9763, Purpose: "servlet HTTP", Shifts: true, Enabled: true,
-		Key: servletHTTP.Key, Source: "kernel ServletTransportManager", Role: ServletHTTP, Pin: servletHTTP.Pin},
+		Key: servletHTTP.Key, Source: "kernel ServletTransportManager", Role: ServletHTTP, Pin: servletHTTP.Pin, Scheme: "http"},
 	{Port: 10500, Purpose: "Thrift entitlement service", Shifts: true, Inferred: true,
 		Source: "product-is identity.xml EnableThriftService false"},
 	{Port: 8000, Purpose: "Kerberos KDC", Shifts: true, Inferred: true, Source: "kernel carbon.xml.j2; no KDC in Identity Server 6+"},
@@ -183,19 +183,19 @@ var miPorts = []Port{
 	{Port: 8280, Purpose: "HTTP passthrough", Shifts: true, Enabled: true,
 		Key:     []string{"transport", "http", "listener", "port"},
 		AltKeys: [][]string{{"transport", "http", "listener", "parameter", "port"}},
-		Source:  "micro-integrator config-tool default.json transport.http.listener.parameter.port; key-mappings.json transport.http.listener.port"},
+		Source:  "micro-integrator config-tool default.json transport.http.listener.parameter.port; key-mappings.json transport.http.listener.port", Scheme: "http"},
 	{Port: 8243, Purpose: "HTTPS passthrough", Shifts: true, Enabled: true,
 		Key:     []string{"transport", "http", "listener", "secured_port"},
 		AltKeys: [][]string{{"transport", "https", "listener", "parameter", "port"}},
-		Source:  "micro-integrator config-tool default.json transport.https.listener.parameter.port; key-mappings.json transport.http.listener.secured_port"},
+		Source:  "micro-integrator config-tool default.json transport.https.listener.parameter.port; key-mappings.json transport.http.listener.secured_port", Scheme: "https"},
 	{Port: 9191, Purpose: "Management API (HTTP)", Shifts: true, Enabled: true,
 		Key:     []string{"mediation", "internal_http_api_port"},
 		AltKeys: [][]string{{"synapse_properties", "internal.http.api.port"}},
-		Source:  "micro-integrator config-tool default.json synapse_properties.'internal.http.api.port'; key-mappings.json mediation.internal_http_api_port; docs-mi default ports (9201)"},
+		Source:  "micro-integrator config-tool default.json synapse_properties.'internal.http.api.port'; key-mappings.json mediation.internal_http_api_port; docs-mi default ports (9201)", Scheme: "http"},
 	{Port: 9154, Purpose: "Management API (HTTPS)", Shifts: true, Enabled: true,
 		Key:     []string{"mediation", "internal_https_api_port"},
 		AltKeys: [][]string{{"synapse_properties", "internal.https.api.port"}},
-		Source:  "micro-integrator config-tool default.json synapse_properties.'internal.https.api.port'; key-mappings.json mediation.internal_https_api_port; docs-mi default ports (9164)"},
+		Source:  "micro-integrator config-tool default.json synapse_properties.'internal.https.api.port'; key-mappings.json mediation.internal_https_api_port; docs-mi default ports (9164)", Scheme: "https"},
 }
 
 // replace is ports with the port of p's number replaced by p.

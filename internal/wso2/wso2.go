@@ -54,6 +54,9 @@ type Port struct {
 	// Pin is the system property that fixes the port whatever the offset
 	// ("tomcat.https.port"), or "".
 	Pin string
+	// Scheme is the URL scheme clients reach the port with ("https"), or
+	// "": it tells which default a URL on an unknown port may stand for.
+	Scheme string
 }
 
 // Role is what a port is to the facts that refer to it.
@@ -69,6 +72,17 @@ const (
 	EventReceiverSSL Role = "event-receiver-ssl" // binary event receiver, SSL (auth.url.port)
 	BrokerAMQP       Role = "broker-amqp"        // the broker's AMQP port (jms.port)
 )
+
+// Schemes are the URL schemes of p's ports, by port.
+func (p Product) Schemes() map[int]string {
+	out := map[int]string{}
+	for _, port := range p.Ports {
+		if port.Scheme != "" {
+			out[port.Port] = port.Scheme
+		}
+	}
+	return out
+}
 
 // Name is how messages name a port of role r: "servlet HTTPS".
 func (r Role) Name() string {
@@ -116,6 +130,9 @@ type Product struct {
 	// endpoints defined under its home, which the offset moves only with
 	// inbound.port.offset.enable (Micro Integrator).
 	InboundEndpoints bool
+	// OtherKeys are the deployment.toml keys (each a prefix) whose URLs
+	// name another package's server, never this one's.
+	OtherKeys [][]string
 
 	// PropertiesFirst: this version's kernel loads carbon.properties in
 	// Bootstrap, before Main reads the command line, so a -DportOffset
@@ -284,7 +301,13 @@ var Products = []Product{
 			{upTo: Version{Major: 4, Minor: 0, Patch: 999}, table: "API Manager 4.0", ports: apim40Ports},
 			{upTo: Version{Major: 4, Minor: 4, Patch: 999}, table: "API Manager 4.1-4.4", ports: apim4Ports},
 		}},
+	// A control plane's [[apim.gateway.environment]] endpoints are the
+	// gateways' (product-apim v4.7.0
+	// api-control-plane/modules/distribution/product/src/main/resources/conf/deployment.toml
+	// lists https://localhost:9443/services/ and wss://localhost:8099 there
+	// for a gateway at its default offset): never this server's.
 	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimControlPlanePorts, Table: "API Manager 4.5+ control plane",
+		OtherKeys: [][]string{{"apim", "gateway", "environment"}},
 		Launchers: []string{"api-cp", "key-manager"}, CarbonXML: carbonXML, Throttling: ThrottleClient},
 	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimGatewayPorts, Table: "API Manager 4.5+ universal gateway",
 		Launchers: []string{"gateway"}, CarbonXML: carbonXML, Throttling: ThrottleClient},
