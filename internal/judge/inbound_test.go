@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -103,5 +104,24 @@ func TestMIInboundFacts(t *testing.T) {
 	slices.Sort(got) // the zip's entries come in any order
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestCAppBounds: a CApp is read within bounds: an entry that unpacks to
+// more than an inbound endpoint could is not read, and the others still
+// are.
+func TestCAppBounds(t *testing.T) {
+	big := endpoint("BigEP", "http", "inbound.http.port", "8086") + "<!--" + strings.Repeat("x", 2<<20) + "-->"
+	capp := car(t, map[string]string{
+		"BigEP_1.0.0/BigEP-1.0.0.xml":   big,
+		"HttpEP_1.0.0/HttpEP-1.0.0.xml": endpoint("HttpEP", "http", "inbound.http.port", "8085"),
+	})
+	h := build(t, "mi", map[string]string{
+		"conf/deployment.toml": "[server]\noffset = 3\n",
+		"repository/deployment/server/carbonapps/big_1.0.0.car": capp,
+	})
+	got := short(check([]Home{h}, fakeSystem{}), nil, "inbound-endpoint")
+	if len(got) != 1 || !strings.Contains(got[0], "inbound endpoint HttpEP (in CApp big_1.0.0.car") {
+		t.Errorf("got %q, want HttpEP only", got)
 	}
 }
