@@ -117,7 +117,7 @@ func TestCAppBounds(t *testing.T) {
 		"HttpEP_1.0.0/HttpEP-1.0.0.xml": endpoint("HttpEP", "http", "inbound.http.port", "8085"),
 	})
 	h := build(t, "mi", map[string]string{
-		"conf/deployment.toml": "[server]\noffset = 3\n",
+		"conf/deployment.toml":                                  "[server]\noffset = 3\n",
 		"repository/deployment/server/carbonapps/big_1.0.0.car": capp,
 	})
 	got := short(check([]Home{h}, fakeSystem{}), nil, "inbound-endpoint")
