@@ -240,12 +240,16 @@ func (a *app) doctorCommand() *cli.Command {
 		Usage: "find what will override or undo the offset, and ports that will not be free",
 		Metadata: map[string]any{"doc": doc{
 			synopsis: []string{"[--home DIR]... [--product PRODUCT] [--json]"},
-			text: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_MEM_OPTS or the running " +
-				"server's command line (it wins over the file); -DavoidConfigUpdate=true (the server ignores " +
-				"the file); API Manager 4.0-4.4 profile optimisation (it replaces the file); a running server " +
-				"(a new offset needs a restart); URLs to this server with literal default ports; the server's " +
-				"ports already taken on this machine; an offset placeholder; what WSO2's own TOML parser will " +
-				"not take; and, with several homes, homes whose ports collide.\n\n" +
+			text: "Checks each home for: -DportOffset in the product's start scripts for this system (and what " +
+				"they source), JAVA_OPTS, JVM_MEM_OPTS or the running server's command line (it wins over the " +
+				"file); portOffset in carbon.properties or [system.parameter] (which wins depends on the " +
+				"kernel); -DavoidConfigUpdate (the server ignores the file); API Manager 4.0-4.4 profile " +
+				"optimisation (it replaces the file); an exported CARBON_HOME; a running server (a new offset " +
+				"needs a restart); URLs to this server with literal default ports; an Identity Server that " +
+				"has run (its database keeps the old callback URLs); Micro Integrator inbound endpoints, " +
+				"CApps included; the server's ports already taken on this machine; an offset placeholder; what " +
+				"WSO2's own TOML parser will not take; and, with several homes, homes whose ports collide and " +
+				"split API Manager packages whose throttling defaults miss the traffic manager.\n\n" +
 				"Each finding is an error (the offset will not work as the file says), a warning (it needs " +
 				"attention) or a note (for the record).",
 			exits: []exitCode{

@@ -15,7 +15,7 @@ import (
 // file's, as reading every process's command line would cost each run more
 // than the rest of its work.
 func (a *app) machine(t target, all bool) server.Machine {
-	m := server.Machine{Getenv: os.Getenv, AllowForeignLink: a.allowLink}
+	m := server.Machine{Getenv: os.Getenv, LookupEnv: os.LookupEnv, AllowForeignLink: a.allowLink}
 	switch {
 	case all:
 		m.Processes, _ = judge.Local{}.Processes()

@@ -86,10 +86,33 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if cmd.Bool("apply") && cmd.Bool("dry-run") {
 		out = a.stderr
 	}
-	if err := printPlan(out, plan); err != nil || !cmd.Bool("apply") {
+	if err := printPlan(out, plan); err != nil {
 		return err
 	}
+	a.planFindings(ts, plan)
+	if !cmd.Bool("apply") {
+		return nil
+	}
 	return a.applyPlan(cmd, ts, servers, plan)
+}
+
+// planFindings says, as warnings, what the judge finds of the homes
+// together at their planned offsets: split API Manager packages whose
+// throttling defaults miss the traffic manager (judge.SplitPackages).
+func (a *app) planFindings(ts []target, plan []planner.Assignment) {
+	planned := map[*server.Server]int{}
+	var servers []*server.Server
+	for _, p := range plan {
+		planned[p.Server] = p.New
+		servers = append(servers, p.Server)
+	}
+	for _, f := range judge.SplitPackages(servers, func(s *server.Server) int { return planned[s] }) {
+		for i, p := range plan {
+			if p.Server.Home == f.Home && i < len(ts) {
+				a.warnFinding(ts[i], f)
+			}
+		}
+	}
 }
 
 // planJSON is the plan as --json prints it.
