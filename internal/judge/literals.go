@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -138,49 +136,4 @@ func valueAt(values map[string]any, path []string) any {
 		v = m[k]
 	}
 	return v
-}
-
-// IdentityServerRan tells whether an Identity Server home has started
-// before, by what it left: an H2 database under repository/database or
-// logs under repository/logs. It returns the path that tells.
-func IdentityServerRan(home string) (string, bool) {
-	for _, dir := range []string{"repository/database", "repository/logs"} {
-		entries, err := os.ReadDir(filepath.Join(home, filepath.FromSlash(dir)))
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.Size() > 0 {
-				return dir + "/" + e.Name(), true
-			}
-		}
-	}
-	return "", false
-}
-
-// identityServerFix is what to do once an Identity Server that has run
-// gets another port: WSO2's advice in wso2/product-is#7588 (and #10514).
-func identityServerFix(port int) string {
-	return fmt.Sprintf("make the system apps editable ([system_applications] read_only_apps = [] in deployment.toml), restart, "+
-		"and in the management console (https://localhost:%d/carbon) change the Console and My Account service providers' callback URLs "+
-		"and the resident identity provider's issuer (OAuth2/OpenID Connect) to port %d; or start from a fresh database", port, port)
-}
-
-// identityState warns that an Identity Server that has run keeps the
-// callback URLs of its Console and My Account apps, and its resident
-// identity provider's issuer, with the port it had then: after a change of
-// offset, login fails with "Registered callback does not match"
-// (wso2/product-is#10514, #7588, #12961, #14602, #16887, #13233).
-func (c *checker) identityState() {
-	if !c.srv.Product.StoresCallbackURLs {
-		return
-	}
-	evidence, ran := IdentityServerRan(c.srv.Home)
-	if !ran {
-		return
-	}
-	https, _ := c.srv.Product.ByRole(wso2.ServletHTTPS)
-	c.add(Finding{Severity: Warning, Check: "identity-server-state", Code: ISStoredURLs, File: filepath.Join(c.srv.Home, filepath.FromSlash(evidence)),
-		Message: "this Identity Server has run before: its database keeps the Console and My Account callback URLs and the resident identity provider's issuer with the port it had then; if the offset changed since, login to the Console fails with \"Registered callback does not match\"",
-		Fix:     identityServerFix(https.Effective(c.runOffset))})
 }
