@@ -110,6 +110,7 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 		if f.Fix != "" {
 			io.WriteString(a.stdout, wrap("fix: "+f.Fix, strings.Repeat(" ", 9), strings.Repeat(" ", 14), width))
 		}
+		io.WriteString(a.stdout, tomlBlock(f.Add, strings.Repeat(" ", 14))) // to paste as it is: not wrapped
 	}
 	if len(collisions) > 0 {
 		fmt.Fprintf(a.stdout, "%-8s %s\n", judge.Error, plural(len(collisions), "pair")+" of homes need the same ports:")
@@ -223,7 +224,21 @@ func (a *app) warnFinding(t target, f judge.Finding) {
 	a.warnf("%s%s", placeOf(t, f), f.Message)
 	if fix := fixWithCommand(f); fix != "" && !a.quiet {
 		fmt.Fprintf(a.stderr, "apim-offset: hint: %s\n", fix)
+		io.WriteString(a.stderr, tomlBlock(f.Add, "    "))
 	}
+}
+
+// tomlBlock is the TOML a fix says to add, each line indented, to paste as
+// it is; "" for none.
+func tomlBlock(add, indent string) string {
+	if add == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(add, "\n"), "\n") {
+		b.WriteString(indent + line + "\n")
+	}
+	return b.String()
 }
 
 func plural(n int, word string) string {
