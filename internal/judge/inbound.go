@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -114,11 +115,22 @@ func (c *checker) inboundEndpoints() {
 	for _, car := range capps {
 		ports = append(ports, readCApp(c.srv, car, enabled)...)
 	}
-	for _, p := range ports {
+	for i, p := range ports {
+		base := p.port
+		if p.shifts {
+			p.port += c.runOffset
+		}
+		c.inbound = append(c.inbound, p) // every one, for the collisions
+		switch {
+		case i == maxListed:
+			c.add(Finding{Severity: Info, Check: "inbound-endpoint", Code: InboundPort, Source: "inbound endpoints",
+				Message: fmt.Sprintf("and %d more inbound endpoints (the ports two homes share are each said)", len(ports)-maxListed)})
+			continue
+		case i > maxListed:
+			continue
+		}
 		f := Finding{Severity: Info, Check: "inbound-endpoint", Code: InboundPort, File: p.file}
 		if p.shifts {
-			base := p.port
-			p.port += c.runOffset
 			f.Message = fmt.Sprintf("inbound endpoint %s listens on %d (%s %d plus the offset %d: %s)", p.where(), p.port, p.param, base, c.runOffset, p.why)
 		} else {
 			f.Message = fmt.Sprintf("inbound endpoint %s listens on %d (%s) at any offset: %s", p.where(), p.port, p.param, p.why)
@@ -127,10 +139,13 @@ func (c *checker) inboundEndpoints() {
 				f.Fix += ", or set inbound.port_offset_enable = true under [mediation] (\"inbound.port.offset.enable\" = true under [synapse_properties])"
 			}
 		}
-		c.inbound = append(c.inbound, p)
 		c.add(f)
 	}
 }
+
+// maxListed is the most findings of one kind doctor lists one by one: a
+// home with thousands of inbound endpoints gets a count of the rest.
+const maxListed = 20
 
 // parseInbound reads an inbound endpoint's name, protocol and port
 // parameters (inbound.http.port and the like) from data; nothing when it
@@ -205,19 +220,47 @@ func readCApp(s *server.Server, car string, enabled bool) []inboundPort {
 
 // inboundCollisions reports inbound endpoints of two homes on one port.
 func inboundCollisions(cs []*checker) []Finding {
-	var out []Finding
-	for i := range cs {
-		for j := i + 1; j < len(cs); j++ {
-			for _, a := range cs[i].inbound {
-				for _, b := range cs[j].inbound {
-					if a.port == b.port {
-						out = append(out, Finding{Severity: Error, Check: "inbound-endpoint", Code: InboundCollision, Home: cs[i].srv.Home, File: a.file,
-							Message: fmt.Sprintf("inbound endpoints %s of %s and %s of %s both listen on %d: the offset does not move them", a.where(), cs[i].srv.Home, b.where(), cs[j].srv.Home, a.port),
-							Fix:     "give one of them another port"})
-					}
-				}
+	// By port, the endpoints of each home: linear in the endpoints, one
+	// finding for each port two homes share, the first maxListed of them.
+	type endpoint struct {
+		home int
+		p    inboundPort
+	}
+	byPort := map[int][]endpoint{}
+	var ports []int
+	for i, c := range cs {
+		for _, p := range c.inbound {
+			if len(byPort[p.port]) == 0 {
+				ports = append(ports, p.port)
 			}
+			byPort[p.port] = append(byPort[p.port], endpoint{i, p})
 		}
+	}
+	var out []Finding
+	shared := 0
+	for _, port := range ports {
+		eps := byPort[port]
+		first := eps[0]
+		j := slices.IndexFunc(eps, func(e endpoint) bool { return e.home != first.home })
+		if j < 0 {
+			continue // one home's alone
+		}
+		if shared++; shared > maxListed {
+			continue
+		}
+		other := eps[j]
+		more := ""
+		if n := len(eps) - 2; n > 0 {
+			more = fmt.Sprintf(" (and %d more endpoints on it)", n)
+		}
+		out = append(out, Finding{Severity: Error, Check: "inbound-endpoint", Code: InboundCollision, Home: cs[first.home].srv.Home, File: first.p.file,
+			Message: fmt.Sprintf("inbound endpoints %s of %s and %s of %s both listen on %d%s: the offset does not move them", first.p.where(), cs[first.home].srv.Home, other.p.where(), cs[other.home].srv.Home, port, more),
+			Fix:     "give one of them another port"})
+	}
+	if shared > maxListed {
+		out = append(out, Finding{Severity: Error, Check: "inbound-endpoint", Code: InboundCollision, Source: "inbound endpoints",
+			Message: fmt.Sprintf("and %d more ports that inbound endpoints of two homes both listen on", shared-maxListed),
+			Fix:     "give each server on this host its own inbound ports"})
 	}
 	return out
 }

@@ -3,10 +3,16 @@ package judge_test
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/apim-offset/apim-offset/internal/judge"
+	"github.com/apim-offset/apim-offset/internal/testing/txtardir"
+	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -123,5 +129,38 @@ func TestCAppBounds(t *testing.T) {
 	got := short(check([]Home{h}, fakeSystem{}), nil, "inbound-endpoint")
 	if len(got) != 1 || !strings.Contains(got[0], "inbound endpoint HttpEP (in CApp big_1.0.0.car") {
 		t.Errorf("got %q, want HttpEP only", got)
+	}
+}
+
+// TestInboundMany: two Micro Integrator homes with 1,000 inbound endpoints
+// each, all on the same ports: doctor lists 20 of each home's and one
+// finding for each of the first 20 ports they share, then counts the rest,
+// in time linear in the endpoints (a finding for each pair would be
+// 1,000,000).
+func TestInboundMany(t *testing.T) {
+	var homes []Home
+	for range 2 {
+		files := map[string]string{"conf/deployment.toml": "[server]\n", "bin/micro-integrator.sh": ""}
+		for i := range 1000 {
+			files[fmt.Sprintf("repository/deployment/server/synapse-configs/default/inbound-endpoints/ep%d.xml", i)] = fmt.Sprintf(`<inboundEndpoint name="ep%d" protocol="http"><parameters><parameter name="inbound.http.port">%d</parameter></parameters></inboundEndpoint>`, i, 20000+i)
+		}
+		dir := txtardir.Write(t, files)
+		mi, _ := wso2.Lookup("mi")
+		src, _ := os.ReadFile(filepath.Join(dir, "conf", "deployment.toml"))
+		homes = append(homes, Home{Dir: dir, Product: mi, File: filepath.Join(dir, "conf", "deployment.toml"), Src: src})
+	}
+	var ports, collisions, more int
+	for _, f := range check(homes, fakeSystem{}) {
+		switch {
+		case f.Code == judge.InboundPort && f.File != "":
+			ports++
+		case f.Code == judge.InboundCollision && f.File != "":
+			collisions++
+		case strings.HasPrefix(f.Message, "and "):
+			more++
+		}
+	}
+	if ports != 40 || collisions != 20 || more != 3 {
+		t.Errorf("listed %d endpoints and %d collisions, %d counts of the rest; want 40, 20, 3", ports, collisions, more)
 	}
 }
