@@ -134,8 +134,11 @@ installed() {
     if type _comp_load >/dev/null 2>&1; then _comp_load apim-offset; else _completion_loader apim-offset; fi
     complete -p apim-offset'
 
-  zcat "$root/usr/share/doc/apim-offset/changelog.gz" | grep -m1 '^## \['
-  zcat "$root/usr/share/doc/apim-offset/changelog.gz" | grep -q "^## \[$version\] - [0-9]\{4\}-[0-9][0-9]-[0-9][0-9]\$"
+  # Into a file first: a grep that stops at its first match would end
+  # zcat with SIGPIPE, which pipefail makes a failure once the log is long.
+  zcat "$root/usr/share/doc/apim-offset/changelog.gz" > "$work/changelog"
+  grep -m1 '^## \[' "$work/changelog"
+  grep -q "^## \[$version\] - [0-9]\{4\}-[0-9][0-9]-[0-9][0-9]\$" "$work/changelog"
 }
 
 echo "== the deb, installed into a scratch root with dpkg --root"
@@ -146,7 +149,8 @@ dpkg --root="$root" --log=/dev/null -i "$deb"
 diff <(want deb) <(files "$root")
 diff <(want deb) <(dpkg --root="$root" -L apim-offset | while read -r f; do [ -d "$root$f" ] || echo "$f"; done | sort)
 installed "$root" vendor-completions
-zcat "$root/usr/share/doc/apim-offset/changelog.Debian.gz" | head -1 | grep -x "apim-offset ($version-$release) stable; urgency=low"
+zcat "$root/usr/share/doc/apim-offset/changelog.Debian.gz" > "$work/changelog.Debian"
+head -1 "$work/changelog.Debian" | grep -x "apim-offset ($version-$release) stable; urgency=low"
 grep -q '^License: Apache-2.0$' "$root/usr/share/doc/apim-offset/copyright"
 dpkg --root="$root" --log=/dev/null -r apim-offset
 left=$(files "$root")
