@@ -12,4 +12,4 @@ require (
 	golang.org/x/term v0.45.0
 )
 
-require golang.org/x/tools v0.26.0 // indirect
+require golang.org/x/tools v0.26.0

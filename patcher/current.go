@@ -73,8 +73,9 @@ func current(doc *tomlutil.Document) (Current, error) {
 // reference is s, or, when s is a $ref{a.b} to a number or a string of the
 // file, that value.
 func reference(values map[string]any, s string) string {
-	name, ok := strings.CutPrefix(s, "$ref{")
-	if name, ok = strings.CutSuffix(name, "}"); !ok {
+	name, isRef := strings.CutPrefix(s, "$ref{")
+	name, closed := strings.CutSuffix(name, "}")
+	if !isRef || !closed {
 		return s
 	}
 	v, found := valueAt(values, strings.Split(name, "."))

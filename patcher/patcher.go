@@ -191,12 +191,6 @@ type Options struct {
 	// [[apim.gateway.environment]] endpoints are the gateway's.
 	OtherKeys [][]string
 
-	// FindLiterals, when not empty, are the product's default ports: Set
-	// lists in Result.Literals the URLs to this server that use one of them,
-	// as LiteralPorts finds them at the offset the file had, without moving
-	// them (that is ShiftLiterals').
-	FindLiterals []int
-
 	// DefaultOffset is the offset the server uses when the file sets none
 	// (Micro Integrator's is 10): setting it to a file that sets none, or
 	// only in a comment, changes nothing, and literal ports are taken to be
@@ -219,11 +213,9 @@ type Result struct {
 	To      int       // the offset after
 	Line    int       // 1-based line of the offset in Output
 	Shifted []Shifted // literal ports moved, with Options.ShiftLiterals
-	// Literals are the literal ports in URLs before the edit, with
-	// Options.FindLiterals.
-	Literals []LiteralPort
 	// Kept are the literal ports left as they were with
-	// Options.ShiftLiterals: the Ambiguous ones and other servers' (Owner).
+	// Options.ShiftLiterals: other servers' (Owner), unless the port is
+	// this server's at the file's offset too.
 	Kept []LiteralPort
 
 	// Placeholder is the template placeholder the offset was, as written,
@@ -233,11 +225,6 @@ type Result struct {
 	// Warnings are things the caller should tell the user: the edit was
 	// made, but may not do all they expect.
 	Warnings []Warning
-
-	// WSO2 lists what in the input WSO2's own TOML parser will not take
-	// (a byte order mark, TOML 1.0 features, a sub-table before its table):
-	// the server will not start with the file. Set's edit adds none.
-	WSO2 []Problem
 
 	file *File // Output, parsed: File()
 }
@@ -334,7 +321,6 @@ func (in *File) Set(n int, opt *Options) (Result, error) {
 	}
 	edits, shift := in.shiftLiterals(e, n, old, o, &res)
 	found := in.dialect()
-	res.WSO2 = in.problems
 	masked := splice(body, edits)
 	out := in.restore(masked)
 	if bytes.Equal(out, src) {
@@ -342,6 +328,9 @@ func (in *File) Set(n int, opt *Options) (Result, error) {
 		return res, nil
 	}
 	res.Output, res.Changed = out, true
+	if err := limits(out, masked, in.tmpl != nil); err != nil {
+		return Result{}, err // a result this tool could not read back
+	}
 	keep := res.Placeholder != "" && o.KeepPlaceholder // only literal ports moved
 	file, err := in.check(out, masked, n, keep, shift, found)
 	if err != nil {
@@ -349,6 +338,23 @@ func (in *File) Set(n int, opt *Options) (Result, error) {
 	}
 	res.file = file
 	return res, nil
+}
+
+// limits refuses a result that the input's own bounds would refuse when
+// it is read back: larger than MaxSize, or beyond the bounds on headers,
+// keys and nesting (an inserted line can cross one). Nothing is written.
+func limits(out, masked []byte, template bool) error {
+	if len(out) > MaxSize {
+		return &Error{Msg: fmt.Sprintf("the result would be larger than %d MiB, the most this tool reads back", MaxSize>>20), Err: ErrTooLarge}
+	}
+	if err := tomlutil.CheckLimits(masked); err != nil {
+		var le *tomlutil.LimitError
+		if errors.As(err, &le) {
+			return &Error{Msg: "the result would hold " + le.Msg + ", which this tool could not read back", Err: ErrTooComplex, Template: template}
+		}
+		return err
+	}
+	return nil
 }
 
 // check parses out, the file made from this one (masked, its text as
@@ -409,16 +415,12 @@ func replacedWarning(err error, from Current, n int) Warning {
 		Msg: fmt.Sprintf("server.offset was %s, %s; the number %d replaces it", from.Raw, was, n)}
 }
 
-// shiftLiterals lists the literal ports with Options.FindLiterals, and
-// adds to e the edits that move this server's literal ports
+// shiftLiterals adds to e the edits that move this server's literal ports
 // (o.ShiftLiterals, the file being at offset old) to offset n, and records
 // them in res, with the ones it keeps. It returns the edits and the shift
 // that verify applies to decoded strings, nil when there is none.
 func (in *File) shiftLiterals(e edit, n, old int, o Options, res *Result) ([]edit, *shifter) {
 	edits := []edit{e}
-	if len(o.FindLiterals) > 0 {
-		res.Literals = newMatcher(in.doc, o.FindLiterals, old, o).find(in.doc)
-	}
 	if len(o.ShiftLiterals) == 0 {
 		return edits, nil
 	}

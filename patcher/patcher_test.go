@@ -10,6 +10,7 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/testing/golden"
 	"github.com/apim-offset/apim-offset/patcher"
+	"github.com/apim-offset/apim-offset/tomlutil"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -263,22 +264,44 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-// TestWSO2Problems: Set lists what WSO2's own parser will not take in the
+// TestWSO2Problems: File.Problems lists what WSO2's own parser will not take in the
 // input, a byte order mark first, and not a template's offset placeholder.
 func TestWSO2Problems(t *testing.T) {
-	res, err := patcher.Set([]byte("\ufeff[server]\n#offset=0\nports = [1, \"a\"]\n"), 2, nil)
+	f, err := patcher.Parse([]byte("\ufeff[server]\n#offset=0\nports = [1, \"a\"]\n"), patcher.Auto)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, p := range res.WSO2 {
+	for _, p := range f.Problems() {
 		got = append(got, fmt.Sprintf("%d:%d %s", p.Line, p.Column, p.Construct))
 	}
 	if d := cmp.Diff([]string{"1:1 bom", "3:13 mixed-array"}, got); d != "" {
 		t.Errorf("problems (-want +got):\n%s", d)
 	}
-	res, err = patcher.Set([]byte("[server]\noffset = \"{{ port_offset }}\"\n"), 2, &patcher.Options{Format: patcher.Template, KeepPlaceholder: true})
-	if err != nil || len(res.WSO2) != 0 {
-		t.Errorf("a template's placeholder offset: %v, %v", res.WSO2, err)
+	f, err = patcher.Parse([]byte("[server]\noffset = \"{{ port_offset }}\"\n"), patcher.Template)
+	if err != nil || len(f.Problems()) != 0 {
+		t.Errorf("a template's placeholder offset: %v", err)
+	}
+}
+
+// TestResultWithinLimits: an edit whose result the tool could not read back
+// (larger than MaxSize, or one key over the keys a table may hold) is
+// refused before anything is written, though the input was within them.
+func TestResultWithinLimits(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[server]\n")
+	for i := range tomlutil.MaxKeysPerTable {
+		fmt.Fprintf(&b, "k%d = 1\n", i)
+	}
+	_, err := patcher.Set([]byte(b.String()), 2, nil)
+	if !errors.Is(err, patcher.ErrTooComplex) || !strings.Contains(err.Error(), "could not read back") {
+		t.Errorf("a key over the bound: %v", err)
+	}
+	big := "[server]\n#offset=0\n# " + strings.Repeat("x", patcher.MaxSize-len("[server]\n#offset=0\n# \n")) + "\n"
+	if len(big) != patcher.MaxSize {
+		t.Fatalf("%d bytes", len(big))
+	}
+	if _, err := patcher.Set([]byte(big), 20000, nil); !errors.Is(err, patcher.ErrTooLarge) {
+		t.Errorf("1 MiB grown by the edit: %v", err)
 	}
 }

@@ -10,12 +10,20 @@
 # then a home with a duplicate key (the tool's error and hint), a file with
 # a byte order mark (an Ansible warning; strict: true fails), file: with
 # product, template=false and shift_literals (ad hoc), home and file
-# together, the tool missing from PATH, a binary path that does not exist.
+# together, the tool missing from PATH, a binary path that does not exist,
+# a loop with --diff (each item's diff; ansible/tests/loop.yml), a pattern
+# that partly fails (failed and changed; glob.yml), and warnings taken from
+# the tool's findings when its JSON has them, else from its warnings.
+# First, the module's documentation is checked offline with ansible-test's
+# validate-modules, run with the system's Python (ansible-test sanity would
+# download pip into a virtual environment).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for tool in ansible-galaxy ansible-doc ansible-playbook; do
+for tool in ansible-galaxy ansible-doc ansible-playbook ansible-test; do
   command -v "$tool" >/dev/null || { echo "$tool not found (Debian: apt-get install ansible-core)" >&2; exit 1; }
 done
+/usr/bin/python3 -c 'import voluptuous' 2>/dev/null ||
+  { echo "voluptuous not found, which validate-modules needs (Debian: apt-get install python3-voluptuous)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -37,6 +45,36 @@ for word in offset home file product backup shift_literals template keep_placeho
   EXAMPLES 'RETURN VALUES' offset_before offset_after; do
   grep -q -- "$word" "$work/doc.txt" || { echo "ansible-doc does not show $word" >&2; cat "$work/doc.txt"; exit 1; }
 done
+
+echo "== validate-modules: the module's documentation, argument spec and return values"
+# As ansible-test sanity --test validate-modules runs it, on the installed
+# collection. Every error fails but one: missing-gplv3-license, since the
+# collection is Apache-2.0 (GPLv3-compatible), as the tool is.
+sanity=$(/usr/bin/python3 -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_util/controller/sanity
+(cd "$work/collections/ansible_collections/apim_offset/wso2" &&
+  ANSIBLE_COLLECTIONS_PATH="$work/collections" /usr/bin/python3 "$sanity/validate-modules/validate.py" --format json --arg-spec \
+    --collection ansible_collections/apim_offset/wso2 --collection-version "$(sed -n 's/^version: //p' galaxy.yml)" \
+    plugins/modules/port_offset.py) >"$work/validate.json" || true
+/usr/bin/python3 - "$work/validate.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))["plugins/modules/port_offset.py"]
+codes = [e["code"] for e in report["errors"]]
+assert codes == ["missing-gplv3-license"], report
+assert not report["warnings"] and not report["traces"], report
+print("validate-modules: no errors but missing-gplv3-license (the collection is Apache-2.0), no warnings")
+PY
+ansible-doc --json apim_offset.wso2.port_offset >"$work/doc.json"
+/usr/bin/python3 - "$work/doc.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))["apim_offset.wso2.port_offset"]
+d = doc["doc"]
+assert d["author"] == ["apim-offset developers (@apim-offset)"], d["author"]
+assert d["requirements"], "no requirements"
+for name, attr in d["attributes"].items():
+    assert attr.get("description"), ("attribute without description", name)
+assert "msg" in doc["return"] and "files" in doc["return"] and "results" not in doc["return"], sorted(doc["return"])
+print("ansible-doc --json:", ", ".join(sorted(d["attributes"])), "attributes described;", len(doc["return"]), "return values")
+PY
 
 go build -o "$work/bin/apim-offset" ./cmd/apim-offset
 inventory="$work/fleet.ini"
@@ -70,8 +108,10 @@ expect_changed() {
   local host line
   for host in apim1 apim2 apim3; do
     line=$(recap "$1" | grep "^$host :") || { echo "no recap line for $host" >&2; exit 1; }
-    [[ $line =~ changed=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "$2" ] ||
-      { echo "$host: want changed=$2: $line" >&2; exit 1; }
+    if ! [[ $line =~ changed=([0-9]+) ]] || [ "${BASH_REMATCH[1]}" != "$2" ]; then
+      echo "$host: want changed=$2: $line" >&2
+      exit 1
+    fi
     [[ $line =~ failed=0 ]] || { echo "$host failed: $line" >&2; exit 1; }
   done
 }
@@ -164,4 +204,49 @@ echo "== no apim-offset on PATH"
 tool_dir=$work/empty fails nopath.log 'apim-offset not found: no apim-offset on the managed host' -i "$inventory" -l apim1
 echo "== binary: a path that does not exist"
 fails nobin.log "apim-offset not found: $work/none is not an executable file" -i "$inventory" -l apim1 -e "apim_offset_bin=$work/none"
+
+echo "== a loop with --diff: each item's diff and msg"
+mkdir "$work/loop"
+for n in 1 2; do cp -r fixtures/sample-home "$work/loop/apim$n"; done
+homes='["'$work/loop/apim1'","'$work/loop/apim2'"]'
+playbook=ansible/tests/loop.yml run loop.log -i localhost, -c local --diff -e "{\"apim_homes\": $homes}"
+for n in 1 2; do
+  grep -q "^--- a/.*/loop/apim$n/repository/conf/deployment.toml\$" "$work/loop.log" || { cat "$work/loop.log"; echo "no diff for apim$n in the loop" >&2; exit 1; }
+  grep -q "^offset=$n\$" "$work/loop/apim$n/repository/conf/deployment.toml"
+done
+grep -c '^+offset=[12]$' "$work/loop.log" | grep -qx 2
+playbook=ansible/tests/loop.yml run loop2.log -i localhost, -c local --diff -e "{\"apim_homes\": $homes}"
+if grep -q '^+offset=' "$work/loop2.log"; then echo "a diff on the second run" >&2; exit 1; fi
+
+echo "== a pattern that partly fails: failed, changed, the others written"
+mkdir "$work/glob"
+for n in 1 2 3; do cp -r fixtures/sample-home "$work/glob/apim$n"; done
+sed -i 's/^\[server\]$/[server]\nhostname = "duplicate"/' "$work/glob/apim2/repository/conf/deployment.toml"
+cp "$work/glob/apim2/repository/conf/deployment.toml" "$work/glob2.toml"
+playbook=ansible/tests/glob.yml run glob.log -i localhost, -c local -e "apim_pattern=$work/glob/apim*"
+grep -q '^offset=6$' "$work/glob/apim1/repository/conf/deployment.toml"
+grep -q '^offset=6$' "$work/glob/apim3/repository/conf/deployment.toml"
+cmp "$work/glob/apim2/repository/conf/deployment.toml" "$work/glob2.toml"
+grep -E '^localhost +: ' "$work/glob.log"
+grep -Eq '^localhost +: ok=2 +changed=1 .*failed=0 .*ignored=1' "$work/glob.log" || { cat "$work/glob.log"; exit 1; }
+
+echo "== warnings from the tool's findings, else from its warnings"
+# A stand-in for the tool that prints what apim-offset set --json prints for
+# an unchanged file, with findings when FINDINGS is set.
+cat >"$work/bin/fake-apim-offset" <<'FAKE'
+#!/bin/sh
+findings=
+[ -n "$FINDINGS" ] && findings=',"findings":[{"code":"bom","severity":"warning","file":"/f/deployment.toml","line":1,"column":1,"message":"the file starts with a UTF-8 byte order mark","fix":"save it as UTF-8 without one"},{"code":"literal-port","severity":"note","file":"/f/deployment.toml","line":9,"column":5,"message":"a note, not a warning","fix":""}]'
+printf '{"file":"/f/deployment.toml","product":"apim-4","changed":false,"applied":false,"from":2,"from_source":"set","to":2,"action":"unchanged","line":3,"diff":"","warnings":["1:1: the older warning"]%s}\n' "$findings"
+FAKE
+chmod +x "$work/bin/fake-apim-offset"
+# Ad hoc (-o) prints the result as one line of JSON: its warnings are the
+# Ansible warnings, exactly.
+FINDINGS=1 adhoc findings.log "file=$work/loose.toml offset=2 binary=$work/bin/fake-apim-offset" || { cat "$work/findings.log"; exit 1; }
+grep -oF '"tool_warnings": ["/f/deployment.toml:1:1: the file starts with a UTF-8 byte order mark [bom] (fix: save it as UTF-8 without one)"],"warnings": ["/f/deployment.toml:1:1: the file starts with a UTF-8 byte order mark [bom] (fix: save it as UTF-8 without one)"]}' "$work/findings.log" ||
+  { cat "$work/findings.log"; echo "want the finding, and only it, as the warning" >&2; exit 1; }
+grep -qF '"msg": "already 2"' "$work/findings.log"
+FINDINGS='' adhoc warnings.log "file=$work/loose.toml offset=2 binary=$work/bin/fake-apim-offset" || { cat "$work/warnings.log"; exit 1; }
+grep -oF '"tool_warnings": ["/f/deployment.toml:1:1: the older warning"],"warnings": ["/f/deployment.toml:1:1: the older warning"]}' "$work/warnings.log" ||
+  { cat "$work/warnings.log"; echo "want the older warning" >&2; exit 1; }
 echo "ok"

@@ -45,7 +45,7 @@ var sizes = [2]int{100 << 10, patcher.MaxSize}
 type row struct {
 	name     string
 	template bool
-	literals bool // Set looks for literal ports (Options.FindLiterals), as set does
+	literals bool // the literal ports are looked for too (File.Literals), as set's findings do
 	at       [2][]byte
 }
 
@@ -170,11 +170,14 @@ func measure(src []byte, template, literals, once bool) (ns, bytes float64, what
 	if template {
 		opt.Format = patcher.Template
 	}
-	if literals {
-		opt.FindLiterals = []int{9443, 9763, 8243, 8280}
-	}
 	set := func() {
-		_, err := patcher.Set(src, 2, opt)
+		f, err := patcher.Parse(src, opt.Format)
+		if err == nil {
+			_, err = f.Set(2, opt)
+		}
+		if err == nil && literals {
+			f.Literals([]int{9443, 9763, 8243, 8280}, 0, opt)
+		}
 		switch {
 		case isLimit(err):
 			what = " (refused)"

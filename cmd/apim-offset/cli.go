@@ -139,7 +139,7 @@ func (a *app) commands() *cli.Command {
 	root := &cli.Command{
 		Name:            "apim-offset",
 		Usage:           "set the port offset of a WSO2 API Manager, Identity Server or Micro Integrator",
-		Version:         version(),
+		Version:         longVersion(),
 		Writer:          a.stdout,
 		ErrWriter:       a.stderr,
 		Reader:          a.stdin,
@@ -515,8 +515,17 @@ func (a *app) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// version is the module version and VCS revision the binary was built from.
-func version() string {
+// version is the release this binary is, set by the build with
+// -ldflags "-X main.version=1.2.3" (packaging/build.sh, .goreleaser.yaml).
+// Empty, --version and the man page say what the build info knows.
+var version string
+
+// longVersion is what --version prints: the release, else the module version
+// and VCS revision the binary was built from.
+func longVersion() string {
+	if version != "" {
+		return version
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"

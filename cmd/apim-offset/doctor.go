@@ -110,6 +110,7 @@ func (a *app) printDoctor(homes []*server.Server, r doctorReport) {
 		if f.Fix != "" {
 			io.WriteString(a.stdout, wrap("fix: "+f.Fix, strings.Repeat(" ", 9), strings.Repeat(" ", 14), width))
 		}
+		io.WriteString(a.stdout, tomlBlock(f.Add, strings.Repeat(" ", 14))) // to paste as it is: not wrapped
 	}
 	if len(collisions) > 0 {
 		fmt.Fprintf(a.stdout, "%-8s %s\n", judge.Error, plural(len(collisions), "pair")+" of homes need the same ports:")
@@ -223,7 +224,21 @@ func (a *app) warnFinding(t target, f judge.Finding) {
 	a.warnf("%s%s", placeOf(t, f), f.Message)
 	if fix := fixWithCommand(f); fix != "" && !a.quiet {
 		fmt.Fprintf(a.stderr, "apim-offset: hint: %s\n", fix)
+		io.WriteString(a.stderr, tomlBlock(f.Add, "    "))
 	}
+}
+
+// tomlBlock is the TOML a fix says to add, each line indented, to paste as
+// it is; "" for none.
+func tomlBlock(add, indent string) string {
+	if add == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(add, "\n"), "\n") {
+		b.WriteString(indent + line + "\n")
+	}
+	return b.String()
 }
 
 func plural(n int, word string) string {
@@ -240,12 +255,16 @@ func (a *app) doctorCommand() *cli.Command {
 		Usage: "find what will override or undo the offset, and ports that will not be free",
 		Metadata: map[string]any{"doc": doc{
 			synopsis: []string{"[--home DIR]... [--product PRODUCT] [--json]"},
-			text: "Checks each home for: -DportOffset in bin/ scripts, JAVA_OPTS, JVM_MEM_OPTS or the running " +
-				"server's command line (it wins over the file); -DavoidConfigUpdate=true (the server ignores " +
-				"the file); API Manager 4.0-4.4 profile optimisation (it replaces the file); a running server " +
-				"(a new offset needs a restart); URLs to this server with literal default ports; the server's " +
-				"ports already taken on this machine; an offset placeholder; what WSO2's own TOML parser will " +
-				"not take; and, with several homes, homes whose ports collide.\n\n" +
+			text: "Checks each home for: -DportOffset in the product's start scripts for this system (and what " +
+				"they source), JAVA_OPTS, JVM_MEM_OPTS or the running server's command line (it wins over the " +
+				"file); portOffset in carbon.properties or [system.parameter] (which wins depends on the " +
+				"kernel); -DavoidConfigUpdate (the server ignores the file); API Manager 4.0-4.4 profile " +
+				"optimisation (it replaces the file); an exported CARBON_HOME; a running server (a new offset " +
+				"needs a restart); URLs to this server with literal default ports; an Identity Server that " +
+				"has run (its database keeps the old callback URLs); Micro Integrator inbound endpoints, " +
+				"CApps included; the server's ports already taken on this machine; an offset placeholder; what " +
+				"WSO2's own TOML parser will not take; and, with several homes, homes whose ports collide and " +
+				"split API Manager packages whose throttling defaults miss the traffic manager.\n\n" +
 				"Each finding is an error (the offset will not work as the file says), a warning (it needs " +
 				"attention) or a note (for the record).",
 			exits: []exitCode{

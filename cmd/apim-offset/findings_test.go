@@ -72,9 +72,11 @@ func TestSetFindings(t *testing.T) {
 		{"-DportOffset in bin/api-manager.sh", map[string]string{"bin/api-manager.sh": "#!/bin/sh\nJAVA_OPTS=\"-DportOffset=5\"\n"}, nil, []found{
 			{"override-differs", "bin/api-manager.sh:2", "-DportOffset=5 overrides the file's offset 7: the server runs at offset 5",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"}}},
+		// Kernel 4.6.1+ renders carbon.properties from [system.parameter]
+		// at the next start (kernel carbon.properties.j2).
 		{"carbon.properties portOffset", map[string]string{"repository/conf/carbon.properties": "portOffset=9\n"}, nil, []found{
-			{"override-differs", "repository/conf/carbon.properties:1", "portOffset=9 overrides the file's offset 7: the server runs at offset 9",
-				"remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it): Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"}}},
+			{"carbon-properties-overwritten", "repository/conf/carbon.properties:1", "portOffset=9 in carbon.properties is overwritten at the next start: this kernel renders carbon.properties from [system.parameter] in deployment.toml (config-mapper), so it is not the offset the server will run at",
+				"set [server] offset in deployment.toml (or portOffset under [system.parameter]) and remove the line; -DavoidConfigUpdate would keep it, and every other edit of deployment.toml out too"}}},
 		{"-DportOffset=$OFFSET: a value set at start-up", map[string]string{"bin/api-manager.sh": "JAVA_OPTS=\"-DportOffset=$OFFSET\"\n"}, nil, []found{
 			{"override-unknown", "bin/api-manager.sh:1", "-DportOffset=$OFFSET overrides the file's offset 7 with a value set at start-up",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"}}},
@@ -196,7 +198,10 @@ func TestSetIdentityServerFinding(t *testing.T) {
 		files    map[string]string
 		warn     bool
 	}{
-		{"IS that has run (H2 database)", "is", map[string]string{"repository/database/WSO2IDENTITY_DB.mv.db": "x"}, true},
+		// A fresh pack ships its H2 databases (product-is v7.1.0
+		// modules/distribution/src/assembly/bin.xml): no sign of a start.
+		{"fresh IS with its H2 database", "is", map[string]string{"repository/database/WSO2IDENTITY_DB.mv.db": "x"}, false},
+		{"IS that has run (wso2carbon.pid)", "is", map[string]string{"wso2carbon.pid": "4242\n"}, true},
 		{"IS that has run (logs)", "is", map[string]string{"repository/logs/wso2carbon.log": "x"}, true},
 		{"fresh IS", "is", nil, false},
 		{"API Manager that has run", "apim-4", map[string]string{"repository/logs/wso2carbon.log": "x"}, false},
@@ -220,7 +225,7 @@ func TestSetIdentityServerFinding(t *testing.T) {
 				}
 				return
 			}
-			if len(is) != 1 || !strings.Contains(is[0].Fix, "https://localhost:9445/carbon") || !strings.Contains(is[0].Message, "Registered callback does not match") {
+			if len(is) != 1 || !strings.Contains(is[0].Fix, "[console] callback_url = \"regexp=(https://localhost:9445/console") || !strings.Contains(is[0].Message, "Registered callback does not match") {
 				t.Errorf("findings %+v", is)
 			}
 		})

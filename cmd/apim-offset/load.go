@@ -15,7 +15,7 @@ import (
 // file's, as reading every process's command line would cost each run more
 // than the rest of its work.
 func (a *app) machine(t target, all bool) server.Machine {
-	m := server.Machine{Getenv: os.Getenv, AllowForeignLink: a.allowLink}
+	m := server.Machine{Getenv: os.Getenv, LookupEnv: os.LookupEnv, AllowForeignLink: a.allowLink}
 	switch {
 	case all:
 		m.Processes, _ = judge.Local{}.Processes()
@@ -67,10 +67,13 @@ func (a *app) loadAll(ts []target, f patcher.Format, all bool) ([]*server.Server
 // the CLI words it.
 func placeholderErr(path string, pe *server.PlaceholderError) error {
 	hint := fmt.Sprintf("WSO2 resolves %s at start-up: ", pe.Raw)
-	switch pe.Form {
-	case "env":
+	switch {
+	case pe.Form == "env" && pe.From != nil && pe.Value == "":
+		return &usageError{msg: path + ":" + pe.Error(), err: &fileError{path, pe},
+			hint: fmt.Sprintf("%s is set to \"\" here, which WSO2 refuses at start-up: export it as a whole number, or replace the placeholder with a number with 'apim-offset set N'", pe.Name)}
+	case pe.Form == "env":
 		hint += fmt.Sprintf("export %s=N here to see the offset it gives", pe.Name)
-	case "sys":
+	case pe.Form == "sys":
 		hint += fmt.Sprintf("put -D%s=N in the start script or JAVA_OPTS, where apim-offset can see it", pe.Name)
 	default:
 		hint += fmt.Sprintf("set -D%s=N in the start script or JAVA_OPTS, or export %s=N", pe.Name, pe.Name)

@@ -22,14 +22,15 @@ type manInfo struct{ version, date string }
 // $SOURCE_DATE_EPOCH's when set (reproducible builds), else the VCS commit
 // time the binary was built from, else none.
 func buildManInfo() manInfo {
-	m := manInfo{version: version()}
+	info, _ := debug.ReadBuildInfo()
+	m := manInfo{version: shortVersion(version, info)}
 	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 		if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
 			m.date = time.Unix(sec, 0).UTC().Format(time.DateOnly)
 			return m
 		}
 	}
-	if info, ok := debug.ReadBuildInfo(); ok {
+	if info != nil {
 		for _, s := range info.Settings {
 			if s.Key == "vcs.time" {
 				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
@@ -39,6 +40,42 @@ func buildManInfo() manInfo {
 		}
 	}
 	return m
+}
+
+// manVersionMax is the longest version the man page's footer shows: after
+// "apim-offset ", beside the date and "APIM-OFFSET(1)", it stays within 80
+// columns (packaging/test.sh renders the packaged page at 80).
+const manVersionMax = 20
+
+// shortVersion is the version in the man page's footer: the release (from
+// -X main.version), else a tagged module version, else the first 7 digits
+// of the VCS revision ("-modified" when built from changed files) in place
+// of "(devel)" or a pseudo-version (v0.0.0-20261126093000-11ed62034069);
+// at most manVersionMax characters.
+func shortVersion(release string, info *debug.BuildInfo) string {
+	v := release
+	if v == "" && info != nil {
+		v = info.Main.Version
+		rev, modified := "", ""
+		for _, s := range info.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				rev = s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				modified = "-modified"
+			}
+		}
+		if len(rev) >= 12 && (v == "" || v == "(devel)" || strings.Contains(v, rev[:12])) {
+			v = rev[:7] + modified
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	if r := []rune(v); len(r) > manVersionMax {
+		v = string(r[:manVersionMax])
+	}
+	return v
 }
 
 // manPage writes root's man page in roff (man(7)), made from the command

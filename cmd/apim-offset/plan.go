@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -54,6 +55,9 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if err != nil {
 		return err
 	}
+	if err := sameFiles(ts); err != nil {
+		return err
+	}
 	servers, err := a.loadAll(ts, format(cmd), cmd.Bool("free"))
 	if err != nil {
 		return err
@@ -82,10 +86,33 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 	if cmd.Bool("apply") && cmd.Bool("dry-run") {
 		out = a.stderr
 	}
-	if err := printPlan(out, plan); err != nil || !cmd.Bool("apply") {
+	if err := printPlan(out, plan); err != nil {
 		return err
 	}
+	a.planFindings(ts, plan)
+	if !cmd.Bool("apply") {
+		return nil
+	}
 	return a.applyPlan(cmd, ts, servers, plan)
+}
+
+// planFindings says, as warnings, what the judge finds of the homes
+// together at their planned offsets: split API Manager packages whose
+// throttling defaults miss the traffic manager (judge.SplitPackages).
+func (a *app) planFindings(ts []target, plan []planner.Assignment) {
+	planned := map[*server.Server]int{}
+	var servers []*server.Server
+	for _, p := range plan {
+		planned[p.Server] = p.New
+		servers = append(servers, p.Server)
+	}
+	for _, f := range judge.SplitPackages(servers, func(s *server.Server) int { return planned[s] }) {
+		for i, p := range plan {
+			if p.Server.Home == f.Home && i < len(ts) {
+				a.warnFinding(ts[i], f)
+			}
+		}
+	}
 }
 
 // planJSON is the plan as --json prints it.
@@ -206,4 +233,21 @@ func (a *app) planCommand() *cli.Command {
 		),
 		Action: a.plan,
 	}
+}
+
+// sameFiles refuses two homes whose deployment.toml is one file (a link to
+// the other's): planned apart, both would end at the offset set last, and
+// the servers would collide after all.
+func sameFiles(ts []target) error {
+	infos := make([]os.FileInfo, len(ts))
+	for i, t := range ts {
+		infos[i], _ = os.Stat(t.Path)
+		for j := range i {
+			if infos[i] != nil && infos[j] != nil && os.SameFile(infos[i], infos[j]) {
+				return &usageError{msg: fmt.Sprintf("%s and %s are the same file", ts[j].Path, t.Path),
+					hint: "two homes that share one deployment.toml run at one offset: give plan one of them, and give the other a file of its own"}
+			}
+		}
+	}
+	return nil
 }

@@ -356,8 +356,8 @@ func (a *app) decide(t target, n int, f setFlags) (*change, error) {
 	case patcher.SourceCommented, patcher.SourceAbsent:
 		c.r.From = &c.srv.Product.DefaultOffset
 	}
-	if f.strict && len(res.WSO2) > 0 {
-		return c, &fileError{t.Path, &dialectError{f: res.WSO2[0], more: len(res.WSO2) - 1}}
+	if problems := c.srv.File.Problems(); f.strict && len(problems) > 0 {
+		return c, &fileError{t.Path, &dialectError{f: problems[0], more: len(problems) - 1}}
 	}
 	a.judgeChange(c, opt.Others, f.keepPlaceholder, f.shiftLiterals)
 	if !res.Changed && res.Placeholder == "" && !a.json {

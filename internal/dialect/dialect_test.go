@@ -160,12 +160,16 @@ func TestFixtures(t *testing.T) {
 // given, and changes only the bytes of the offset's value, or only adds.
 func setOnlyOffset(t *testing.T, src []byte, not10 string) {
 	t.Helper()
-	res, err := patcher.Set(src, 7, nil)
+	f, err := patcher.Parse(src, patcher.Auto)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if p := f.Problems(); len(p) > 0 {
+		t.Errorf("WSO2 problems on a file WSO2 starts with: %v", p)
+	}
+	res, err := f.Set(7, nil)
 	if err != nil {
 		t.Fatalf("Set: %v", err)
-	}
-	if len(res.WSO2) > 0 {
-		t.Errorf("Set reports WSO2 problems on a file WSO2 starts with: %v", res.WSO2)
 	}
 	if not10 != "" {
 		at, _, _ := strings.Cut(not10, " ")

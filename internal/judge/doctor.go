@@ -61,6 +61,9 @@ type Finding struct {
 	// both need.
 	With  string `json:"with,omitempty"`
 	Ports []int  `json:"ports,omitempty"`
+	// Add is TOML to add to the file, as the fix says, exactly: a caller
+	// may print it as it is.
+	Add string `json:"add,omitempty"`
 	// Err is the file's error, for a finding that is one: the caller
 	// words its fix.
 	Err error `json:"-"`
@@ -101,6 +104,11 @@ const (
 	ConfigFileMissing   Code = "config-file-missing"   // it names a file that does not exist here
 
 	AvoidConfigUpdate Code = "avoid-config-update" // check "avoid-config-update"
+
+	CarbonPropertiesOverwritten Code = "carbon-properties-overwritten" // check "port-offset-override": a hand-written carbon.properties portOffset that config-mapper renders over at the next start
+	CarbonHomeExported          Code = "carbon-home-exported"          // check "carbon-home": CARBON_HOME exported here names another home
+
+	ThrottlingDefaults Code = "throttling-defaults" // check "split-packages": a gateway or control plane whose throttling defaults point at its own offset, not the traffic manager's
 
 	ProfileStarted   Code = "profile-started"   // check "profile-optimisation": started with --optimize and -Dprofile, or profileSetup.sh run
 	ProfileBackup    Code = "profile-backup"    // an optimisation replaced the file before
@@ -176,6 +184,7 @@ func Check(servers []*server.Server, sys System, scope Scope) []Finding {
 		checkers[i].run(scope)
 		out = append(out, checkers[i].found...)
 	}
+	out = append(out, SplitPackages(servers, (*server.Server).Offset)...)
 	if scope&Machine != 0 {
 		out = append(out, collisions(servers)...)
 		out = append(out, inboundCollisions(checkers)...)
@@ -264,12 +273,13 @@ func (c *checker) run(scope Scope) {
 	c.overrides()
 	c.profile()
 	if scope&Machine != 0 {
+		c.carbonHome()
 		c.running()
 		c.sockets()
 	}
 	c.literals()
 	c.websocketFallback()
-	c.identityState()
+	c.storedCallbackURLs()
 	c.inboundEndpoints()
 	if scope&Machine != 0 {
 		c.portsInUse()
@@ -406,22 +416,30 @@ func removeFix(s server.Source) string {
 		return "remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it)"
 	case server.SystemParameter:
 		return "remove it from [system.parameter] and set [server] offset instead"
+	case server.CarbonXML:
+		return "remove -DavoidConfigUpdate so that deployment.toml is rendered again (or set the offset in carbon.xml too)"
 	}
 	return "remove it from " + string(s.Kind) + " where the server starts"
 }
 
 // overrides reports what sets the offset over the file's (package
-// effective has the order and its sources): carbon.properties and
-// [system.parameter] portOffset, which wso2/carbon-kernel Main.addSystemProperties
-// applies after the command line; -DportOffset in a running server's
-// command line, the start scripts, JAVA_OPTS and JVM_MEM_OPTS (every reader
-// takes System.getProperty("portOffset") before carbon.xml's Ports.Offset:
-// kernel CarbonUtils.getPortFromServerConfig); and JVM_OPTS, which
-// wso2/product-apim's startup-scripts never read. Then what else undoes the
-// file: -DavoidConfigUpdate=true (wso2/config-mapper ConfigParser.parse
-// returns before it reads deployment.toml), -Ddeployment.config.file.path
-// (kernel Main.handleConfiguration reads that file instead), and the
-// -Dtomcat.*.port pins (kernel CarbonTomcat).
+// effective has the order and its sources): [system.parameter] and
+// carbon.properties portOffset, which wso2/carbon-kernel
+// Main.addSystemProperties applies after the command line from kernel 4.6.1,
+// and Bootstrap before it on kernels 4.5.1/4.6.0 and Micro Integrator;
+// -DportOffset in a running server's command line, the start scripts,
+// JAVA_OPTS and JVM_MEM_OPTS (every reader takes
+// System.getProperty("portOffset") before carbon.xml's Ports.Offset: kernel
+// CarbonUtils.getPortFromServerConfig); carbon.xml itself when config-mapper
+// is skipped; and JVM_OPTS, which wso2/product-apim's startup-scripts never
+// read. The documented start, ./api-manager.sh -DportOffset=3 (docs
+// "Changing the Default Ports with Offset", API Manager 3.0-4.7), is no
+// error: the server runs at that offset, and a file offset it hides is a
+// warning. Then what else undoes the file: -DavoidConfigUpdate=true
+// (wso2/config-mapper ConfigParser.parse returns before it reads
+// deployment.toml), -Ddeployment.config.file.path (kernel
+// Main.handleConfiguration reads that file instead), the -Dtomcat.*.port
+// pins (kernel CarbonTomcat).
 func (c *checker) overrides() {
 	for i, o := range c.res.Overrides {
 		f := c.at(o)
@@ -431,8 +449,18 @@ func (c *checker) overrides() {
 			text = "[system.parameter] " + text
 		}
 		why := ": a -DportOffset system property wins over deployment.toml"
-		if o.Kind == server.CarbonProperties || o.Kind == server.SystemParameter {
+		switch {
+		case o.Kind == server.CarbonXML:
+			text = "carbon.xml's " + text
+			why = ": -DavoidConfigUpdate keeps config-mapper from rendering deployment.toml into carbon.xml, so the server reads carbon.xml as it was last rendered"
+		case (o.Kind == server.CarbonProperties || o.Kind == server.SystemParameter) && c.srv.Product.PropertiesFirst:
+			why = ": this version's kernel loads carbon.properties before the command line (Bootstrap), so it wins over deployment.toml and JAVA_OPTS, and a -DportOffset given to the start script wins over it"
+		case o.Kind == server.CarbonProperties || o.Kind == server.SystemParameter:
 			why = ": Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"
+		}
+		hidden := fmt.Sprintf("the file's offset %d", c.fileOffset)
+		if !c.offsetSet {
+			hidden = fmt.Sprintf("the default offset %d (the file sets none)", c.fileOffset)
 		}
 		n, ok := o.Offset()
 		switch {
@@ -442,19 +470,32 @@ func (c *checker) overrides() {
 			f.Message = fmt.Sprintf("%s also sets the offset, but %s (%s) wins over it", text, top.Where(c.srv.Home), top.Text)
 		case !ok && !strings.ContainsAny(o.Value, "$%"):
 			f.Severity, f.Code = Error, OverrideUnknown
-			f.Message = fmt.Sprintf("%s overrides the file's offset %d with %q, which Integer.parseInt refuses: the server stops at start-up", text, c.fileOffset, o.Value)
+			f.Message = fmt.Sprintf("%s overrides %s with %q, which Integer.parseInt refuses: the server stops at start-up", text, hidden, o.Value)
 		case !ok:
 			f.Severity, f.Code = Warning, OverrideUnknown
-			f.Message = fmt.Sprintf("%s overrides the file's offset %d with a value set at start-up", text, c.fileOffset)
+			f.Message = fmt.Sprintf("%s overrides %s with a value set at start-up", text, hidden)
 		case n != c.fileOffset:
-			f.Severity, f.Code = Error, OverrideDiffers
-			f.Message = fmt.Sprintf("%s overrides the file's offset %d: the server runs at offset %d", text, c.fileOffset, n)
+			// The server runs at n, as the operator meant when it is the
+			// documented start: what the property hides is the file's
+			// own offset, when it sets one.
+			f.Severity, f.Code = Warning, OverrideDiffers
+			if !c.offsetSet {
+				f.Severity = Info
+			}
+			f.Message = fmt.Sprintf("%s overrides %s: the server runs at offset %d", text, hidden, n)
 			c.runOffset = n
 		default:
 			f.Severity, f.Code = Warning, OverrideSame
 			f.Message = fmt.Sprintf("%s overrides the file's offset (the same %d now): a later change to the file will not take effect", text, n)
 		}
 		f.Fix = removeFix(o) + why
+		c.add(f)
+	}
+	for _, o := range c.res.Overwritten {
+		f := c.at(o)
+		f.Severity, f.Check, f.Code = Warning, "port-offset-override", CarbonPropertiesOverwritten
+		f.Message = fmt.Sprintf("%s in carbon.properties is overwritten at the next start: this kernel renders carbon.properties from [system.parameter] in deployment.toml (config-mapper), so it is not the offset the server will run at", o.Text)
+		f.Fix = "set [server] offset in deployment.toml (or portOffset under [system.parameter]) and remove the line; -DavoidConfigUpdate would keep it, and every other edit of deployment.toml out too"
 		c.add(f)
 	}
 	for _, o := range c.res.Ignored {
@@ -467,12 +508,28 @@ func (c *checker) overrides() {
 	for _, o := range c.res.AvoidConfigUpdate {
 		f := c.at(o)
 		f.Severity, f.Check, f.Code = Error, "avoid-config-update", AvoidConfigUpdate
-		f.Message = "-DavoidConfigUpdate=true: the server ignores changes to deployment.toml, the offset among them"
+		f.Message = o.Text + ": the server ignores changes to deployment.toml, the offset among them"
 		f.Fix = removeFix(o)
 		c.add(f)
 	}
 	c.configFile()
 	c.pins()
+}
+
+// carbonHome warns of CARBON_HOME exported in this environment (a machine
+// check: doctor's) and naming another home: WSO2's start scripts set CARBON_HOME only when it is unset
+// ([ -z "$CARBON_HOME" ] && CARBON_HOME=`cd "$PRGDIR/.." ; pwd`:
+// product-apim v4.5.0
+// all-in-one-apim/modules/distribution/product/src/main/startup-scripts/api-manager.sh),
+// so from this shell every WSO2 script starts that home, this one's too.
+func (c *checker) carbonHome() {
+	ch := c.res.CarbonHome
+	if ch == nil || sameFile(ch.Value, c.srv.Home) {
+		return
+	}
+	c.add(Finding{Severity: Warning, Check: "carbon-home", Code: CarbonHomeExported, Source: "CARBON_HOME",
+		Message: fmt.Sprintf("CARBON_HOME is exported as %s: WSO2's start scripts keep a CARBON_HOME that is set, so bin/ of this home starts %s from this shell, at that home's offset", ch.Value, ch.Value),
+		Fix:     "unset CARBON_HOME before starting a server (or start each server from a shell without it)"})
 }
 
 // configFile reports -Ddeployment.config.file.path: the server reads that

@@ -77,7 +77,7 @@ func TestCheck(t *testing.T) {
 		want []finding
 	}{
 		{"-DportOffset in a start script", "override-script", nil, []finding{
-			{judge.Error, "port-offset-override", judge.OverrideDiffers, "bin/api-manager.sh", 2, "", "-DportOffset=3 overrides the file's offset 2: the server runs at offset 3",
+			{judge.Warning, "port-offset-override", judge.OverrideDiffers, "bin/api-manager.sh", 2, "", "-DportOffset=3 overrides the file's offset 2: the server runs at offset 3",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset equal to the file's", "override-script-same", nil, []finding{
@@ -92,7 +92,7 @@ func TestCheck(t *testing.T) {
 		{"-DportOffset in JAVA_OPTS", "plain", func(string) fakeSystem {
 			return fakeSystem{env: map[string]string{"JAVA_OPTS": "-Xmx2g -DportOffset=7"}}
 		}, []finding{
-			{judge.Error, "port-offset-override", judge.OverrideDiffers, "", 0, "JAVA_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
+			{judge.Warning, "port-offset-override", judge.OverrideDiffers, "", 0, "JAVA_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
 				"remove it from JAVA_OPTS where the server starts: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"JAVA_OPTS without it", "plain", func(string) fakeSystem {
@@ -101,7 +101,7 @@ func TestCheck(t *testing.T) {
 		{"-DportOffset in this home's running server", "plain", func(dir string) fakeSystem {
 			return fakeSystem{procs: []judge.Process{{PID: 31, Args: []string{"java", "-Dcarbon.home=" + dir, "-DportOffset=5"}}}}
 		}, []finding{
-			{judge.Error, "port-offset-override", judge.OverrideDiffers, "", 0, "pid 31", "-DportOffset=5 overrides the file's offset 2: the server runs at offset 5",
+			{judge.Warning, "port-offset-override", judge.OverrideDiffers, "", 0, "pid 31", "-DportOffset=5 overrides the file's offset 2: the server runs at offset 5",
 				"restart the server without it (process 31 was started with it): a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset in another home's server", "plain", func(string) fakeSystem {
@@ -156,7 +156,7 @@ func TestCheck(t *testing.T) {
 		{"-DportOffset in JVM_MEM_OPTS (product-apim api-manager.sh puts it on the java command line)", "plain", func(string) fakeSystem {
 			return fakeSystem{env: map[string]string{"JVM_MEM_OPTS": "-Xms256m -Xmx1024m -DportOffset=7"}}
 		}, []finding{
-			{judge.Error, "port-offset-override", judge.OverrideDiffers, "", 0, "JVM_MEM_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
+			{judge.Warning, "port-offset-override", judge.OverrideDiffers, "", 0, "JVM_MEM_OPTS", "-DportOffset=7 overrides the file's offset 2: the server runs at offset 7",
 				"remove it from JVM_MEM_OPTS where the server starts: a -DportOffset system property wins over deployment.toml"},
 		}},
 		{"-DportOffset in JVM_OPTS, which product-apim's start scripts never read", "plain", func(string) fakeSystem {
@@ -165,12 +165,14 @@ func TestCheck(t *testing.T) {
 			{judge.Info, "port-offset-override", judge.OverrideIgnored, "", 0, "JVM_OPTS", "JVM_OPTS holds -DportOffset=7, but WSO2's start scripts never read JVM_OPTS: it does not change the offset",
 				"to override the offset, JAVA_OPTS is the variable the scripts read; otherwise remove it"},
 		}},
-		{"carbon.properties portOffset (kernel Main.addSystemProperties)", "carbon-properties", nil, []finding{
-			{judge.Error, "port-offset-override", judge.OverrideDiffers, "repository/conf/carbon.properties", 2, "", "portOffset=5 overrides the file's offset 2: the server runs at offset 5",
-				"remove it from carbon.properties (and from [system.parameter] in deployment.toml, which is rendered into it): Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"},
+		// Kernel 4.6.1+ renders carbon.properties from [system.parameter]
+		// at the next start (kernel carbon.properties.j2).
+		{"carbon.properties portOffset written by hand (kernel carbon.properties.j2)", "carbon-properties", nil, []finding{
+			{judge.Warning, "port-offset-override", judge.CarbonPropertiesOverwritten, "repository/conf/carbon.properties", 2, "", "portOffset=5 in carbon.properties is overwritten at the next start: this kernel renders carbon.properties from [system.parameter] in deployment.toml (config-mapper), so it is not the offset the server will run at",
+				"set [server] offset in deployment.toml (or portOffset under [system.parameter]) and remove the line; -DavoidConfigUpdate would keep it, and every other edit of deployment.toml out too"},
 		}},
 		{"[system.parameter] portOffset beats -DportOffset (kernel carbon.properties.j2, Main.addSystemProperties)", "system-parameter", nil, []finding{
-			{judge.Error, "port-offset-override", judge.OverrideDiffers, "repository/conf/deployment.toml", 5, "", "[system.parameter] portOffset = 4 overrides the file's offset 2: the server runs at offset 4",
+			{judge.Warning, "port-offset-override", judge.OverrideDiffers, "repository/conf/deployment.toml", 5, "", "[system.parameter] portOffset = 4 overrides the file's offset 2: the server runs at offset 4",
 				"remove it from [system.parameter] and set [server] offset instead: Carbon applies carbon.properties after the command line, so it wins over -DportOffset and deployment.toml alike"},
 			{judge.Info, "port-offset-override", judge.OverrideShadowed, "bin/api-manager.sh", 2, "", "-DportOffset=3 also sets the offset, but repository/conf/deployment.toml:5 (portOffset = 4) wins over it",
 				"remove it from api-manager.sh: a -DportOffset system property wins over deployment.toml"},

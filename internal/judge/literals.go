@@ -1,20 +1,12 @@
 package judge
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/xml"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/apim-offset/apim-offset/internal/server"
-
-	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 )
 
@@ -144,140 +136,4 @@ func valueAt(values map[string]any, path []string) any {
 		v = m[k]
 	}
 	return v
-}
-
-// IdentityServerRan tells whether an Identity Server home has started
-// before, by what it left: an H2 database under repository/database or
-// logs under repository/logs. It returns the path that tells.
-func IdentityServerRan(home string) (string, bool) {
-	for _, dir := range []string{"repository/database", "repository/logs"} {
-		entries, err := os.ReadDir(filepath.Join(home, filepath.FromSlash(dir)))
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.Size() > 0 {
-				return dir + "/" + e.Name(), true
-			}
-		}
-	}
-	return "", false
-}
-
-// identityServerFix is what to do once an Identity Server that has run
-// gets another port: WSO2's advice in wso2/product-is#7588 (and #10514).
-func identityServerFix(port int) string {
-	return fmt.Sprintf("make the system apps editable ([system_applications] read_only_apps = [] in deployment.toml), restart, "+
-		"and in the management console (https://localhost:%d/carbon) change the Console and My Account service providers' callback URLs "+
-		"and the resident identity provider's issuer (OAuth2/OpenID Connect) to port %d; or start from a fresh database", port, port)
-}
-
-// identityState warns that an Identity Server that has run keeps the
-// callback URLs of its Console and My Account apps, and its resident
-// identity provider's issuer, with the port it had then: after a change of
-// offset, login fails with "Registered callback does not match"
-// (wso2/product-is#10514, #7588, #12961, #14602, #16887, #13233).
-func (c *checker) identityState() {
-	if !c.srv.Product.StoresCallbackURLs {
-		return
-	}
-	evidence, ran := IdentityServerRan(c.srv.Home)
-	if !ran {
-		return
-	}
-	https, _ := c.srv.Product.ByRole(wso2.ServletHTTPS)
-	c.add(Finding{Severity: Warning, Check: "identity-server-state", Code: ISStoredURLs, File: filepath.Join(c.srv.Home, filepath.FromSlash(evidence)),
-		Message: "this Identity Server has run before: its database keeps the Console and My Account callback URLs and the resident identity provider's issuer with the port it had then; if the offset changed since, login to the Console fails with \"Registered callback does not match\"",
-		Fix:     identityServerFix(https.Effective(c.runOffset))})
-}
-
-// inboundPort is a Micro Integrator inbound endpoint's listening port.
-type inboundPort struct {
-	name, file, param string
-	port              int
-}
-
-// inboundDir is where a Micro Integrator home defines inbound endpoints.
-const inboundDir = "repository/deployment/server/synapse-configs/default/inbound-endpoints"
-
-var inboundPortParam = lazyregexp.New(`^inbound\.[\w.]*port$`)
-
-// inboundEndpoints lists the Micro Integrator inbound endpoints defined
-// under the home and their ports: Micro Integrator adds the offset to them
-// only with inbound.port.offset.enable = true under [synapse_properties],
-// false by default (wso2/docs-ei inbound-endpoint-properties.md; two servers
-// on one host collide, wso2/product-apim#10461).
-func (c *checker) inboundEndpoints() {
-	if !c.srv.Product.InboundEndpoints {
-		return
-	}
-	files, _ := filepath.Glob(filepath.Join(c.srv.Home, filepath.FromSlash(inboundDir), "*.xml"))
-	shifts := false
-	if c.srv.File != nil {
-		v := valueAt(c.srv.File.Values(), []string{"synapse_properties", "inbound.port.offset.enable"})
-		shifts = v == true || v == "true"
-	}
-	for _, file := range files {
-		for _, p := range readInbound(c.srv, file) {
-			f := Finding{Severity: Info, Check: "inbound-endpoint", Code: InboundPort, File: file}
-			if shifts {
-				p.port += c.runOffset
-				f.Message = fmt.Sprintf("inbound endpoint %s listens on %d (%s plus the offset %d: inbound.port.offset.enable is true)", p.name, p.port, p.param, c.runOffset)
-			} else {
-				f.Message = fmt.Sprintf("inbound endpoint %s listens on %d (%s) at any offset: Micro Integrator does not add the offset to inbound ports (inbound.port.offset.enable is false)", p.name, p.port, p.param)
-				f.Fix = "give each server on this host its own inbound port, or set \"inbound.port.offset.enable\" = true under [synapse_properties]"
-			}
-			c.inbound = append(c.inbound, p)
-			c.add(f)
-		}
-	}
-}
-
-// readInbound reads an inbound endpoint's name and its port parameters
-// (inbound.http.port and the like); nothing when the file is not one.
-func readInbound(s *server.Server, file string) []inboundPort {
-	data, err := s.ReadFile(file, server.MaxRead)
-	if err != nil {
-		return nil
-	}
-	var ep struct {
-		XMLName xml.Name
-		Name    string `xml:"name,attr"`
-		Params  []struct {
-			Name  string `xml:"name,attr"`
-			Value string `xml:",chardata"`
-		} `xml:"parameters>parameter"`
-	}
-	if xml.NewDecoder(bytes.NewReader(data)).Decode(&ep) != nil || ep.XMLName.Local != "inboundEndpoint" {
-		return nil
-	}
-	var out []inboundPort
-	for _, p := range ep.Params {
-		if !inboundPortParam().MatchString(p.Name) {
-			continue
-		}
-		if n, err := strconv.Atoi(strings.TrimSpace(p.Value)); err == nil {
-			out = append(out, inboundPort{name: ep.Name, file: file, param: p.Name, port: n})
-		}
-	}
-	return out
-}
-
-// inboundCollisions reports inbound endpoints of two homes on one port.
-func inboundCollisions(cs []*checker) []Finding {
-	var out []Finding
-	for i := range cs {
-		for j := i + 1; j < len(cs); j++ {
-			for _, a := range cs[i].inbound {
-				for _, b := range cs[j].inbound {
-					if a.port == b.port {
-						out = append(out, Finding{Severity: Error, Check: "inbound-endpoint", Code: InboundCollision, Home: cs[i].srv.Home, File: a.file,
-							Message: fmt.Sprintf("inbound endpoints %s of %s and %s of %s both listen on %d: the offset does not move them", a.name, cs[i].srv.Home, b.name, cs[j].srv.Home, a.port),
-							Fix:     "give one of them another port"})
-					}
-				}
-			}
-		}
-	}
-	return out
 }

@@ -306,22 +306,10 @@ func (s *scanner) structure(b *out, rest string) bool {
 	}
 	changed := false
 	if s.block {
-		m := jinjaEndset().FindStringIndex(rest)
-		if m == nil {
-			if strings.TrimSpace(rest) == "" {
-				b.WriteString(rest)
-				return false
-			}
-			b.WriteString(Mask)
-			return true
+		var done bool
+		if rest, changed, done = s.endset(b, rest); done {
+			return changed
 		}
-		if strings.TrimSpace(rest[:m[0]]) != "" {
-			b.WriteString(Mask)
-			changed = true
-		}
-		b.WriteString(rest[m[0]:m[1]])
-		rest = rest[m[1]:]
-		s.block = false
 	}
 	if s.closer != "" {
 		end := closeAt(rest, s.closer)
@@ -372,6 +360,29 @@ func (s *scanner) structure(b *out, rest string) bool {
 		}
 	}
 	return s.top(b, rest) || changed
+}
+
+// endset writes the part of a line inside a Jinja {% set x_password %}
+// block, masked, up to its {% endset %}: it returns the rest of the line,
+// whether it masked, and done when the block goes on past the line.
+func (s *scanner) endset(b *out, rest string) (string, bool, bool) {
+	m := jinjaEndset().FindStringIndex(rest)
+	if m == nil {
+		if strings.TrimSpace(rest) == "" {
+			b.WriteString(rest)
+			return "", false, true
+		}
+		b.WriteString(Mask)
+		return "", true, true
+	}
+	changed := false
+	if strings.TrimSpace(rest[:m[0]]) != "" {
+		b.WriteString(Mask)
+		changed = true
+	}
+	b.WriteString(rest[m[0]:m[1]])
+	s.block = false
+	return rest[m[1]:], changed, false
 }
 
 // top writes a line that starts outside any value: a table header, an

@@ -38,11 +38,12 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +75,13 @@ type Machine struct {
 	// (safefile.Options).
 	AllowForeignLink bool
 	Getenv           func(key string) string // nil: an empty environment
-	Processes        []Process               // every process; Resolve keeps this home's
+	// LookupEnv tells a variable set to "" from one not set (os.LookupEnv);
+	// nil: a variable is set when Getenv gives more than "".
+	LookupEnv func(key string) (string, bool)
+	Processes []Process // every process; Resolve keeps this home's
+	// OS is the system whose launchers count (runtime.GOOS when ""): the
+	// .sh start scripts, or the .bat ones on Windows.
+	OS string
 }
 
 // Kind is where a setting comes from.
@@ -89,6 +96,7 @@ const (
 	JVMMemOpts       Kind = "JVM_MEM_OPTS"      // the environment variable
 	JVMOpts          Kind = "JVM_OPTS"          // never read by WSO2's scripts
 	EnvVar           Kind = "env"               // an environment variable a placeholder names: Text is NAME=value
+	CarbonXML        Kind = "carbon.xml"        // repository/conf/carbon.xml's <Ports><Offset>, read when config-mapper is skipped
 )
 
 // Source is one place a setting is made.
@@ -99,6 +107,11 @@ type Source struct {
 	PID   int    // for a process
 	Text  string // as found: "-DportOffset=5", "portOffset=3", "portOffset = 3"
 	Value string // the value, quotes removed
+	// Arg: an argument of the start script, or of the java command after
+	// its main class, which kernel Main.processCmdLineArgs sets (a bare
+	// -Dname is "true" there); otherwise a JVM option, which Bootstrap's
+	// carbon.properties replaces on kernels that load it first.
+	Arg bool
 }
 
 // Where names the source for a person: "bin/api-manager.sh:12" (File
@@ -203,8 +216,18 @@ type Effective struct {
 	// ConfigFileMissing: ConfigFile names a file that does not exist here
 	// (File is then the home's own file).
 	ConfigFileMissing bool
-	AvoidConfigUpdate []Source // -DavoidConfigUpdate=true
-	Processes         []Process
+	AvoidConfigUpdate []Source // -DavoidConfigUpdate=true, or a bare -DavoidConfigUpdate argument
+	// Overwritten are portOffset lines written by hand in carbon.properties
+	// that config-mapper renders over from [system.parameter] at the next
+	// start (kernel 4.6.1 and later, without -DavoidConfigUpdate): they do
+	// not decide the offset.
+	Overwritten []Source
+	// CarbonHome is CARBON_HOME exported in this environment: every WSO2
+	// start script then starts that home, whichever bin/ it is run from
+	// (product-apim v4.5.0 startup-scripts/api-manager.sh: [ -z
+	// "$CARBON_HOME" ] && CARBON_HOME=...).
+	CarbonHome *Source
+	Processes  []Process
 }
 
 // FromFile tells whether the file's offset is the one the server runs at.
@@ -216,12 +239,19 @@ func (s *Server) resolve(m Machine) Effective {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	st := &settings{srv: s, getenv: getenv}
+	lookup := m.LookupEnv
+	if lookup == nil {
+		lookup = func(k string) (string, bool) { v := getenv(k); return v, v != "" }
+	}
+	st := &settings{srv: s, getenv: getenv, lookup: lookup}
 	if s.Home != "" {
 		st.procs = HomeProcesses(s.Home, m.Processes)
-		st.readScripts()
+		st.readScripts(m.OS)
 	}
 	r := Effective{Processes: st.procs}
+	if v, ok := lookup("CARBON_HOME"); ok && v != "" && s.Home != "" {
+		r.CarbonHome = &Source{Kind: EnvVar, Text: "CARBON_HOME=" + v, Value: v}
+	}
 
 	// The file the server reads.
 	r.File = FileOffset{Path: s.Path}
@@ -239,13 +269,30 @@ func (s *Server) resolve(m Machine) Effective {
 			r.ConfigFileMissing = true
 		}
 	}
+	// config-mapper ConfigParser.parse returns before it reads the file
+	// when avoidConfigUpdate is true (Boolean.getBoolean); a bare
+	// -DavoidConfigUpdate argument is "true" (kernel
+	// Main.processCmdLineArgs), a bare JVM option "".
+	for _, a := range st.middle("avoidConfigUpdate") {
+		if strings.EqualFold(a.Value, "true") {
+			r.AvoidConfigUpdate = append(r.AvoidConfigUpdate, a)
+		}
+	}
+	// Micro Integrator turns avoidConfigUpdate into configParseOnly and
+	// renders anyway (its Product.CarbonXML is "").
+	st.avoid = len(r.AvoidConfigUpdate) > 0 && s.Product.CarbonXML != ""
 	st.file, st.filePath = file, r.File.Path
 	st.readCarbonProperties()
 	st.readFile(&r.File, file, fileErr)
 
 	// portOffset, highest precedence first.
-	r.Overrides = st.top("portOffset")
-	r.Overrides = append(r.Overrides, st.middle("portOffset")...)
+	r.Overrides = st.ordered("portOffset")
+	if st.avoid {
+		if x := st.carbonXMLOffset(); x != nil {
+			r.Overrides = append(r.Overrides, *x)
+		}
+	}
+	r.Overwritten = st.overwritten("portOffset")
 	r.Ignored = st.find("portOffset", JVMOpts)
 	r.Offset, r.Known = r.File.Offset, r.File.Err == nil
 	if len(r.Overrides) > 0 {
@@ -261,14 +308,8 @@ func (s *Server) resolve(m Machine) Effective {
 		if port.Pin == "" {
 			continue
 		}
-		all := append(st.top(port.Pin), st.middle(port.Pin)...)
-		if len(all) > 0 {
+		if all := st.ordered(port.Pin); len(all) > 0 {
 			r.Pins = append(r.Pins, all[0])
-		}
-	}
-	for _, a := range st.middle("avoidConfigUpdate") {
-		if strings.EqualFold(a.Value, "true") {
-			r.AvoidConfigUpdate = append(r.AvoidConfigUpdate, a)
 		}
 	}
 	return r
@@ -278,6 +319,8 @@ func (s *Server) resolve(m Machine) Effective {
 type settings struct {
 	srv      *Server
 	getenv   func(string) string
+	lookup   func(string) (string, bool)
+	avoid    bool // -DavoidConfigUpdate: config-mapper renders nothing
 	procs    []Process
 	scripts  []scriptLine
 	file     *patcher.File     // the file the server reads; nil when it cannot be parsed
@@ -301,15 +344,44 @@ type propLine struct {
 // scriptComment is a comment line in sh or bat.
 var scriptComment = lazyregexp.New(`^\s*(#|(?i:rem)\b|::)`)
 
-// readScripts reads the start scripts and their like in bin/.
-func (s *settings) readScripts() {
+// sourceLine is a line of a start script that runs another script of
+// bin/ in the same shell (". x.sh", "source x.sh") or, in a .bat, "call
+// x.bat": its settings count as the launcher's.
+var sourceLine = lazyregexp.New(`^\s*(?:\.|source|(?i:call))\s+["']?(?:[^"'\s]*[/\\])?([\w.-]+\.(?:sh|bat|cmd))["']?(?:\s|$)`)
+
+// readScripts reads the product's own start scripts in bin/ in the form
+// of this system, os (runtime.GOOS when ""): the .sh launchers, or the
+// .bat ones on Windows, and the scripts of bin/ they source. Another
+// system's launcher, or any other script in bin/, does not start this
+// server here. When the product is not known, every known launcher counts.
+func (s *settings) readScripts(os string) {
+	if os == "" {
+		os = runtime.GOOS
+	}
+	ext := ".sh"
+	if os == "windows" {
+		ext = ".bat"
+	}
+	launchers := s.srv.Product.Launchers
+	if !s.srv.Known {
+		launchers = nil
+		for _, p := range wso2.Packages() {
+			launchers = append(launchers, p.Launchers...)
+		}
+	}
 	bin := filepath.Join(s.srv.Home, "bin")
-	entries, _ := os.ReadDir(bin)
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !slices.Contains([]string{".sh", ".bat", ".cmd", ".conf"}, filepath.Ext(name)) {
+	var queue []string
+	for _, l := range launchers {
+		queue = append(queue, l+ext)
+	}
+	seen := map[string]bool{}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		if seen[name] {
 			continue
 		}
+		seen[name] = true
 		path := filepath.Join(bin, name)
 		data, err := s.srv.ReadHead(path, MaxRead) // a FIFO or a device is refused
 		if errors.Is(err, safefile.ErrBudget) {
@@ -322,10 +394,15 @@ func (s *settings) readScripts() {
 		sc.Buffer(nil, 1<<20)
 		for line := 1; sc.Scan(); line++ {
 			text := sc.Text()
-			if !strings.Contains(text, "-D") || scriptComment().MatchString(text) {
+			if scriptComment().MatchString(text) {
 				continue
 			}
-			s.scripts = append(s.scripts, scriptLine{path, line, text})
+			if m := sourceLine().FindStringSubmatch(text); m != nil && filepath.Ext(m[1]) == filepath.Ext(name) {
+				queue = append(queue, m[1])
+			}
+			if strings.Contains(text, "-D") {
+				s.scripts = append(s.scripts, scriptLine{path, line, text})
+			}
 		}
 	}
 }
@@ -386,22 +463,108 @@ func propertyLine(text string) (key, value string, ok bool) {
 	return key, rest, true
 }
 
-// top is where name is set after the command line: the file's
-// [system.parameter], rendered into carbon.properties at start-up, then
-// carbon.properties as it stands.
-func (s *settings) top(name string) []Source {
+// properties is where name is set through carbon.properties, as the
+// product's kernel takes it: the file's [system.parameter], which
+// config-mapper renders into carbon.properties at start-up (kernel
+// carbon.properties.j2), then carbon.properties as it stands. On a kernel
+// that renders it from [system.parameter] at each start (4.6.1 and later:
+// wso2.Product.PropertiesFirst false), a line written there by hand is
+// rendered over (overwritten) and only [system.parameter] counts, unless
+// -DavoidConfigUpdate skips config-mapper: then only carbon.properties as
+// it stands does.
+func (s *settings) properties(name string) []Source {
 	var out []Source
-	if p, ok := s.params[name]; ok {
+	if p, ok := s.params[name]; ok && !s.avoid {
 		p.File = s.filePath
 		out = append(out, p)
 	}
-	for i := len(s.props) - 1; i >= 0; i-- { // the last line wins
-		if p := s.props[i]; p.key == name {
-			out = append(out, Source{Kind: CarbonProperties, File: CarbonPropertiesPath(s.srv.Home, s.srv.Product), Line: p.line, Text: p.text, Value: p.value})
-			break
+	if s.srv.Product.PropertiesFirst || s.avoid {
+		if p := s.carbonProperty(name); p != nil {
+			out = append(out, *p)
 		}
 	}
 	return out
+}
+
+// carbonProperty is the line of carbon.properties that sets name as it
+// stands, the last one, or nil.
+func (s *settings) carbonProperty(name string) *Source {
+	for i := len(s.props) - 1; i >= 0; i-- { // the last line wins
+		if p := s.props[i]; p.key == name {
+			return &Source{Kind: CarbonProperties, File: CarbonPropertiesPath(s.srv.Home, s.srv.Product), Line: p.line, Text: p.text, Value: p.value}
+		}
+	}
+	return nil
+}
+
+// overwritten is carbon.properties' setting of name when config-mapper
+// renders it over at the next start (kernel 4.6.1 and later, without
+// -DavoidConfigUpdate; the rendering of [system.parameter], the same value,
+// is not a hand edit); nil otherwise.
+func (s *settings) overwritten(name string) []Source {
+	if s.srv.Product.PropertiesFirst || s.avoid {
+		return nil
+	}
+	p := s.carbonProperty(name)
+	if p == nil {
+		return nil
+	}
+	if param, ok := s.params[name]; ok && param.Value == p.Value {
+		return nil
+	}
+	return []Source{*p}
+}
+
+// ordered is every setting of the system property name, the one that wins
+// first. Kernel 4.6.1 and later apply carbon.properties after the command
+// line (Main.addSystemProperties): it comes first. Kernels 4.5.1 and
+// 4.6.0, and Micro Integrator, load it in Bootstrap before Main reads its
+// arguments (wso2/carbon-kernel v4.6.0 and wso2/micro-integrator v4.3.0
+// Bootstrap.addSystemProperties, then Main.processCmdLineArgs): the
+// arguments win over it, and it over the JVM options (System.setProperty
+// replaces them).
+func (s *settings) ordered(name string) []Source {
+	props, mid := s.properties(name), s.middle(name)
+	if !s.srv.Product.PropertiesFirst {
+		return append(props, mid...)
+	}
+	var args, jvm []Source
+	for _, m := range mid {
+		if m.Arg {
+			args = append(args, m)
+		} else {
+			jvm = append(jvm, m)
+		}
+	}
+	return append(append(args, props...), jvm...)
+}
+
+// carbonXMLOffset is carbon.xml's <Ports><Offset> as it stands, for a
+// server whose config-mapper is skipped (-DavoidConfigUpdate): it reads
+// carbon.xml as last rendered (kernel CarbonUtils.getPortFromServerConfig).
+// encoding/xml decodes entities such as &#50;. nil when the product has no
+// carbon.xml to read or it sets no offset.
+func (s *settings) carbonXMLOffset() *Source {
+	rel := s.srv.Product.CarbonXML
+	if rel == "" || s.srv.Home == "" {
+		return nil
+	}
+	path := filepath.Join(s.srv.Home, filepath.FromSlash(rel))
+	data, err := s.srv.ReadFile(path, MaxRead)
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Offset *string `xml:"Ports>Offset"`
+	}
+	if xml.Unmarshal(data, &doc) != nil || doc.Offset == nil {
+		return nil
+	}
+	line := 0
+	if i := bytes.Index(data, []byte("<Offset>")); i >= 0 {
+		line = bytes.Count(data[:i], []byte("\n")) + 1
+	}
+	return &Source{Kind: CarbonXML, File: path, Line: line, Text: "<Offset>" + *doc.Offset + "</Offset>", Value: *doc.Offset}
 }
 
 // middle is where -Dname= is set on the command line, the one that wins
@@ -442,43 +605,79 @@ func propRE(name string) *regexp.Regexp {
 // environment variable the last one, which wins; for scripts each line.
 func (s *settings) find(name string, kind Kind) []Source {
 	re, flag := propRE(name), "-D"+name+"="
-	lastIn := func(text string) (string, string, bool) {
-		if !strings.Contains(text, flag) {
-			return "", "", false // most text: no regexp needed
-		}
-		ms := re.FindAllStringSubmatch(text, -1)
-		if len(ms) == 0 {
-			return "", "", false
-		}
-		m := ms[len(ms)-1]
-		return strings.TrimLeft(m[0], " \t\"'"), strings.Trim(m[1], `"'`), true
-	}
 	var out []Source
 	switch kind {
 	case ProcessArgs:
 		for _, p := range s.procs {
-			if text, v, ok := lastIn(strings.Join(p.Args, " ")); ok {
-				out = append(out, Source{Kind: kind, PID: p.PID, Text: text, Value: v})
+			if src, ok := argIn(p, name); ok {
+				out = append(out, src)
 			}
 		}
 	case Script:
 		for _, l := range s.scripts {
-			if !strings.Contains(l.text, flag) {
-				continue
+			if strings.Contains(l.text, flag) {
+				main := strings.Index(l.text, "Bootstrap")
+				for _, m := range re.FindAllStringSubmatchIndex(l.text, -1) {
+					text := strings.TrimLeft(l.text[m[0]:m[1]], " \t\"'")
+					out = append(out, Source{Kind: kind, File: l.file, Line: l.line, Text: text, Value: strings.Trim(l.text[m[2]:m[3]], `"'`), Arg: main >= 0 && m[0] > main})
+				}
 			}
-			for _, m := range re.FindAllStringSubmatch(l.text, -1) {
-				out = append(out, Source{Kind: kind, File: l.file, Line: l.line, Text: strings.TrimLeft(m[0], " \t\"'"), Value: strings.Trim(m[1], `"'`)})
+			// A bare -Dname after the main class: Main.processCmdLineArgs
+			// makes it "true".
+			if main := strings.Index(l.text, "Bootstrap"); main >= 0 {
+				for _, f := range strings.Fields(l.text[main:]) {
+					if strings.Trim(f, `"'`) == "-D"+name {
+						out = append(out, Source{Kind: kind, File: l.file, Line: l.line, Text: "-D" + name, Value: "true", Arg: true})
+					}
+				}
 			}
 		}
 	case JavaOpts, JVMMemOpts, JVMOpts:
 		if s.srv.Home == "" {
 			return nil // the environment is this home's only when there is one
 		}
-		if text, v, ok := lastIn(s.getenv(string(kind))); ok {
-			out = append(out, Source{Kind: kind, Text: text, Value: v})
-		}
+		return s.envOpts(name, kind)
 	}
 	return out
+}
+
+// envOpts is the -Dname= that wins in the environment variable kind
+// (JAVA_OPTS, JVM_MEM_OPTS), home or not.
+func (s *settings) envOpts(name string, kind Kind) []Source {
+	re, flag := propRE(name), "-D"+name+"="
+	text := s.getenv(string(kind))
+	if !strings.Contains(text, flag) {
+		return nil // most text: no regexp needed
+	}
+	ms := re.FindAllStringSubmatch(text, -1)
+	if len(ms) == 0 {
+		return nil
+	}
+	m := ms[len(ms)-1]
+	return []Source{{Kind: kind, Text: strings.TrimLeft(m[0], " \t\"'"), Value: strings.Trim(m[1], `"'`)}}
+}
+
+// argIn is the -Dname setting that wins on p's command line: the last
+// argument of the start script (p runs the script: all its arguments are
+// the script's), or of the java command after its main class, which kernel
+// Main.processCmdLineArgs sets (a bare -Dname there is "true"); else the
+// last JVM option (a bare one is "").
+func argIn(p Process, name string) (Source, bool) {
+	main := slices.IndexFunc(p.Args, func(a string) bool { return strings.HasSuffix(a, ".Bootstrap") })
+	var src Source
+	found := false
+	for i, a := range p.Args {
+		arg := main < 0 || i > main
+		switch {
+		case strings.HasPrefix(a, "-D"+name+"="):
+			src, found = Source{Kind: ProcessArgs, PID: p.PID, Text: a, Value: strings.TrimPrefix(a, "-D"+name+"="), Arg: arg}, true
+		case a == "-D"+name && arg:
+			src, found = Source{Kind: ProcessArgs, PID: p.PID, Text: a, Value: "true", Arg: true}, true
+		case a == "-D"+name:
+			src, found = Source{Kind: ProcessArgs, PID: p.PID, Text: a, Value: ""}, true
+		}
+	}
+	return src, found
 }
 
 var placeholderRE = lazyregexp.New(`^"?\$(env|sys)?\{([^}]+)\}"?$`)
@@ -543,6 +742,17 @@ func (s *settings) resolvePlaceholder(ph *Placeholder) (why string) {
 		// ReferenceResolver: System.getProperty, before carbon.properties
 		// is applied: only the command line counts.
 		src := s.last(ph.Name)
+		if src == nil && s.srv.Home == "" {
+			// A file outside a home: the JAVA_OPTS (or JVM_MEM_OPTS) of this
+			// environment, where the hint says to put it, as $env{X} reads
+			// this environment.
+			for _, kind := range []Kind{JavaOpts, JVMMemOpts} {
+				if e := s.envOpts(ph.Name, kind); len(e) > 0 {
+					src = &e[0]
+					break
+				}
+			}
+		}
 		if src == nil {
 			return fmt.Sprintf("and no -D%s= is set where apim-offset can see it", ph.Name)
 		}
@@ -550,7 +760,7 @@ func (s *settings) resolvePlaceholder(ph *Placeholder) (why string) {
 	default:
 		// ${X} reaches carbon.xml as it is; ServerConfiguration resolves it
 		// from the system property X, else the environment variable X.
-		if all := append(s.top(ph.Name), s.middle(ph.Name)...); len(all) > 0 {
+		if all := s.ordered(ph.Name); len(all) > 0 {
 			ph.From, ph.Value = &all[0], all[0].Value
 		} else if v, ok := s.lookupEnv(ph.Name); ok {
 			ph.From, ph.Value = &Source{Kind: EnvVar, Text: ph.Name + "=" + v, Value: v}, v
@@ -561,9 +771,11 @@ func (s *settings) resolvePlaceholder(ph *Placeholder) (why string) {
 	return ""
 }
 
+// lookupEnv is config-mapper's System.getenv: a variable set to "" is
+// set, and resolves to "" (wso2/config-mapper ReferenceResolver), which
+// Integer.parseInt then refuses.
 func (s *settings) lookupEnv(name string) (string, bool) {
-	v := s.getenv(name)
-	return v, v != ""
+	return s.lookup(name)
 }
 
 // ParseInt reads s as Java's Integer.parseInt does (package javaint).
@@ -573,17 +785,27 @@ func ParseInt(s string) (int, bool) {
 }
 
 // HomeProcesses keeps the processes that run from home: started with
-// -Dcarbon.home=home or a script under home/bin.
+// -Dcarbon.home=home or a script under home/bin. The scripts give
+// -Dcarbon.home the logical path they reach the home by (cd "$PRGDIR/..";
+// pwd: product-apim startup-scripts/api-manager.sh), which may go through a
+// symbolic link: the paths are compared once their links are resolved.
 func HomeProcesses(home string, procs []Process) []Process {
 	abs := realPath(home)
 	if abs == "" {
 		return nil
 	}
+	bin := abs + string(filepath.Separator) + "bin" + string(filepath.Separator)
 	var out []Process
 	for _, p := range procs {
 		for _, a := range p.Args {
-			v := strings.TrimPrefix(a, "-Dcarbon.home=")
-			if v == abs || strings.HasPrefix(v, abs+string(filepath.Separator)+"bin"+string(filepath.Separator)) {
+			if v, ok := strings.CutPrefix(a, "-Dcarbon.home="); ok {
+				if v == abs || realPath(v) == abs {
+					out = append(out, p)
+					break
+				}
+				continue
+			}
+			if strings.HasPrefix(a, bin) || launcherPath(a) && realPath(filepath.Dir(a)) == filepath.Join(abs, "bin") {
 				out = append(out, p)
 				break
 			}
@@ -592,14 +814,26 @@ func HomeProcesses(home string, procs []Process) []Process {
 	return out
 }
 
-// Servers keeps the processes started with -Dcarbon.home=home: the servers
-// themselves, not the scripts that start them.
+// launcherPath tells whether a is a start script's absolute path, in a
+// bin/ folder: one whose links are worth resolving.
+func launcherPath(a string) bool {
+	return filepath.IsAbs(a) && (strings.HasSuffix(a, ".sh") || strings.HasSuffix(a, ".bat")) && filepath.Base(filepath.Dir(a)) == "bin"
+}
+
+// Servers keeps the processes started with -Dcarbon.home=home, its links
+// resolved: the servers themselves, not the scripts that start them.
 func Servers(home string, procs []Process) []Process {
 	abs := realPath(home)
 	var out []Process
 	for _, p := range procs {
-		if abs != "" && slices.Contains(p.Args, "-Dcarbon.home="+abs) {
-			out = append(out, p)
+		if abs == "" {
+			break
+		}
+		for _, a := range p.Args {
+			if v, ok := strings.CutPrefix(a, "-Dcarbon.home="); ok && (v == abs || realPath(v) == abs) {
+				out = append(out, p)
+				break
+			}
 		}
 	}
 	return out

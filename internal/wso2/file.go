@@ -23,8 +23,11 @@ func (p Product) PortsIn(values map[string]any) []Port {
 		if port.Default == 0 {
 			port.Default = port.Port
 		}
-		if n, ok := intAt(values, port.Key); ok && n > 0 && n <= 65535 {
-			port.Port, port.FromFile = n, n != port.Default
+		for _, key := range append([][]string{port.Key}, port.AltKeys...) {
+			if n, ok := intAt(values, key); ok && n > 0 && n <= 65535 {
+				port.Port, port.FromFile = n, n != port.Default
+				break
+			}
 		}
 		if on, ok := boolAt(values, port.EnableKey); ok && !port.Unverified {
 			port.Enabled = on

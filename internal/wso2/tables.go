@@ -1,5 +1,7 @@
 package wso2
 
+import "slices"
+
 // The port tables. Each row names the public source that shows the port,
 // whether it is on, and whether it moves with the offset; Key is the
 // deployment.toml setting that changes its base port, from the product's
@@ -37,17 +39,20 @@ var (
 	brokerAMQP = Port{Port: 5672, Purpose: "internal broker (AMQP)", Shifts: true, Enabled: true,
 		Key:       []string{"broker", "transport", "amqp", "default_connection", "port"},
 		EnableKey: []string{"broker", "transport", "amqp", "default_connection", "enabled"},
-		Source:    "apim-default broker.transport.amqp.default_connection; broker.xml.j2; andes AndesConfigurationManager.readPortValue adds the offset", Scheme: "amqp"}
+		Source:    "apim-default broker.transport.amqp.default_connection; broker.xml.j2; andes AndesConfigurationManager.readPortValue adds the offset",
+		Role:      BrokerAMQP, Scheme: "amqp"}
 	brokerAMQPS = Port{Port: 8672, Purpose: "internal broker (AMQP over SSL)", Shifts: true, Enabled: true,
 		Key:       []string{"broker", "transport", "amqp", "ssl_connection", "port"},
 		EnableKey: []string{"broker", "transport", "amqp", "ssl_connection", "enabled"},
 		Source:    "apim-default broker.transport.amqp.ssl_connection (enabled: true, also in v3.2.0); broker.xml.j2 sslConnection", Scheme: "amqps"}
 	receiverTCP = Port{Port: 9611, Purpose: "throttling event receiver TCP", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "tcpPort"},
-		Source: "apim-default transport.binary.receiver.tcpPort; carbon-analytics-common BinaryDataReceiverConfiguration", Scheme: "tcp"}
+		Source: "apim-default transport.binary.receiver.tcpPort; carbon-analytics-common BinaryDataReceiverConfiguration",
+		Role:   EventReceiver, Scheme: "tcp"}
 	receiverSSL = Port{Port: 9711, Purpose: "throttling event receiver SSL", Shifts: true, Enabled: true,
 		Key:    []string{"transport", "binary", "receiver", "sslPort"},
-		Source: "apim-default transport.binary.receiver.sslPort; carbon-analytics-common BinaryDataReceiverConfiguration", Scheme: "ssl"}
+		Source: "apim-default transport.binary.receiver.sslPort; carbon-analytics-common BinaryDataReceiverConfiguration",
+		Role:   EventReceiverSSL, Scheme: "ssl"}
 	thriftTCP = Port{Port: 7611, Purpose: "Thrift receiver TCP", Shifts: true,
 		Key: []string{"transport", "thrift", "receiver", "tcpPort"}, EnableKey: []string{"transport", "thrift", "receiver", "enable"},
 		Source: "apim-default transport.thrift.receiver.enable: false"}
@@ -87,9 +92,24 @@ var apim4Ports = []Port{
 	jmxRegistry, jmxServer, hazelcastMulticast, hazelcastMember,
 }
 
+// webSocketFixed is the WebSocket inbound of API Manager 3.x and 4.0: no
+// apim.ws.port in their default.json, so [apim.ws] port changes nothing
+// (product-apim v3.2.0 and v4.0.0
+// modules/distribution/product/src/main/resources/conf/default.json have
+// apim.wss.port only; conf/synapse-configs/default/inbound-endpoints/
+// WebSocketInboundEndpoint.xml is a plain file with ws.port 9099;
+// apim.ws.port first appears in v4.1.0).
+var webSocketFixed = Port{Port: 9099, Purpose: "WebSocket inbound", Shifts: true, Enabled: true,
+	Source: "product-apim v3.2.0/v4.0.0 WebSocketInboundEndpoint.xml (9099, fixed: no apim.ws.port before v4.1.0); ws.use.port.offset=true", Scheme: "ws",
+	Role: WebSocket}
+
+// apim40Ports are API Manager 4.0's: 4.1's but for the fixed WebSocket port.
+var apim40Ports = replace(apim4Ports, webSocketFixed)
+
 // apim3Ports are API Manager 3.x's: no WebSub inbounds (WebhookServer.xml
-// and apim.webhooks.* first appear in product-apim v4.0.0).
-var apim3Ports = without(apim4Ports, webSubHTTP.Port, webSubHTTPS.Port)
+// and apim.webhooks.* first appear in product-apim v4.0.0), and the
+// WebSocket port fixed as in 4.0.
+var apim3Ports = without(apim40Ports, webSubHTTP.Port, webSubHTTPS.Port)
 
 // apimControlPlanePorts are the 4.5+ control plane's: product-apim v4.5.0
 // api-control-plane/.../templates/repository/conf/axis2/axis2.xml.j2 has
@@ -142,23 +162,62 @@ var is5Ports = append([]Port{
 		Source: "product-is up to v5.11.0: embedded-ldap.xml, Ports.EmbeddedLDAP.LDAPServerPort; gone since 6.0"},
 }, isPorts...)
 
+// is59Ports are Identity Server 5.9's: 5.x's with JMX on, as kernel 4.5.1's
+// default.json has it; product-is turns it off from v5.10.0
+// (modules/distribution/src/repository/resources/conf/default.json
+// "monitoring.jmx.rmi_server_start": false, absent at v5.9.0). 11111 is
+// then the highest port that moves: the largest offset is 54424.
+var is59Ports = jmxOn(is5Ports, "kernel 4.5.1 default.json monitoring.jmx.rmi_server_start: true; product-is v5.9.0 default.json leaves it (v5.10.0 sets false)")
+
 // miPorts are Micro Integrator 4.x's bases: the server adds its offset, 10
 // when none is set, so 8280 listens on 8290 (wso2/micro-integrator
 // distribution/src/resources/config-tool/default.json; carbon.xml.j2's
-// default('10')).
+// default('10')). 9191 and 9154 are the Management API's HTTP and HTTPS
+// ports, 9201 and 9164 at the offset of 10 (docs "Changing the Default
+// Ports", Micro Integrator: "The HTTP port of the Management API"). The
+// documented keys ([mediation] internal_http_api_port, [transport.http]
+// listener.port, ...), Key, are mapped by config-mapper onto the keys the
+// templates read (micro-integrator v4.3.0
+// distribution/src/resources/config-tool/key-mappings.json), AltKeys.
 var miPorts = []Port{
 	{Port: 8280, Purpose: "HTTP passthrough", Shifts: true, Enabled: true,
-		Key:    []string{"transport", "http", "listener", "parameter", "port"},
-		Source: "micro-integrator config-tool default.json transport.http.listener.parameter.port", Scheme: "http"},
+		Key:     []string{"transport", "http", "listener", "port"},
+		AltKeys: [][]string{{"transport", "http", "listener", "parameter", "port"}},
+		Source:  "micro-integrator config-tool default.json transport.http.listener.parameter.port; key-mappings.json transport.http.listener.port", Scheme: "http"},
 	{Port: 8243, Purpose: "HTTPS passthrough", Shifts: true, Enabled: true,
-		Key:    []string{"transport", "https", "listener", "parameter", "port"},
-		Source: "micro-integrator config-tool default.json transport.https.listener.parameter.port", Scheme: "https"},
-	{Port: 9191, Purpose: "internal HTTP API", Shifts: true, Enabled: true,
-		Key:    []string{"synapse_properties", "internal.http.api.port"},
-		Source: "micro-integrator config-tool default.json synapse_properties.'internal.http.api.port'", Scheme: "http"},
-	{Port: 9154, Purpose: "management API (HTTPS)", Shifts: true, Enabled: true,
-		Key:    []string{"synapse_properties", "internal.https.api.port"},
-		Source: "micro-integrator config-tool default.json synapse_properties.'internal.https.api.port'; docs-mi default ports", Scheme: "https"},
+		Key:     []string{"transport", "http", "listener", "secured_port"},
+		AltKeys: [][]string{{"transport", "https", "listener", "parameter", "port"}},
+		Source:  "micro-integrator config-tool default.json transport.https.listener.parameter.port; key-mappings.json transport.http.listener.secured_port", Scheme: "https"},
+	{Port: 9191, Purpose: "Management API (HTTP)", Shifts: true, Enabled: true,
+		Key:     []string{"mediation", "internal_http_api_port"},
+		AltKeys: [][]string{{"synapse_properties", "internal.http.api.port"}},
+		Source:  "micro-integrator config-tool default.json synapse_properties.'internal.http.api.port'; key-mappings.json mediation.internal_http_api_port; docs-mi default ports (9201)", Scheme: "http"},
+	{Port: 9154, Purpose: "Management API (HTTPS)", Shifts: true, Enabled: true,
+		Key:     []string{"mediation", "internal_https_api_port"},
+		AltKeys: [][]string{{"synapse_properties", "internal.https.api.port"}},
+		Source:  "micro-integrator config-tool default.json synapse_properties.'internal.https.api.port'; key-mappings.json mediation.internal_https_api_port; docs-mi default ports (9164)", Scheme: "https"},
+}
+
+// replace is ports with the port of p's number replaced by p.
+func replace(ports []Port, p Port) []Port {
+	out := slices.Clone(ports)
+	for i := range out {
+		if out[i].Port == p.Port {
+			out[i] = p
+		}
+	}
+	return out
+}
+
+// jmxOn is ports with the JMX ports on, for the reason why.
+func jmxOn(ports []Port, why string) []Port {
+	out := slices.Clone(ports)
+	for i, p := range out {
+		if p.Port == jmxRegistry.Port || p.Port == jmxServer.Port {
+			out[i].Enabled, out[i].Source = true, why
+		}
+	}
+	return out
 }
 
 // without is ports less the given ones.

@@ -36,6 +36,10 @@ type Port struct {
 	// Key is the deployment.toml setting of the base port, as a path of
 	// keys ("transport", "https", "properties", "port"); nil when fixed.
 	Key []string
+	// AltKeys are other settings of the base port, which config-mapper
+	// maps onto Key (Micro Integrator's key-mappings.json): Key, when set,
+	// comes first.
+	AltKeys [][]string
 	// EnableKey is the setting that switches it on or off; nil when none.
 	EnableKey []string
 	// Default is the table's base; Port differs when the file sets Key.
@@ -62,6 +66,11 @@ const (
 	ServletHTTPS Role = "servlet-https" // the management console's port
 	ServletHTTP  Role = "servlet-http"
 	WebSocket    Role = "websocket" // the WebSocket inbound endpoint
+	// The traffic manager's ports that the gateway and the control plane
+	// publish throttling events to and take decisions from.
+	EventReceiver    Role = "event-receiver"     // binary event receiver, TCP (receiver.url.port)
+	EventReceiverSSL Role = "event-receiver-ssl" // binary event receiver, SSL (auth.url.port)
+	BrokerAMQP       Role = "broker-amqp"        // the broker's AMQP port (jms.port)
 )
 
 // Schemes are the URL schemes of p's ports, by port.
@@ -77,7 +86,8 @@ func (p Product) Schemes() map[int]string {
 
 // Name is how messages name a port of role r: "servlet HTTPS".
 func (r Role) Name() string {
-	return map[Role]string{ServletHTTPS: "servlet HTTPS", ServletHTTP: "servlet HTTP", WebSocket: "WebSocket inbound"}[r]
+	return map[Role]string{ServletHTTPS: "servlet HTTPS", ServletHTTP: "servlet HTTP", WebSocket: "WebSocket inbound",
+		EventReceiver: "event receiver TCP", EventReceiverSSL: "event receiver SSL", BrokerAMQP: "broker AMQP"}[r]
 }
 
 // ByRole is p's port with role r, and whether there is one that is on.
@@ -124,18 +134,70 @@ type Product struct {
 	// name another package's server, never this one's.
 	OtherKeys [][]string
 
+	// PropertiesFirst: this version's kernel loads carbon.properties in
+	// Bootstrap, before Main reads the command line, so a -DportOffset
+	// argument wins over it (wso2/carbon-kernel v4.6.0
+	// core/org.wso2.carbon.bootstrap/.../Bootstrap.java addSystemProperties,
+	// then core/org.wso2.carbon.server/.../Main.java processCmdLineArgs;
+	// kernels 4.5.1 and 4.6.0: API Manager 3.0-3.2, Identity Server 5.9-5.10;
+	// wso2/micro-integrator v4.3.0
+	// components/org.wso2.micro.integrator.bootstrap/.../Bootstrap.java).
+	// Otherwise (kernel 4.6.1 and later) Main.addSystemProperties applies
+	// it after the command line, and config-mapper renders it from
+	// [system.parameter] (kernel carbon.properties.j2): a hand edit is
+	// rendered over at the next start unless -DavoidConfigUpdate.
+	PropertiesFirst bool
+	// Launchers are the product's own start scripts in bin/, without
+	// their extension: what the operator runs (WSO2.md "Where the file is,
+	// per product"). Only these, in this system's form (.sh, or .bat on
+	// Windows), and the scripts they source, set system properties.
+	Launchers []string
+	// CarbonXML is where the rendered carbon.xml is, whose <Ports><Offset>
+	// the server reads when -DavoidConfigUpdate skips config-mapper; ""
+	// when the product turns avoidConfigUpdate into configParseOnly and
+	// renders anyway (wso2/micro-integrator v4.3.0
+	// components/org.wso2.micro.integrator.server/.../Main.java
+	// handleConfiguration).
+	CarbonXML string
+	// CallbackURLConfig: the stored Console and My Account callback URLs
+	// follow [console] callback_url and [myaccount] callback_url in
+	// deployment.toml (Identity Server 7.0 and later: wso2/identity-apps
+	// PR #5162, wso2/carbon-identity-framework PR #5304; wso2/product-is#25948).
+	CallbackURLConfig bool
+	// Throttling is the part the package plays in API Manager's
+	// throttling when its packages run apart (4.5+).
+	Throttling Throttling
+
 	// older are the tables of earlier versions, oldest first; Ports and
 	// Table are the current version's, the one shown when the version is
 	// not known.
 	older []versionTable
 }
 
-// versionTable is the port table of the versions up to upTo.
+// versionTable is the port table of the versions up to upTo, and what
+// else differs in them.
 type versionTable struct {
-	upTo  Version
-	table string
-	ports []Port
+	upTo              Version
+	table             string
+	ports             []Port
+	propertiesFirst   bool
+	callbackURLConfig bool
 }
+
+// Throttling is the part a package plays in API Manager's throttling.
+type Throttling string
+
+const (
+	// ThrottleClient publishes throttling events to a traffic manager and
+	// takes its decisions: by default at 9611, 9711 and 5672 plus its OWN
+	// offset (wso2/carbon-apimgt APIManagerConfiguration.load sets
+	// receiver.url.port, auth.url.port and jms.port so, and api-manager.xml
+	// uses them unless [apim.throttling] is set: product-apim v4.5.0
+	// gateway/.../conf/deployment.toml, commented out).
+	ThrottleClient Throttling = "client"
+	// TrafficManager is the traffic manager that listens there.
+	TrafficManager Throttling = "traffic-manager"
+)
 
 // MaxOffset is the largest offset that keeps every shifting port that is on
 // at or below 65535.
@@ -215,6 +277,7 @@ func (p Product) ForVersion(v Version) (_ Product, ok bool) {
 	for _, t := range p.older {
 		if !t.upTo.Less(v) {
 			p.Ports, p.Table = t.ports, t.table
+			p.PropertiesFirst, p.CallbackURLConfig = t.propertiesFirst, t.callbackURLConfig
 			break
 		}
 	}
@@ -225,6 +288,7 @@ func (p Product) ForVersion(v Version) (_ Product, ok bool) {
 const (
 	carbonConfig = "repository/conf/deployment.toml"
 	miConfig     = "conf/deployment.toml"
+	carbonXML    = "repository/conf/carbon.xml"
 )
 
 // Products are the products apim-offset knows, API Manager 4.x first: it is
@@ -232,16 +296,23 @@ const (
 // (package tables.go).
 var Products = []Product{
 	{ID: "apim-4", Name: "API Manager 4.x", Config: carbonConfig, Ports: apim4Ports, Table: "API Manager 4.5+ all-in-one",
-		older: []versionTable{{Version{Major: 4, Minor: 4, Patch: 999}, "API Manager 4.0-4.4", apim4Ports}}},
+		Launchers: []string{"api-manager"}, CarbonXML: carbonXML,
+		older: []versionTable{
+			{upTo: Version{Major: 4, Minor: 0, Patch: 999}, table: "API Manager 4.0", ports: apim40Ports},
+			{upTo: Version{Major: 4, Minor: 4, Patch: 999}, table: "API Manager 4.1-4.4", ports: apim4Ports},
+		}},
 	// A control plane's [[apim.gateway.environment]] endpoints are the
 	// gateways' (product-apim v4.7.0
 	// api-control-plane/modules/distribution/product/src/main/resources/conf/deployment.toml
 	// lists https://localhost:9443/services/ and wss://localhost:8099 there
 	// for a gateway at its default offset): never this server's.
 	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimControlPlanePorts, Table: "API Manager 4.5+ control plane",
-		OtherKeys: [][]string{{"apim", "gateway", "environment"}}},
-	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimGatewayPorts, Table: "API Manager 4.5+ universal gateway"},
-	{ID: "apim-4-traffic-manager", Name: "API Manager 4.5+ traffic manager", Config: carbonConfig, Ports: apimTrafficManagerPorts, Table: "API Manager 4.5+ traffic manager"},
+		OtherKeys: [][]string{{"apim", "gateway", "environment"}},
+		Launchers: []string{"api-cp", "key-manager"}, CarbonXML: carbonXML, Throttling: ThrottleClient},
+	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimGatewayPorts, Table: "API Manager 4.5+ universal gateway",
+		Launchers: []string{"gateway"}, CarbonXML: carbonXML, Throttling: ThrottleClient},
+	{ID: "apim-4-traffic-manager", Name: "API Manager 4.5+ traffic manager", Config: carbonConfig, Ports: apimTrafficManagerPorts, Table: "API Manager 4.5+ traffic manager",
+		Launchers: []string{"traffic-manager"}, CarbonXML: carbonXML, Throttling: TrafficManager},
 	// bin/key-manager.sh is a second launcher of the 4.5+ control-plane
 	// package (product-apim v4.5.0
 	// api-control-plane/modules/distribution/product/src/main/assembly/bin.xml
@@ -249,10 +320,23 @@ var Products = []Product{
 	// package of its own: the ID is kept so that --product
 	// apim-4-key-manager still works, and names the control plane.
 	{ID: "apim-4-key-manager", AliasOf: "apim-4-control-plane"},
-	{ID: "apim-3", Name: "API Manager 3.x", Config: carbonConfig, Ports: apim3Ports, Table: "API Manager 3.x"},
+	// API Manager 3.0 runs on kernel 4.5.1, 3.1 and 3.2 on 4.6.0
+	// (product-apim v3.0.0, v3.2.0 pom.xml carbon.kernel.version).
+	{ID: "apim-3", Name: "API Manager 3.x", Config: carbonConfig, Ports: apim3Ports, Table: "API Manager 3.x",
+		PropertiesFirst: true, Launchers: []string{"wso2server"}, CarbonXML: carbonXML},
+	// Identity Server 5.9 runs on kernel 4.5.1, 5.10 on 4.6.0, 5.11 on
+	// 4.6.1 (product-is v5.9.0, v5.10.0, v5.11.0 pom.xml
+	// carbon.kernel.version).
 	{ID: "is", Name: "Identity Server", Config: carbonConfig, Ports: isPorts, Table: "Identity Server 6.x/7.x", StoresCallbackURLs: true,
-		older: []versionTable{{Version{Major: 5, Minor: 999, Patch: 999}, "Identity Server 5.x", is5Ports}}},
-	{ID: "mi", Name: "Micro Integrator", Config: miConfig, DefaultOffset: 10, Ports: miPorts, Table: "Micro Integrator 4.x", InboundEndpoints: true},
+		Launchers: []string{"wso2server"}, CarbonXML: carbonXML, CallbackURLConfig: true,
+		older: []versionTable{
+			{upTo: Version{Major: 5, Minor: 9, Patch: 999}, table: "Identity Server 5.9", ports: is59Ports, propertiesFirst: true},
+			{upTo: Version{Major: 5, Minor: 10, Patch: 999}, table: "Identity Server 5.x", ports: is5Ports, propertiesFirst: true},
+			{upTo: Version{Major: 5, Minor: 999, Patch: 999}, table: "Identity Server 5.x", ports: is5Ports},
+			{upTo: Version{Major: 6, Minor: 999, Patch: 999}, table: "Identity Server 6.x/7.x", ports: isPorts},
+		}},
+	{ID: "mi", Name: "Micro Integrator", Config: miConfig, DefaultOffset: 10, Ports: miPorts, Table: "Micro Integrator 4.x", InboundEndpoints: true,
+		PropertiesFirst: true, Launchers: []string{"micro-integrator"}},
 }
 
 // Default is the product assumed when nothing tells which it is.
@@ -333,10 +417,14 @@ var detection = []struct {
 	{"apim-4-control-plane", "bin/key-manager.sh", nil},
 	{"apim-4", "bin/api-manager.sh", nil},
 	// Identity Server and API Manager 3.x share wso2server.sh; the IS
-	// console and My Account apps tell them apart.
+	// console and My Account apps tell them apart, and before 5.11 the
+	// user portal, the only one 5.9 and 5.10 ship (product-is v5.9.0 and
+	// v5.10.0 modules/distribution/src/assembly/bin.xml: user-portal/;
+	// console/ and myaccount/ from v5.11.0).
 	{"is", "bin/wso2server.sh", []string{
 		"repository/deployment/server/webapps/console", "repository/deployment/server/webapps/console.war",
 		"repository/deployment/server/webapps/myaccount", "repository/deployment/server/webapps/myaccount.war",
+		"repository/deployment/server/webapps/user-portal", "repository/deployment/server/webapps/user-portal.war",
 	}},
 	{"apim-3", "bin/wso2server.sh", []string{"repository/conf"}},
 }
@@ -367,3 +455,16 @@ func Detect(home fs.FS) (Product, string, bool) {
 	}
 	return Default, "", false
 }
+
+// ThrottleDefaults are the ports a gateway or control plane publishes
+// throttling events to and takes decisions from when [apim.throttling]
+// does not say: these numbers plus its OWN offset, whatever the traffic
+// manager's table or offset (wso2/carbon-apimgt
+// components/apimgt/org.wso2.carbon.apimgt.impl/.../APIManagerConfiguration.java
+// load: receiver.url.port = 9611 + offset, auth.url.port = 9711 + offset,
+// jms.port = 5672 + offset, read by api-manager.xml's ReceiverUrlGroup,
+// AuthUrlGroup and the throttling JMS broker list).
+var ThrottleDefaults = []struct {
+	Role Role
+	Port int
+}{{EventReceiver, 9611}, {EventReceiverSSL, 9711}, {BrokerAMQP, 5672}}

@@ -131,7 +131,7 @@ func TestTables(t *testing.T) {
 		// 8672 on (default.json amqp.ssl_connection.enabled true).
 		{"APIM 3.2", "apim-3.2", "API Manager 3.x",
 			[]int{9443, 9763, 8243, 8280, 5672, 8672, 9611, 9711, 9099, 8099, 9999, 11111}, 54424},
-		{"APIM 4.2 by folder name", "wso2am-4.2.0", "API Manager 4.0-4.4",
+		{"APIM 4.2 by folder name", "wso2am-4.2.0", "API Manager 4.1-4.4",
 			[]int{9443, 9763, 8243, 8280, 5672, 8672, 9611, 9711, 9099, 8099, 9021, 8021, 9999, 11111}, 54424},
 		{"APIM all-in-one, version unknown", "apim-4.2", "API Manager 4.5+ all-in-one",
 			[]int{9443, 9763, 8243, 8280, 5672, 8672, 9611, 9711, 9099, 8099, 9021, 8021, 9999, 11111}, 54424},
@@ -183,7 +183,9 @@ func TestMI(t *testing.T) {
 	for _, port := range p.Ports {
 		purpose[port.Port] = port.Purpose
 	}
-	if purpose[9191] != "internal HTTP API" || purpose[9154] != "management API (HTTPS)" || p.DefaultOffset != 10 {
+	// 9201 and 9164, at the offset of 10, are the Management API's HTTP and
+	// HTTPS ports (docs "Changing the Default Ports", Micro Integrator).
+	if purpose[9191] != "Management API (HTTP)" || purpose[9154] != "Management API (HTTPS)" || p.DefaultOffset != 10 {
 		t.Errorf("MI: 9191 %q, 9154 %q, default offset %d", purpose[9191], purpose[9154], p.DefaultOffset)
 	}
 }
@@ -226,7 +228,7 @@ ws.port = 70000
 	}
 	mi, _ := wso2.Lookup("mi")
 	mi = mi.WithFile(values(t, []byte("[synapse_properties]\n'internal.http.api.port' = 9291\n")))
-	if mi.Ports[2].Port != 9291 || mi.Ports[2].KeyName() != "[synapse_properties] 'internal.http.api.port'" {
+	if mi.Ports[2].Port != 9291 || mi.Ports[2].KeyName() != "[mediation] internal_http_api_port" {
 		t.Errorf("MI internal API base %d, key %q", mi.Ports[2].Port, mi.Ports[2].KeyName())
 	}
 	// A template: its placeholders are masked, the rest is read.

@@ -1,5 +1,8 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: apim-offset developers
+# SPDX-License-Identifier: Apache-2.0 (see LICENSE; Apache-2.0 is GPLv3-compatible)
+#
 # The port_offset module runs "apim-offset set N --json" on the managed host
 # and turns its JSON into Ansible's result: the tool decides what changes and
 # writes the file; this module only chooses the flags and reads the answer.
@@ -21,10 +24,13 @@ description:
     stay as they are. The file is replaced in one step, keeping its owner, group and mode.
   - The task is changed only when the file did not have the offset. A second run with the same
     offset changes nothing.
-  - The C(apim-offset) command must be installed on the managed host (deb or rpm package, or
-    C(go install github.com/apim-offset/apim-offset/cmd/apim-offset@latest)).
+  - The C(apim-offset) command must be installed on the managed host (see I(requirements)).
   - Warnings of the tool (for example a file that WSO2's own parser refuses) are shown as Ansible
     warnings.
+requirements:
+  - The C(apim-offset) command on the managed host, from its deb or rpm package, or built from a
+    clone of its repository with C(go install ./cmd/apim-offset); I(binary) names it when it is not
+    on C(PATH).
 options:
   offset:
     description:
@@ -92,6 +98,8 @@ options:
         C(sbin) folders) or a path.
     type: str
     default: apim-offset
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
@@ -99,17 +107,23 @@ attributes:
   diff_mode:
     support: full
     details: The tool's unified diff, with the values of secret keys (passwords, tokens) masked.
+  platform:
+    platforms: posix
+    details: Linux and macOS hosts, where the apim-offset command runs.
 notes:
   - The module runs C(apim-offset set N --json --yes) (C(--check --json) in check mode). Exit code 2
     of the tool fails the task with the tool's error and hint in I(msg).
-  - A home given as a quoted pattern (C(/opt/wso2am-*)) is expanded by the tool; then I(results)
-    holds one entry for each file and the single-file return values are left out.
+  - A home given as a quoted pattern (C(/opt/wso2am-*)) is expanded by the tool; then I(files)
+    holds one entry for each file and the single-file return values are left out. When some files
+    were written before another failed, the failed task still says I(changed=true).
+  - The tool's warnings come from its I(findings) (code, severity, position, message and fix) when
+    it gives them, else from its I(warnings).
 seealso:
   - name: apim-offset
     description: The command this module runs, its JSON output and exit codes.
     link: https://github.com/apim-offset/apim-offset
 author:
-  - apim-offset developers
+  - apim-offset developers (@apim-offset)
 """
 
 EXAMPLES = r"""
@@ -142,9 +156,16 @@ EXAMPLES = r"""
 
 RETURN = r"""
 changed:
-  description: Whether the file did not have the offset (in check mode, whether it would change).
+  description:
+    - Whether the file did not have the offset (in check mode, whether it would change).
+    - On a failed task, whether any file was written before the failure.
   returned: always
   type: bool
+msg:
+  description: What was done to each file, or the tool's error and hint.
+  returned: always
+  type: str
+  sample: offset 0 -> 2 written
 offset_before:
   description: The offset the server used before; the product's default when it was commented out or absent; null for a placeholder.
   returned: success, one file
@@ -197,12 +218,14 @@ in_place:
   returned: success, one file
   type: bool
 tool_warnings:
-  description: The tool's warnings, also given as Ansible warnings.
+  description: The tool's warnings, also given as Ansible warnings, each C(FILE:LINE:COLUMN), the message and its code in brackets.
   returned: success
   type: list
   elements: str
-results:
-  description: The tool's JSON object for each file, as it printed it.
+files:
+  description:
+    - The tool's JSON object for each file, as it printed it (an error's object has I(error) and I(hint)).
+    - Named C(files), not C(results), which Ansible keeps for the results of a loop.
   returned: always
   type: list
   elements: dict
@@ -235,7 +258,8 @@ def find_binary(module, binary):
     if path is None:
         module.fail_json(
             msg="apim-offset not found: no %s on the managed host's PATH (%s); install it (the deb "
-            "or rpm package, or go install github.com/apim-offset/apim-offset/cmd/apim-offset@latest) "
+            "or rpm package, or go install ./cmd/apim-offset in a clone of "
+            "https://github.com/apim-offset/apim-offset) "
             "or set binary to its path" % (binary, os.environ.get("PATH", "")),
             binary=binary,
         )
@@ -303,6 +327,75 @@ def warning_text(obj, warning):
     return "%s: %s" % (name, warning)
 
 
+def finding_text(obj, finding):
+    """A finding as a warning: "FILE:LINE:COL: message [code]", and its fix. A finding
+    that comes from elsewhere than a file (JAVA_OPTS, a process) names its source."""
+    if finding.get("file"):
+        where = finding["file"]
+        for key in ("line", "column"):
+            if finding.get(key):
+                where += ":%s" % finding[key]
+    else:
+        where = finding.get("source") or obj.get("file") or ""
+    text = finding.get("message") or ""
+    if where:
+        text = "%s: %s" % (where, text)
+    if finding.get("code"):
+        text += " [%s]" % finding["code"]
+    if finding.get("fix"):
+        text += " (fix: %s)" % finding["fix"]
+    return text
+
+
+def tool_warnings(obj):
+    """The warnings the tool gives for one file: its findings of severity warning or error when
+    its JSON has findings, else its warnings (the older form, which the tool keeps for a while)."""
+    if obj.get("findings") is not None:
+        return [
+            finding_text(obj, f)
+            for f in obj["findings"]
+            if isinstance(f, dict) and str(f.get("severity", "warning")).lower() in ("warning", "error")
+        ]
+    return [warning_text(obj, w) for w in obj.get("warnings") or []]
+
+
+def was_written(obj, check_mode):
+    """Whether the tool wrote this file: "applied" when it says so, else changed outside check mode."""
+    if "error" in obj:
+        return False
+    if "applied" in obj:
+        return bool(obj["applied"])
+    return bool(obj.get("changed")) and not check_mode
+
+
+def outcome(obj, check_mode):
+    """What happened to one file, in words: "offset 0 -> 2 written", "already 2"."""
+    if "error" in obj:
+        return error_message(obj)
+    before = obj.get("from")
+    if before is None:
+        before = obj.get("from_source") or "none"
+    if not obj.get("changed"):
+        return "already %s" % obj.get("to")
+    return "offset %s -> %s %s" % (before, obj.get("to"), "would be written" if check_mode else "written")
+
+
+def summary(objects, check_mode):
+    """The task's msg: the outcome, with each file named when there are several."""
+    if len(objects) == 1:
+        return outcome(objects[0], check_mode)
+    return "; ".join("%s: %s" % (o.get("file", "?"), outcome(o, check_mode)) for o in objects)
+
+
+def diffs(objects):
+    """Ansible's diff list: the tool's diff for each file that changed (or would)."""
+    return [
+        dict(before_header=o["file"], after_header=o["file"], prepared=o["diff"])
+        for o in objects
+        if "error" not in o and o.get("changed") and o.get("diff")
+    ]
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -353,26 +446,37 @@ def main():
 
     errors = [o for o in objects if "error" in o]
     if errors or not expected:
+        # The files written before the failure stay written: the task says so.
+        written = any(was_written(o, module.check_mode) for o in objects)
         msgs = [error_message(o) for o in errors]
         if not msgs:
             msgs = [stderr.strip() or "exit code %d" % rc]
-        module.fail_json(
+        failed = dict(
             msg="apim-offset failed: " + "; ".join(msgs),
+            changed=written,
             cmd=cmd,
             rc=rc,
-            results=objects,
+            files=objects,
             stderr=stderr,
         )
+        if module._diff and written:
+            failed["diff"] = diffs([o for o in objects if was_written(o, module.check_mode)])
+        module.fail_json(**failed)
 
     warnings = []
     for obj in objects:
-        for warning in obj.get("warnings") or []:
-            text = warning_text(obj, warning)
+        for text in tool_warnings(obj):
             warnings.append(text)
             module.warn(text)
 
     changed = any(o.get("changed") for o in objects)
-    result = dict(changed=changed, cmd=cmd, results=objects, tool_warnings=warnings)
+    result = dict(
+        changed=changed,
+        msg=summary(objects, module.check_mode),
+        cmd=cmd,
+        files=objects,
+        tool_warnings=warnings,
+    )
     if len(objects) == 1:
         obj = objects[0]
         result.update(
@@ -390,11 +494,7 @@ def main():
                 result[key] = obj[key]
 
     if module._diff and changed:
-        result["diff"] = [
-            dict(before_header=o["file"], after_header=o["file"], prepared=o["diff"])
-            for o in objects
-            if o.get("changed")
-        ]
+        result["diff"] = diffs(objects)
 
     module.exit_json(**result)
 
