@@ -494,7 +494,9 @@ var ThrottleDefaults = []struct {
 // event hub at when [apim.event_hub] does not say: these numbers plus its
 // OWN offset, whatever the control plane's offset. wso2/carbon-apimgt
 // features/apimgt/org.wso2.carbon.apimgt.core.feature/src/main/resources/conf_templates/templates/repository/conf/api-manager.xml.j2
-// (EventHubConfigurations, 4.5-era): ServiceURL is apim.event_hub.service_url,
+// (EventHubConfigurations; read at a recent master, commit 2a869ee6 of a
+// fork; product-apim v4.5.0 pins carbon-apimgt 9.31.86, whose copy was not
+// read): ServiceURL is apim.event_hub.service_url,
 // else apim.throttling.service_url, whose default
 // (org.wso2.carbon.apimgt.core.default.json) is
 // https://localhost:${mgt.transport.https.port}${carbon.context}services/,
