@@ -167,6 +167,9 @@ type Product struct {
 	// Throttling is the part the package plays in API Manager's
 	// throttling when its packages run apart (4.5+).
 	Throttling Throttling
+	// EventHub is the part the package plays in API Manager's event hub
+	// when its packages run apart (4.5+).
+	EventHub EventHub
 
 	// older are the tables of earlier versions, oldest first; Ports and
 	// Table are the current version's, the one shown when the version is
@@ -197,6 +200,24 @@ const (
 	ThrottleClient Throttling = "client"
 	// TrafficManager is the traffic manager that listens there.
 	TrafficManager Throttling = "traffic-manager"
+)
+
+// EventHub is the part a package plays in API Manager's event hub: the
+// control plane is the event hub (product-apim v4.5.0
+// api-control-plane/modules/distribution/product/src/main/resources/conf/deployment-templates/key-manager.toml
+// points [apim.event_hub] at the control plane's 9443 and 5672); the
+// gateway and the traffic manager subscribe to it (their v4.5.0
+// modules/distribution/product/src/main/conf/deployment.toml carry an
+// [apim.event_hub] block with service_url and event_listening_endpoints,
+// commented out).
+type EventHub string
+
+const (
+	// EventHubClient subscribes to the event hub: by default at
+	// EventHubDefaults plus its OWN offset.
+	EventHubClient EventHub = "client"
+	// EventHubServer is the control plane, the event hub.
+	EventHubServer EventHub = "event-hub"
 )
 
 // MaxOffset is the largest offset that keeps every shifting port that is on
@@ -308,11 +329,11 @@ var Products = []Product{
 	// for a gateway at its default offset): never this server's.
 	{ID: "apim-4-control-plane", Name: "API Manager 4.5+ control plane", Config: carbonConfig, Ports: apimControlPlanePorts, Table: "API Manager 4.5+ control plane",
 		OtherKeys: [][]string{{"apim", "gateway", "environment"}},
-		Launchers: []string{"api-cp", "key-manager"}, CarbonXML: carbonXML, Throttling: ThrottleClient},
+		Launchers: []string{"api-cp", "key-manager"}, CarbonXML: carbonXML, Throttling: ThrottleClient, EventHub: EventHubServer},
 	{ID: "apim-4-gateway", Name: "API Manager 4.5+ universal gateway", Config: carbonConfig, Ports: apimGatewayPorts, Table: "API Manager 4.5+ universal gateway",
-		Launchers: []string{"gateway"}, CarbonXML: carbonXML, Throttling: ThrottleClient},
+		Launchers: []string{"gateway"}, CarbonXML: carbonXML, Throttling: ThrottleClient, EventHub: EventHubClient},
 	{ID: "apim-4-traffic-manager", Name: "API Manager 4.5+ traffic manager", Config: carbonConfig, Ports: apimTrafficManagerPorts, Table: "API Manager 4.5+ traffic manager",
-		Launchers: []string{"traffic-manager"}, CarbonXML: carbonXML, Throttling: TrafficManager},
+		Launchers: []string{"traffic-manager"}, CarbonXML: carbonXML, Throttling: TrafficManager, EventHub: EventHubClient},
 	// bin/key-manager.sh is a second launcher of the 4.5+ control-plane
 	// package (product-apim v4.5.0
 	// api-control-plane/modules/distribution/product/src/main/assembly/bin.xml
@@ -468,3 +489,24 @@ var ThrottleDefaults = []struct {
 	Role Role
 	Port int
 }{{EventReceiver, 9611}, {EventReceiverSSL, 9711}, {BrokerAMQP, 5672}}
+
+// EventHubDefaults are the ports a gateway or traffic manager takes the
+// event hub at when [apim.event_hub] does not say: these numbers plus its
+// OWN offset, whatever the control plane's offset. wso2/carbon-apimgt
+// features/apimgt/org.wso2.carbon.apimgt.core.feature/src/main/resources/conf_templates/templates/repository/conf/api-manager.xml.j2
+// (EventHubConfigurations; read at a recent master, commit 2a869ee6 of a
+// fork; product-apim v4.5.0 pins carbon-apimgt 9.31.86, whose copy was not
+// read): ServiceURL is apim.event_hub.service_url,
+// else apim.throttling.service_url, whose default
+// (org.wso2.carbon.apimgt.core.default.json) is
+// https://localhost:${mgt.transport.https.port}${carbon.context}services/,
+// and wso2/carbon-kernel ServletTransportManager.init sets
+// mgt.transport.https.port to 9443 plus the offset; the JMS broker list is
+// apim.event_hub.event_listening_endpoints, else
+// apim.throttling.throttle_decision_endpoints, else
+// tcp://${carbon.local.ip}:${jms.port}, and APIManagerConfiguration.load
+// sets jms.port to 5672 plus the offset.
+var EventHubDefaults = []struct {
+	Role Role
+	Port int
+}{{ServletHTTPS, 9443}, {BrokerAMQP, 5672}}
