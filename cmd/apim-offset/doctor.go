@@ -264,7 +264,7 @@ func (a *app) doctorCommand() *cli.Command {
 				"has run (its database keeps the old callback URLs); Micro Integrator inbound endpoints, " +
 				"CApps included; the server's ports already taken on this machine; an offset placeholder; what " +
 				"WSO2's own TOML parser will not take; and, with several homes, homes whose ports collide and " +
-				"split API Manager packages whose throttling defaults miss the traffic manager.\n\n" +
+				"split API Manager packages whose throttling defaults miss the traffic manager, or whose event hub defaults miss the control plane.\n\n" +
 				"Each finding is an error (the offset will not work as the file says), a warning (it needs " +
 				"attention) or a note (for the record).",
 			exits: []exitCode{

@@ -67,7 +67,19 @@ func throttlingDefaults(servers []*server.Server, offset func(*server.Server) in
 			Add: fmt.Sprintf("[apim.throttling]\nthrottle_decision_endpoints = [\"tcp://localhost:%d\"]\n\n[[apim.throttling.url_group]]\ntraffic_manager_urls = [\"tcp://localhost:%d\"]\ntraffic_manager_auth_urls = [\"ssl://localhost:%d\"]\n", ports[2], ports[0], ports[1]),
 		}
 		if lines := c.File.TableLines("apim", "throttling"); len(lines) > 0 {
+			// The table is there: the fix adds what it lacks at its end,
+			// not a second [apim.throttling], which WSO2 refuses.
 			f.Line = lines[0]
+			f.Fix = fmt.Sprintf("add at the end of [apim.throttling] (line %d) what it lacks: ", f.Line) + strings.TrimPrefix(f.Fix, "add to deployment.toml: [apim.throttling] with ")
+			var add []string
+			values := c.File.Values()
+			if valueAt(values, throttlingKeys[0]) == nil {
+				add = append(add, fmt.Sprintf("throttle_decision_endpoints = [\"tcp://localhost:%d\"]\n", ports[2]))
+			}
+			if valueAt(values, throttlingKeys[1]) == nil {
+				add = append(add, fmt.Sprintf("[[apim.throttling.url_group]]\ntraffic_manager_urls = [\"tcp://localhost:%d\"]\ntraffic_manager_auth_urls = [\"ssl://localhost:%d\"]\n", ports[0], ports[1]))
+			}
+			f.Add = strings.Join(add, "\n")
 		}
 		out = append(out, f)
 	}

@@ -25,7 +25,10 @@ func TestSplitPackagesThrottling(t *testing.T) {
 	got := short(withCode(fs, judge.ThrottlingDefaults), names)
 	want := []string{
 		"warning throttling-defaults: API Manager 4.5+ universal gateway publishes throttling events to and takes throttle decisions from ports 9612, 9712, 5673 (9611, 9711 and 5672 plus its own offset 1), but the traffic manager TM runs at offset 2 and listens on 9613, 9713, 5674: [apim.throttling] does not say where it is | fix: add to deployment.toml: [apim.throttling] with throttle_decision_endpoints = [\"tcp://localhost:5674\"], and [[apim.throttling.url_group]] with traffic_manager_urls = [\"tcp://localhost:9613\"] and traffic_manager_auth_urls = [\"ssl://localhost:9713\"]",
-		"warning throttling-defaults: API Manager 4.5+ control plane publishes throttling events to and takes throttle decisions from ports 9614, 9714, 5675 (9611, 9711 and 5672 plus its own offset 3), but the traffic manager TM runs at offset 2 and listens on 9613, 9713, 5674: [apim.throttling] does not say where it is | fix: add to deployment.toml: [apim.throttling] with throttle_decision_endpoints = [\"tcp://localhost:5674\"], and [[apim.throttling.url_group]] with traffic_manager_urls = [\"tcp://localhost:9613\"] and traffic_manager_auth_urls = [\"ssl://localhost:9713\"]",
+		// Its file has [apim.throttling] already: the fix adds what the
+		// table lacks at its end, not a second [apim.throttling], which
+		// WSO2 would refuse.
+		"warning throttling-defaults: API Manager 4.5+ control plane publishes throttling events to and takes throttle decisions from ports 9614, 9714, 5675 (9611, 9711 and 5672 plus its own offset 3), but the traffic manager TM runs at offset 2 and listens on 9613, 9713, 5674: [apim.throttling] does not say where it is | fix: add at the end of [apim.throttling] (line 4) what it lacks: throttle_decision_endpoints = [\"tcp://localhost:5674\"], and [[apim.throttling.url_group]] with traffic_manager_urls = [\"tcp://localhost:9613\"] and traffic_manager_auth_urls = [\"ssl://localhost:9713\"]",
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -35,7 +38,7 @@ func TestSplitPackagesThrottling(t *testing.T) {
 			if f.Line != 4 {
 				t.Errorf("control plane finding at line %d, want 4 ([apim.throttling])", f.Line)
 			}
-			wantAdd := "[apim.throttling]\nthrottle_decision_endpoints = [\"tcp://localhost:5674\"]\n\n[[apim.throttling.url_group]]\ntraffic_manager_urls = [\"tcp://localhost:9613\"]\ntraffic_manager_auth_urls = [\"ssl://localhost:9713\"]\n"
+			wantAdd := "throttle_decision_endpoints = [\"tcp://localhost:5674\"]\n\n[[apim.throttling.url_group]]\ntraffic_manager_urls = [\"tcp://localhost:9613\"]\ntraffic_manager_auth_urls = [\"ssl://localhost:9713\"]\n"
 			if f.Add != wantAdd {
 				t.Errorf("Add = %q", f.Add)
 			}
@@ -151,3 +154,4 @@ func TestSplitPackagesEventHub(t *testing.T) {
 		t.Errorf("two control planes: %v", short(got, nil))
 	}
 }
+
