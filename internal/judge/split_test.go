@@ -154,4 +154,3 @@ func TestSplitPackagesEventHub(t *testing.T) {
 		t.Errorf("two control planes: %v", short(got, nil))
 	}
 }
-
