@@ -72,7 +72,11 @@ func FuzzSet(f *testing.F) {
 			len(inBody) > 0 && bytes.HasSuffix(out, []byte("\n")) != bytes.HasSuffix(in, []byte("\n")) {
 			t.Fatalf("BOM or final newline changed:\n%q\n%q", in, out)
 		}
-		if !bytes.Contains(in, []byte("\n")) || bytes.Count(in, []byte("\r\n")) == bytes.Count(in, []byte("\n")) {
+		// A bare CR (in a comment, which WSO2's parser reads; not TOML
+		// 1.0) is the comment's: a line added after it pairs it with the
+		// LF, as any text would.
+		bareCR := bytes.Count(in, []byte("\r")) != bytes.Count(in, []byte("\r\n"))
+		if !bareCR && (!bytes.Contains(in, []byte("\n")) || bytes.Count(in, []byte("\r\n")) == bytes.Count(in, []byte("\n"))) {
 			// A file with one line-ending style keeps it.
 			if bytes.Count(out, []byte("\r\n")) != 0 && bytes.Count(out, []byte("\r\n")) != bytes.Count(out, []byte("\n")) {
 				t.Fatalf("mixed line endings in the output:\n%q\n%q", in, out)
