@@ -160,6 +160,20 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e
 // every span in doc is a span of src.
 func Parse(src []byte) (*Document, error) {
 	view, subst := View(src)
+	doc := &Document{Src: src}
+	if values, ok := fast(view, doc); ok {
+		doc.Values, doc.NotTOML10 = values, mergeSubst(subst, nil)
+		doc.setBodies()
+		return doc, nil
+	}
+	// Something is wrong, or an inline table is extended later: go-toml's
+	// decoder says what, in its words, and reads the extended table.
+	return parseSlow(src, view, subst)
+}
+
+// parseSlow is Parse by go-toml's decoder (the values, and the errors
+// Parse gives) and a second pass for the layout.
+func parseSlow(src, view []byte, subst []Substitution) (*Document, error) {
 	values, extended, err := decode(view)
 	if err != nil {
 		return nil, err
@@ -194,14 +208,19 @@ func Parse(src []byte) (*Document, error) {
 		// disagreeing: report it rather than work on a partial layout.
 		return nil, fmt.Errorf("tomlutil: layout parser rejected a document the decoder accepted: %w", err)
 	}
-	for i := range doc.Tables {
-		end := len(src)
-		if i+1 < len(doc.Tables) {
-			end = doc.Tables[i+1].Line.Start
-		}
-		doc.Tables[i].Body = Span{doc.Tables[i].Line.End, end}
-	}
+	doc.setBodies()
 	return doc, nil
+}
+
+// setBodies sets each table's Body: to the next header's line.
+func (d *Document) setBodies() {
+	for i := range d.Tables {
+		end := len(d.Src)
+		if i+1 < len(d.Tables) {
+			end = d.Tables[i+1].Line.Start
+		}
+		d.Tables[i].Body = Span{d.Tables[i].Line.End, end}
+	}
 }
 
 // Decode returns the values of src, or a *SyntaxError when it is not valid
@@ -209,6 +228,9 @@ func Parse(src []byte) (*Document, error) {
 // through View and takes an inline table that later keys add to.
 func Decode(src []byte) (map[string]any, error) {
 	view, _ := View(src)
+	if v, ok := fast(view, nil); ok {
+		return v, nil
+	}
 	v, _, err := decode(view)
 	return v, err
 }
