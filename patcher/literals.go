@@ -75,6 +75,8 @@ func (in *File) Literals(defaults []int, offset int, opt *Options) []LiteralPort
 	return newMatcher(in.doc, defaults, offset, options(opt)).find(in.doc)
 }
 
+var schemeSep = []byte("://")
+
 // matcher finds literal ports in a document and tells whose they are.
 type matcher struct {
 	re            *regexp.Regexp
@@ -115,6 +117,9 @@ func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 			continue // an inline table's values are entries of their own
 		}
 		value := doc.Src[e.Value.Start:e.Value.End]
+		if !bytes.Contains(value, schemeSep) {
+			continue // no URL: the regexp needs "://"
+		}
 		comments := commentSpans(value)
 		for _, sub := range m.re.FindAllSubmatchIndex(value, -1) {
 			if inSpans(comments, sub[0]) {

@@ -230,7 +230,7 @@ type seen struct {
 	kind     seenKind
 	explicit bool    // a tableKind made by its own header
 	name     string  // "" for anonymousKind
-	children []int32 // what was made under it, for clear
+	children []int32 // an arrayTableKind's: what was made under it, for clear
 }
 
 type seenKey struct {
@@ -270,7 +270,9 @@ func (t *tracker) create(parent int32, name []byte, kind seenKind, explicit bool
 		t.index[seenKey{parent, e.name}] = id
 	}
 	t.entries = append(t.entries, e)
-	t.entries[parent].children = append(t.entries[parent].children, id)
+	if t.entries[parent].kind == arrayTableKind { // only an array table's are cleared
+		t.entries[parent].children = append(t.entries[parent].children, id)
+	}
 	return id
 }
 
