@@ -134,6 +134,9 @@ func checkText(b []byte) error {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return errorAt(b, i, "NUL byte: this is not a text file", ErrBinary)
 	}
+	if utf8.Valid(b) {
+		return nil // the usual case, checked fast; else find the byte
+	}
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size == 1 {

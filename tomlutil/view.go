@@ -60,13 +60,16 @@ const (
 func View(src []byte) (view []byte, subst []Substitution) {
 	v := viewer{src: src}
 	for i := 0; i < len(src); {
-		switch src[i] {
-		case '#':
+		// Only comments and strings are viewed: skip to the next.
+		k := bytes.IndexAny(src[i:], "#\"'")
+		if k < 0 {
+			break
+		}
+		i += k
+		if src[i] == '#' {
 			i = v.comment(i)
-		case '"', '\'':
+		} else {
 			i = v.str(i)
-		default:
-			i++
 		}
 	}
 	if v.view == nil {
@@ -113,6 +116,7 @@ func (v *viewer) comment(i int) int {
 	for i++; i < len(src) && src[i] != '\n'; {
 		b := src[i]
 		switch {
+		case b >= 0x20 && b < 0x7f || b == '\t': // most of every comment
 		case b == '\r' && i+1 < len(src) && src[i+1] == '\n':
 			return i + 1
 		case b == '\r':
@@ -157,6 +161,8 @@ func (v *viewer) str(i int) int {
 			return j
 		case b == '\n' && !multi:
 			return j
+		case b < utf8.RuneSelf:
+			j++
 		default:
 			j, _ = v.invalid(j, "a string or quoted key")
 		}
