@@ -27,8 +27,9 @@ import (
 func fast(view []byte, doc *Document) (values map[string]any, ok bool) {
 	p := unstable.Parser{KeepComments: doc != nil}
 	p.Reset(view)
-	var t tracker
-	t.reset()
+	names := names{}
+	t := tracker{names: names}
+	t.reset(len(view) / 64) // a key or header in about every 64 bytes of a real file
 	root := map[string]any{}
 	cur := root
 	table := -1 // the index in doc.Tables of the table being read
@@ -43,15 +44,15 @@ func fast(view []byte, doc *Document) (values map[string]any, ok bool) {
 				if !ok {
 					return nil, false
 				}
-				cur = arrayTableParts(root, parts, first)
+				cur = arrayTableParts(root, parts, first, names)
 			} else {
 				if !t.checkTable(parts) {
 					return nil, false
 				}
-				cur = tableParts(root, parts)
+				cur = tableParts(root, parts, names)
 			}
 			if doc != nil {
-				doc.addTable(n, n.Kind == unstable.ArrayTable)
+				doc.addTable(n, n.Kind == unstable.ArrayTable, names)
 				table = len(doc.Tables) - 1
 			}
 		case unstable.KeyValue:
@@ -60,21 +61,21 @@ func fast(view []byte, doc *Document) (values map[string]any, ok bool) {
 			if !ok || !t.checkValue(leaf, n.Value()) {
 				return nil, false
 			}
-			v, ok := decodeAny(n.Value())
+			v, ok := decodeAny(n.Value(), names)
 			if !ok {
 				return nil, false
 			}
 			m := cur
 			for _, k := range parts[:len(parts)-1] {
-				m = childTable(m, string(k))
+				m = childTable(m, names.of(k))
 			}
-			m[string(parts[len(parts)-1])] = v
+			m[names.of(parts[len(parts)-1])] = v
 			if doc != nil {
 				var prefix []string
 				if table >= 0 {
 					prefix = doc.Tables[table].Key
 				}
-				doc.addEntry(n, table, -1, prefix)
+				doc.addEntry(n, table, -1, prefix, names)
 			}
 		case unstable.Comment:
 			if doc != nil {
@@ -103,7 +104,7 @@ func keyParts(n *unstable.Node, parts [][]byte) [][]byte {
 
 // decodeAny converts a value node as go-toml's decoder does into an
 // interface{} (its decodeAny); ok is false when a scalar does not convert.
-func decodeAny(n *unstable.Node) (any, bool) {
+func decodeAny(n *unstable.Node, names names) (any, bool) {
 	switch n.Kind {
 	case unstable.String:
 		return string(n.Data), true
@@ -123,7 +124,7 @@ func decodeAny(n *unstable.Node) (any, bool) {
 			if c.Kind == unstable.Comment {
 				continue
 			}
-			v, ok := decodeAny(c)
+			v, ok := decodeAny(c, names)
 			if !ok {
 				return nil, false
 			}
@@ -144,9 +145,9 @@ func decodeAny(n *unstable.Node) (any, bool) {
 			cur := m
 			key := kv.Key()
 			for key.Next() {
-				name := string(key.Node().Data)
+				name := names.of(key.Node().Data)
 				if key.IsLast() {
-					v, ok := decodeAny(kv.Value())
+					v, ok := decodeAny(kv.Value(), names)
 					if !ok {
 						return nil, false
 					}
@@ -192,20 +193,20 @@ func childTable(cur map[string]any, name string) map[string]any {
 }
 
 // tableParts is the table a [header] names, made as needed.
-func tableParts(m map[string]any, parts [][]byte) map[string]any {
+func tableParts(m map[string]any, parts [][]byte, names names) map[string]any {
 	for _, p := range parts {
-		m = childTable(m, string(p))
+		m = childTable(m, names.of(p))
 	}
 	return m
 }
 
 // arrayTableParts appends a new element to the array of tables a
 // [[header]] names and returns it (go-toml's anyArrayTableParts).
-func arrayTableParts(m map[string]any, parts [][]byte, first bool) map[string]any {
+func arrayTableParts(m map[string]any, parts [][]byte, first bool, names names) map[string]any {
 	for _, p := range parts[:len(parts)-1] {
-		m = childTable(m, string(p))
+		m = childTable(m, names.of(p))
 	}
-	name := string(parts[len(parts)-1])
+	name := names.of(parts[len(parts)-1])
 	s, _ := m[name].([]any)
 	if first {
 		s = s[:0]
@@ -247,11 +248,13 @@ type tracker struct {
 	entries []seen
 	index   map[seenKey]int32
 	current int32
+	names   names
 }
 
-func (t *tracker) reset() {
-	t.entries = append(t.entries[:0], seen{kind: tableKind})
-	t.index = map[seenKey]int32{}
+// reset starts the tracker with room for about n keys.
+func (t *tracker) reset(n int) {
+	t.entries = append(make([]seen, 0, n+1), seen{kind: tableKind})
+	t.index = make(map[seenKey]int32, n)
 	t.current = 0
 }
 
@@ -266,7 +269,7 @@ func (t *tracker) create(parent int32, name []byte, kind seenKind, explicit bool
 	id := int32(len(t.entries))
 	e := seen{kind: kind, explicit: explicit}
 	if kind != anonymousKind {
-		e.name = string(name)
+		e.name = t.names.of(name)
 		t.index[seenKey{parent, e.name}] = id
 	}
 	t.entries = append(t.entries, e)
@@ -397,4 +400,21 @@ func (t *tracker) checkValue(id int32, v *unstable.Node) bool {
 		}
 	}
 	return true
+}
+
+// names holds one string for each key name of a document: its values,
+// its layout and the tracker share them instead of making one each.
+type names map[string]string
+
+// of is b as a string, made once for the document; nil names make a new
+// one each time.
+func (n names) of(b []byte) string {
+	if s, ok := n[string(b)]; ok { // no allocation for the lookup
+		return s
+	}
+	s := string(b)
+	if n != nil {
+		n[s] = s
+	}
+	return s
 }

@@ -187,14 +187,14 @@ func parseSlow(src, view []byte, subst []Substitution) (*Document, error) {
 		n := p.Expression()
 		switch n.Kind {
 		case unstable.Table, unstable.ArrayTable:
-			doc.addTable(n, n.Kind == unstable.ArrayTable)
+			doc.addTable(n, n.Kind == unstable.ArrayTable, nil)
 			table = len(doc.Tables) - 1
 		case unstable.KeyValue:
 			var prefix []string
 			if table >= 0 {
 				prefix = doc.Tables[table].Key
 			}
-			doc.addEntry(n, table, -1, prefix)
+			doc.addEntry(n, table, -1, prefix, nil)
 		case unstable.Comment:
 			start := int(n.Raw.Offset)
 			line := LineAt(src, start)
@@ -288,13 +288,13 @@ func span(r unstable.Range) Span {
 	return Span{int(r.Offset), int(r.Offset + r.Length)}
 }
 
-func (d *Document) addTable(n *unstable.Node, array bool) {
+func (d *Document) addTable(n *unstable.Node, array bool, names names) {
 	var key []string
 	var first, last Span
 	it := n.Key()
 	for it.Next() {
 		k := it.Node()
-		key = append(key, string(k.Data))
+		key = append(key, names.of(k.Data))
 		if len(key) == 1 {
 			first = span(k.Raw)
 		}
@@ -324,15 +324,15 @@ func (d *Document) addTable(n *unstable.Node, array bool) {
 	})
 }
 
-func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string) {
+func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string, names names) {
 	e := Entry{Table: table, Parent: parent}
 	it := n.Key()
 	for it.Next() {
 		k := it.Node()
-		e.Key = append(e.Key, string(k.Data))
+		e.Key = append(e.Key, names.of(k.Data))
 		e.KeyRaw = append(e.KeyRaw, span(k.Raw))
 	}
-	e.Path = append(append([]string{}, prefix...), e.Key...)
+	e.Path = append(append(make([]string, 0, len(prefix)+len(e.Key)), prefix...), e.Key...)
 	raw := span(n.Raw)
 	e.Value = valueSpan(d.Src, e.KeyRaw[len(e.KeyRaw)-1].End, raw.End)
 	e.Kind = kindOf(n.Value().Kind)
@@ -346,7 +346,7 @@ func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string
 		for ch.Next() {
 			// TOML 1.1 allows comments in a multi-line inline table.
 			if ch.Node().Kind == unstable.KeyValue {
-				d.addEntry(ch.Node(), table, self, e.Path)
+				d.addEntry(ch.Node(), table, self, e.Path, names)
 			}
 		}
 	}
