@@ -10,8 +10,8 @@
 //	apim-offset  apim-offset set N --yes --file F
 //	before       the same with an older build (-before)
 //
-// It prints the median time and the peak RSS (the kernel's maxrss of the
-// process) at each size, and for each command the growth beyond linear:
+// It prints the median time and the peak RSS (GNU time's %M, in an untimed
+// first round) at each size, and for each command the growth beyond linear:
 //
 //	((t(largest) - t(start-up)) / (t(smallest) - t(start-up))) / (largest / smallest)
 //
@@ -31,7 +31,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -107,6 +106,10 @@ func run() error {
 		cmds = append(cmds, command{"before", []string{*before, "set", "2", "--yes", "--file", "{}"}})
 	}
 	target := filepath.Join(dir, "deployment.toml")
+	timeBin, _ := exec.LookPath("/usr/bin/time") // GNU time, for the peak RSS
+	if timeBin == "" {
+		fmt.Fprintln(os.Stderr, "growth: no /usr/bin/time (GNU time): the peak RSS is not measured")
+	}
 	cells := make([][]cell, len(inputs))
 	for i := range cells {
 		cells[i] = make([]cell, len(cmds))
@@ -121,6 +124,14 @@ func run() error {
 				args := slices.Clone(c.args)
 				for k := range args {
 					args[k] = strings.ReplaceAll(args[k], "{}", target)
+				}
+				rssFile := ""
+				if round < 0 && timeBin != "" {
+					// The untimed round measures the peak RSS through GNU
+					// time: the kernel's maxrss of a child of this process
+					// would count this process's pages from before exec.
+					rssFile = filepath.Join(dir, "rss")
+					args = append([]string{timeBin, "-f", "%M", "-o", rssFile}, args...)
 				}
 				cmd := exec.Command(args[0], args[1:]...)
 				var stderr bytes.Buffer
@@ -140,11 +151,19 @@ func run() error {
 				} else if !bytes.Equal(got, want) {
 					return fmt.Errorf("%s leaves other bytes than %s on %s", c.name, cmds[0].name, in.name)
 				}
+				if rssFile != "" {
+					b, err := os.ReadFile(rssFile)
+					if err != nil {
+						return err
+					}
+					kib, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+					if err != nil {
+						return fmt.Errorf("GNU time gave %q", b)
+					}
+					cells[i][j].rss = kib
+				}
 				if round >= 0 {
 					cells[i][j].times = append(cells[i][j].times, elapsed)
-					if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-						cells[i][j].rss = max(cells[i][j].rss, ru.Maxrss)
-					}
 				}
 			}
 		}
