@@ -112,6 +112,7 @@ func newMatcher(doc *tomlutil.Document, defaults []int, offset int, o Options) m
 
 func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 	var out []LiteralPort
+	pos := tomlutil.NewPositions(doc.Src)
 	for _, e := range doc.Entries {
 		if e.Kind != tomlutil.String && e.Kind != tomlutil.Array {
 			continue // an inline table's values are entries of their own
@@ -131,7 +132,7 @@ func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 				continue
 			}
 			l.at = tomlutil.Span{Start: e.Value.Start + sub[2], End: e.Value.Start + sub[3]}
-			l.Line, l.Column = tomlutil.Position(doc.Src, l.at.Start)
+			l.Line, l.Column = pos.At(l.at.Start)
 			l.Key, l.URL, l.Port = strings.Join(e.Path, "."), string(value[sub[0]:sub[1]]), port
 			out = append(out, l)
 		}

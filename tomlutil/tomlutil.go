@@ -391,6 +391,32 @@ func Position(src []byte, off int) (line, col int) {
 	return line, col
 }
 
+// Positions converts byte offsets of src into lines and columns as
+// Position does, counting on from the offset asked before: offsets asked in
+// the order of the file cost the bytes between them, not the bytes before
+// each (a loop of Position over a file's entries is quadratic).
+type Positions struct {
+	src                  []byte
+	off, line, lineStart int
+}
+
+// NewPositions returns a Positions for src.
+func NewPositions(src []byte) *Positions { return &Positions{src: src, line: 1} }
+
+// At is Position(src, off).
+func (p *Positions) At(off int) (line, col int) {
+	if off < p.off {
+		p.off, p.line, p.lineStart = 0, 1, 0
+	}
+	seg := p.src[p.off:off]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		p.line += n
+		p.lineStart = p.off + bytes.LastIndexByte(seg, '\n') + 1
+	}
+	p.off = off
+	return p.line, off - p.lineStart + 1
+}
+
 // Indent returns the blanks (spaces and tabs) that start the line at lineStart.
 func Indent(src []byte, lineStart int) []byte {
 	i := lineStart
