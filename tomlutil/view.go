@@ -61,14 +61,14 @@ func View(src []byte) (view []byte, subst []Substitution) {
 	v := viewer{src: src}
 	for i := 0; i < len(src); {
 		// Only comments and strings are viewed: skip to the next.
-		k := bytes.IndexAny(src[i:], "#\"'")
-		if k < 0 {
-			break
+		for i < len(src) && src[i] != '#' && src[i] != '"' && src[i] != '\'' {
+			i++
 		}
-		i += k
-		if src[i] == '#' {
+		switch {
+		case i == len(src):
+		case src[i] == '#':
 			i = v.comment(i)
-		} else {
+		default:
 			i = v.str(i)
 		}
 	}
@@ -113,7 +113,10 @@ func (v *viewer) invalid(i int, where string) (next int, ok bool) {
 // the line break that ends it, or the end of src.
 func (v *viewer) comment(i int) int {
 	src := v.src
-	for i++; i < len(src) && src[i] != '\n'; {
+	// Most comments are printable ASCII to their line's end: skip that.
+	for i++; i < len(src) && (src[i]-0x20 < 0x7f-0x20 || src[i] == '\t'); i++ {
+	}
+	for ; i < len(src) && src[i] != '\n'; {
 		b := src[i]
 		switch {
 		case b >= 0x20 && b < 0x7f || b == '\t': // most of every comment
