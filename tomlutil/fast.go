@@ -1,8 +1,6 @@
 package tomlutil
 
 import (
-	"bytes"
-
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
@@ -34,15 +32,6 @@ func fast(view []byte, doc *Document) (values map[string]any, ok bool) {
 	t.reset(len(view) / 64) // a key or header in about every 64 bytes of a real file
 	root := map[string]any{}
 	cur := root
-	if doc != nil {
-		// Room for what a real file's lines hold (the APIM 4.5 default:
-		// 288 lines, 62 entries, 162 comments, 19 tables), so that the
-		// slices seldom grow.
-		lines := bytes.Count(view, []byte{'\n'}) + 1
-		doc.Tables = make([]Table, 0, lines/8+1)
-		doc.Entries = make([]Entry, 0, lines/3+1)
-		doc.Comments = make([]Comment, 0, lines/2+1)
-	}
 	table := -1 // the index in doc.Tables of the table being read
 	var parts [][]byte
 	for p.NextExpression() {
@@ -100,17 +89,6 @@ func fast(view []byte, doc *Document) (values map[string]any, ok bool) {
 	}
 	if p.Error() != nil {
 		return nil, false
-	}
-	if doc != nil { // none is nil, as the two passes made it
-		if len(doc.Tables) == 0 {
-			doc.Tables = nil
-		}
-		if len(doc.Entries) == 0 {
-			doc.Entries = nil
-		}
-		if len(doc.Comments) == 0 {
-			doc.Comments = nil
-		}
 	}
 	return root, true
 }
