@@ -116,7 +116,7 @@ func (v *viewer) comment(i int) int {
 	// Most comments are printable ASCII to their line's end: skip that.
 	for i++; i < len(src) && (src[i]-0x20 < 0x7f-0x20 || src[i] == '\t'); i++ {
 	}
-	for ; i < len(src) && src[i] != '\n'; {
+	for i < len(src) && src[i] != '\n' {
 		b := src[i]
 		switch {
 		case b >= 0x20 && b < 0x7f || b == '\t': // most of every comment
