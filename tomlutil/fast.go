@@ -117,7 +117,13 @@ func decodeAny(n *unstable.Node, names names) (any, bool) {
 	case unstable.Bool:
 		return n.Data[0] == 't', true
 	case unstable.Array:
-		var out []any
+		count := 0
+		for it := n.Children(); it.Next(); {
+			if it.Node().Kind != unstable.Comment {
+				count++
+			}
+		}
+		out := make([]any, 0, count)
 		it := n.Children()
 		for it.Next() {
 			c := it.Node()
@@ -129,9 +135,6 @@ func decodeAny(n *unstable.Node, names names) (any, bool) {
 				return nil, false
 			}
 			out = append(out, v)
-		}
-		if out == nil {
-			out = []any{}
 		}
 		return out, true
 	case unstable.InlineTable:
