@@ -72,6 +72,12 @@ func (a *app) loadAll(ts []target, f patcher.Format, all bool) ([]*server.Server
 				return
 			}
 			out[i] = server.Load(t.Place, src, f, m)
+			if file := out[i].File; file != nil {
+				// What WSO2's parser refuses: every command that loads
+				// several homes asks (set's edit, the judge), one after
+				// another; found here, it is found for them in parallel.
+				file.Problems()
+			}
 		}()
 	}
 	wg.Wait()
