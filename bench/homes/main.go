@@ -35,6 +35,7 @@ type command struct {
 	args  []string
 	write bool // it writes the files: compare them with the bare loop's
 	times []time.Duration
+	cpu   []time.Duration // user + system, which the machine's load moves less
 }
 
 func main() {
@@ -127,19 +128,21 @@ func run() error {
 			}
 			if round >= 0 {
 				c.times = append(c.times, elapsed)
+				c.cpu = append(c.cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 			}
 		}
 	}
 	fmt.Printf("%d homes, each %s (%d bytes), %d interleaved rounds\n", *n, *file, len(orig), *rounds)
-	med := map[string]time.Duration{}
+	med, cpu := map[string]time.Duration{}, map[string]time.Duration{}
 	for _, c := range cmds {
 		slices.Sort(c.times)
-		med[c.name] = c.times[len(c.times)/2]
-		fmt.Printf("%-16s median %8.1f ms  (min %8.1f, max %8.1f)\n", c.name, ms(med[c.name]), ms(c.times[0]), ms(c.times[len(c.times)-1]))
+		slices.Sort(c.cpu)
+		med[c.name], cpu[c.name] = c.times[len(c.times)/2], c.cpu[len(c.cpu)/2]
+		fmt.Printf("%-16s median %8.1f ms  (min %8.1f, max %8.1f)  cpu %8.1f ms\n", c.name, ms(med[c.name]), ms(c.times[0]), ms(c.times[len(c.times)-1]), ms(cpu[c.name]))
 	}
 	ratio := func(a, b, target string) {
 		if _, ok := med[a]; ok {
-			fmt.Printf("%-16s %.2fx  (target %s)\n", a+"/"+b, float64(med[a])/float64(med[b]), target)
+			fmt.Printf("%-16s %.2fx  (target %s; cpu %.2fx)\n", a+"/"+b, float64(med[a])/float64(med[b]), target, float64(cpu[a])/float64(cpu[b]))
 		}
 	}
 	for _, s := range []string{"", "-before"} {
