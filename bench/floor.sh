@@ -20,19 +20,20 @@
 #
 # FILE defaults to the APIM 4.5.0 all-in-one deployment.toml from the shared
 # corpus (../shared/corpus/real/, see its MANIFEST.tsv) when it is there,
-# else to the copy among the fixtures.
+# else to the same bytes, the input of fixtures/golden/real-apim-4.5.txtar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=../shared/corpus/real/wso2__product-apim__v4.5.0__all-in-one-apim_modules_distribution_product_src_main_conf_deployment.toml
-if [ -z "${FILE:-}" ]; then
-  for f in "$corpus" fixtures/real-apim-4.5/input.toml; do
-    if [ -f "$f" ]; then FILE=$f; break; fi
-  done
-fi
-: "${FILE:?no APIM 4.5 default found: set FILE}"
 ROUNDS=${ROUNDS:-50}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+if [ -z "${FILE:-}" ]; then
+  FILE=$corpus
+  if [ ! -f "$FILE" ]; then # the same bytes, from the golden test's input
+    FILE=$work/real-apim-4.5.toml
+    sed -n '/^-- input.toml --$/,/^-- /{/^-- /!p;}' fixtures/golden/real-apim-4.5.txtar > "$FILE"
+  fi
+fi
 
 go build -o "$work/apim-offset" ./cmd/apim-offset
 go build -o "$work/floor" ./bench/floor

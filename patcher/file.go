@@ -50,9 +50,15 @@ func load(src []byte, format Format) (*File, error) {
 		return nil, &Error{Msg: fmt.Sprintf("file is larger than %d MiB, the most this tool reads", MaxSize>>20), Err: ErrTooLarge}
 	}
 	bom, body := tomlutil.SplitBOM(src)
-	view, _ := tomlutil.View(body) // bytes WSO2 reads but go-toml refuses, as tomlutil.Parse reads them
-	if err := checkText(view); err != nil {
-		return nil, err
+	// Text without NUL bytes and valid UTF-8 is so in its view too (View
+	// writes only ASCII in place of what it substitutes): only other text
+	// needs the view, the bytes WSO2 reads but go-toml refuses read as
+	// tomlutil.Parse reads them.
+	if bytes.IndexByte(body, 0) >= 0 || !utf8.Valid(body) {
+		view, _ := tomlutil.View(body)
+		if err := checkText(view); err != nil {
+			return nil, err
+		}
 	}
 	in := &File{src: src, bom: bom}
 	if format == Template || format == Auto && tmplmask.Has(body) {
@@ -133,6 +139,9 @@ func setsOffset(line string) bool {
 func checkText(b []byte) error {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return errorAt(b, i, "NUL byte: this is not a text file", ErrBinary)
+	}
+	if utf8.Valid(b) {
+		return nil // the usual case, checked fast; else find the byte
 	}
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
@@ -246,8 +255,9 @@ func (in *File) Problems() []Problem {
 // TOML tools may refuse the file.
 func (in *File) NotTOML10() []Warning {
 	var out []Warning
+	pos := tomlutil.NewPositions(in.doc.Src)
 	for _, s := range in.doc.NotTOML10 {
-		line, col := tomlutil.Position(in.doc.Src, s.Span.Start)
+		line, col := pos.At(s.Span.Start)
 		out = append(out, Warning{Line: line, Column: col, Code: "not-toml-1.0", Msg: s.Msg + ": not TOML 1.0; WSO2 reads it, other TOML tools may refuse the file"})
 	}
 	return out
@@ -285,6 +295,7 @@ type Setting struct {
 // keys of inline tables.
 func (in *File) Settings(table ...string) []Setting {
 	var out []Setting
+	pos := tomlutil.NewPositions(in.doc.Src)
 	for _, e := range in.doc.Entries {
 		if len(e.Path) != len(table)+1 || e.Parent >= 0 || !slices.Equal(e.Path[:len(table)], table) {
 			continue
@@ -301,7 +312,7 @@ func (in *File) Settings(table ...string) []Setting {
 		if len(e.KeyRaw) > 0 {
 			start = e.KeyRaw[0].Start
 		}
-		line, col := tomlutil.Position(in.doc.Src, start)
+		line, col := pos.At(start)
 		out = append(out, Setting{Key: e.Path, Line: line, Column: col, Text: string(in.doc.Src[start:e.Value.End]), Value: v})
 	}
 	return out
@@ -312,9 +323,10 @@ func (in *File) Settings(table ...string) []Setting {
 // values are the elements of Values' array at key, in the same order.
 func (in *File) TableLines(key ...string) []int {
 	var out []int
+	pos := tomlutil.NewPositions(in.doc.Src)
 	for _, t := range in.doc.Tables {
 		if slices.Equal(t.Key, key) {
-			line, _ := tomlutil.Position(in.doc.Src, t.Header.Start)
+			line, _ := pos.At(t.Header.Start)
 			out = append(out, line)
 		}
 	}

@@ -81,6 +81,8 @@ func (in *File) Literals(defaults []int, offset int, opt *Options) []LiteralPort
 	return newMatcher(in.doc, defaults, offset, options(opt)).find(in.doc)
 }
 
+var schemeSep = []byte("://")
+
 // matcher finds literal ports in a document and tells whose they are.
 type matcher struct {
 	re            *regexp.Regexp
@@ -126,6 +128,7 @@ func newMatcher(doc *tomlutil.Document, defaults []int, offset int, o Options) m
 
 func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 	var out []LiteralPort
+	pos := tomlutil.NewPositions(doc.Src)
 	for _, e := range doc.Entries {
 		if e.Kind != tomlutil.String && e.Kind != tomlutil.Array {
 			continue // an inline table's values are entries of their own
@@ -134,6 +137,9 @@ func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 			continue // another package's server's URLs
 		}
 		value := doc.Src[e.Value.Start:e.Value.End]
+		if !bytes.Contains(value, schemeSep) {
+			continue // no URL: the regexp needs "://"
+		}
 		comments := commentSpans(value)
 		for _, sub := range m.re.FindAllSubmatchIndex(value, -1) {
 			if inSpans(comments, sub[0]) {
@@ -146,7 +152,7 @@ func (m matcher) find(doc *tomlutil.Document) []LiteralPort {
 				continue
 			}
 			l.at = tomlutil.Span{Start: e.Value.Start + sub[2], End: e.Value.Start + sub[3]}
-			l.Line, l.Column = tomlutil.Position(doc.Src, l.at.Start)
+			l.Line, l.Column = pos.At(l.at.Start)
 			l.Key, l.URL, l.Port = strings.Join(e.Path, "."), string(value[sub[0]:sub[1]]), port
 			out = append(out, l)
 		}

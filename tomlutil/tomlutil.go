@@ -160,6 +160,20 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e
 // every span in doc is a span of src.
 func Parse(src []byte) (*Document, error) {
 	view, subst := View(src)
+	doc := &Document{Src: src}
+	if values, ok := fast(view, doc); ok {
+		doc.Values, doc.NotTOML10 = values, mergeSubst(subst, nil)
+		doc.setBodies()
+		return doc, nil
+	}
+	// Something is wrong, or an inline table is extended later: go-toml's
+	// decoder says what, in its words, and reads the extended table.
+	return parseSlow(src, view, subst)
+}
+
+// parseSlow is Parse by go-toml's decoder (the values, and the errors
+// Parse gives) and a second pass for the layout.
+func parseSlow(src, view []byte, subst []Substitution) (*Document, error) {
 	values, extended, err := decode(view)
 	if err != nil {
 		return nil, err
@@ -173,14 +187,14 @@ func Parse(src []byte) (*Document, error) {
 		n := p.Expression()
 		switch n.Kind {
 		case unstable.Table, unstable.ArrayTable:
-			doc.addTable(n, n.Kind == unstable.ArrayTable)
+			doc.addTable(n, n.Kind == unstable.ArrayTable, nil)
 			table = len(doc.Tables) - 1
 		case unstable.KeyValue:
 			var prefix []string
 			if table >= 0 {
 				prefix = doc.Tables[table].Key
 			}
-			doc.addEntry(n, table, -1, prefix)
+			doc.addEntry(n, table, -1, prefix, nil)
 		case unstable.Comment:
 			start := int(n.Raw.Offset)
 			line := LineAt(src, start)
@@ -194,14 +208,19 @@ func Parse(src []byte) (*Document, error) {
 		// disagreeing: report it rather than work on a partial layout.
 		return nil, fmt.Errorf("tomlutil: layout parser rejected a document the decoder accepted: %w", err)
 	}
-	for i := range doc.Tables {
-		end := len(src)
-		if i+1 < len(doc.Tables) {
-			end = doc.Tables[i+1].Line.Start
-		}
-		doc.Tables[i].Body = Span{doc.Tables[i].Line.End, end}
-	}
+	doc.setBodies()
 	return doc, nil
+}
+
+// setBodies sets each table's Body: to the next header's line.
+func (d *Document) setBodies() {
+	for i := range d.Tables {
+		end := len(d.Src)
+		if i+1 < len(d.Tables) {
+			end = d.Tables[i+1].Line.Start
+		}
+		d.Tables[i].Body = Span{d.Tables[i].Line.End, end}
+	}
 }
 
 // Decode returns the values of src, or a *SyntaxError when it is not valid
@@ -209,6 +228,9 @@ func Parse(src []byte) (*Document, error) {
 // through View and takes an inline table that later keys add to.
 func Decode(src []byte) (map[string]any, error) {
 	view, _ := View(src)
+	if v, ok := fast(view, nil); ok {
+		return v, nil
+	}
 	v, _, err := decode(view)
 	return v, err
 }
@@ -266,13 +288,13 @@ func span(r unstable.Range) Span {
 	return Span{int(r.Offset), int(r.Offset + r.Length)}
 }
 
-func (d *Document) addTable(n *unstable.Node, array bool) {
+func (d *Document) addTable(n *unstable.Node, array bool, names names) {
 	var key []string
 	var first, last Span
 	it := n.Key()
 	for it.Next() {
 		k := it.Node()
-		key = append(key, string(k.Data))
+		key = append(key, names.of(k.Data))
 		if len(key) == 1 {
 			first = span(k.Raw)
 		}
@@ -302,15 +324,15 @@ func (d *Document) addTable(n *unstable.Node, array bool) {
 	})
 }
 
-func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string) {
+func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string, names names) {
 	e := Entry{Table: table, Parent: parent}
 	it := n.Key()
 	for it.Next() {
 		k := it.Node()
-		e.Key = append(e.Key, string(k.Data))
+		e.Key = append(e.Key, names.of(k.Data))
 		e.KeyRaw = append(e.KeyRaw, span(k.Raw))
 	}
-	e.Path = append(append([]string{}, prefix...), e.Key...)
+	e.Path = append(append(make([]string, 0, len(prefix)+len(e.Key)), prefix...), e.Key...)
 	raw := span(n.Raw)
 	e.Value = valueSpan(d.Src, e.KeyRaw[len(e.KeyRaw)-1].End, raw.End)
 	e.Kind = kindOf(n.Value().Kind)
@@ -324,7 +346,7 @@ func (d *Document) addEntry(n *unstable.Node, table, parent int, prefix []string
 		for ch.Next() {
 			// TOML 1.1 allows comments in a multi-line inline table.
 			if ch.Node().Kind == unstable.KeyValue {
-				d.addEntry(ch.Node(), table, self, e.Path)
+				d.addEntry(ch.Node(), table, self, e.Path, names)
 			}
 		}
 	}
@@ -367,6 +389,32 @@ func Position(src []byte, off int) (line, col int) {
 	line = bytes.Count(src[:off], []byte{'\n'}) + 1
 	col = off - (bytes.LastIndexByte(src[:off], '\n') + 1) + 1
 	return line, col
+}
+
+// Positions converts byte offsets of src into lines and columns as
+// Position does, counting on from the offset asked before: offsets asked in
+// the order of the file cost the bytes between them, not the bytes before
+// each (a loop of Position over a file's entries is quadratic).
+type Positions struct {
+	src                  []byte
+	off, line, lineStart int
+}
+
+// NewPositions returns a Positions for src.
+func NewPositions(src []byte) *Positions { return &Positions{src: src, line: 1} }
+
+// At is Position(src, off).
+func (p *Positions) At(off int) (line, col int) {
+	if off < p.off {
+		p.off, p.line, p.lineStart = 0, 1, 0
+	}
+	seg := p.src[p.off:off]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		p.line += n
+		p.lineStart = p.off + bytes.LastIndexByte(seg, '\n') + 1
+	}
+	p.off = off
+	return p.line, off - p.lineStart + 1
 }
 
 // Indent returns the blanks (spaces and tabs) that start the line at lineStart.

@@ -194,3 +194,17 @@ func TestParseInlineTableComment(t *testing.T) {
 		t.Errorf("entries (-want +got):\n%s", d)
 	}
 }
+
+// TestPositions: Positions.At gives Position's answer for offsets in any
+// order, CRLF and a last line without a newline included.
+func TestPositions(t *testing.T) {
+	src := []byte("a = 1\r\n\n[b]\nc = \"x\"\nd")
+	pos := tomlutil.NewPositions(src)
+	for _, off := range []int{0, 3, 7, 8, 12, 12, 20, 2, len(src), 9, len(src) - 1} {
+		wl, wc := tomlutil.Position(src, off)
+		gl, gc := pos.At(off)
+		if gl != wl || gc != wc {
+			t.Errorf("At(%d) = %d:%d, Position gives %d:%d", off, gl, gc, wl, wc)
+		}
+	}
+}

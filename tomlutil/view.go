@@ -60,13 +60,16 @@ const (
 func View(src []byte) (view []byte, subst []Substitution) {
 	v := viewer{src: src}
 	for i := 0; i < len(src); {
-		switch src[i] {
-		case '#':
-			i = v.comment(i)
-		case '"', '\'':
-			i = v.str(i)
-		default:
+		// Only comments and strings are viewed: skip to the next.
+		for i < len(src) && src[i] != '#' && src[i] != '"' && src[i] != '\'' {
 			i++
+		}
+		switch {
+		case i == len(src):
+		case src[i] == '#':
+			i = v.comment(i)
+		default:
+			i = v.str(i)
 		}
 	}
 	if v.view == nil {
@@ -110,9 +113,13 @@ func (v *viewer) invalid(i int, where string) (next int, ok bool) {
 // the line break that ends it, or the end of src.
 func (v *viewer) comment(i int) int {
 	src := v.src
-	for i++; i < len(src) && src[i] != '\n'; {
+	// Most comments are printable ASCII to their line's end: skip that.
+	for i++; i < len(src) && (src[i]-0x20 < 0x7f-0x20 || src[i] == '\t'); i++ {
+	}
+	for i < len(src) && src[i] != '\n' {
 		b := src[i]
 		switch {
+		case b >= 0x20 && b < 0x7f || b == '\t': // most of every comment
 		case b == '\r' && i+1 < len(src) && src[i+1] == '\n':
 			return i + 1
 		case b == '\r':
@@ -157,6 +164,8 @@ func (v *viewer) str(i int) int {
 			return j
 		case b == '\n' && !multi:
 			return j
+		case b < utf8.RuneSelf:
+			j++
 		default:
 			j, _ = v.invalid(j, "a string or quoted key")
 		}

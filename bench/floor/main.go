@@ -7,6 +7,11 @@
 // file, and the folder fsynced.
 //
 //	floor N FILE
+//	floor -j 16 N FILE...   # many files, 16 at once: the bare durable loop
+//
+// With several files, each is done as above by one of j workers, and the
+// diffs are printed in the order of the files (bench/homes times it
+// against apim-offset over many homes, with the same parallelism).
 //
 // It handles what the bench needs and no more: `offset = M` under [server]
 // (the value is replaced) or a comment `#offset=M` there (it becomes
@@ -21,6 +26,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -34,26 +40,64 @@ func main() {
 }
 
 func run(args []string) error {
-	if len(args) != 2 {
-		return errors.New("usage: floor N FILE")
+	j := 1
+	if len(args) > 2 && args[0] == "-j" {
+		var err error
+		if j, err = strconv.Atoi(args[1]); err != nil || j < 1 {
+			return errors.New("-j wants a number of workers")
+		}
+		args = args[2:]
+	}
+	if len(args) < 2 {
+		return errors.New("usage: floor [-j WORKERS] N FILE...")
 	}
 	n, err := strconv.Atoi(args[0])
 	if err != nil {
 		return err
 	}
-	path := args[1]
+	files := args[1:]
+	if len(files) == 1 {
+		out, err := one(files[0], n)
+		os.Stdout.Write(out)
+		return err
+	}
+	// Several files: j at once, each diff printed in the order given.
+	outs, errs := make([][]byte, len(files)), make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(j, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				outs[i], errs[i] = one(files[i], n)
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range files {
+		os.Stdout.Write(outs[i])
+	}
+	return errors.Join(errs...)
+}
+
+// one sets the offset of one file durably and returns its diff.
+func one(path string, n int) ([]byte, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	start, end, repl, err := locate(src, n)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	out := make([]byte, 0, len(src)+len(repl))
 	out = append(append(append(out, src[:start]...), repl...), src[end:]...)
-	os.Stdout.Write(unified(filepath.Base(path), src, out))
-	return replace(path, out)
+	return unified(filepath.Base(path), src, out), replace(path, out)
 }
 
 // locate parses src once and returns the bytes to replace and their

@@ -72,3 +72,17 @@ func BenchmarkVersion(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSetDryRun1000Homes times one "apim-offset set 7 --dry-run" over
+// 1,000 homes in-process: every file read, parsed, patched, checked and
+// judged against the 999 others, and the diffs.
+func BenchmarkSetDryRun1000Homes(b *testing.B) {
+	homes := makeHomes(b, 1000)
+	args := append([]string{"apim-offset", "set", "7", "--dry-run"}, homes...)
+	for b.Loop() {
+		var errOut strings.Builder
+		if code := run(args, strings.NewReader(""), io.Discard, &errOut); code != exitOK {
+			b.Fatalf("exit %d: %s", code, errOut.String())
+		}
+	}
+}

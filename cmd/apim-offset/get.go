@@ -46,7 +46,7 @@ func (a *app) get(_ context.Context, cmd *cli.Command) error {
 		if err != nil {
 			return err
 		}
-		findings, err := a.readable(t, s)
+		findings, err := a.readable(t, s, judge.Files)
 		if err != nil {
 			return err
 		}
@@ -91,13 +91,14 @@ var errUnknownOverride = errors.New("the offset is set at start-up")
 // unresolved placeholder is the caller's to word), and warns about what in
 // it WSO2 will not take or reads otherwise than the user may think (the
 // judge's findings about the file itself). It returns the judge's findings
-// about the file and its settings.
-func (a *app) readable(t target, s *server.Server) ([]judge.Finding, error) {
+// about the file and its settings, of the checks scope asks for
+// (judge.Read when only those warnings matter).
+func (a *app) readable(t target, s *server.Server, scope judge.Scope) ([]judge.Finding, error) {
 	var pe *server.PlaceholderError
 	if err := s.Effective.File.Err; err != nil && !errors.As(err, &pe) {
 		return nil, &fileError{s.Effective.File.Path, err}
 	}
-	findings := judge.Judge(s, nil, nil, judge.Files)
+	findings := judge.Judge(s, nil, nil, scope)
 	for _, f := range findings {
 		switch {
 		case f.Code == judge.WSO2Parser, f.Code == judge.NotTOML10, f.Code == judge.OffsetNegative, f.Code == judge.ProductUnknown && !t.warned:

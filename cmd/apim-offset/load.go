@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/server"
@@ -44,21 +45,48 @@ func (a *app) load(t target, f patcher.Format, m server.Machine) (*server.Server
 }
 
 // loadAll loads the servers of ts, reading every process once when all.
+// Several are read and loaded at once (workers, as set works on them);
+// the notes and the first error come in the order of ts, as one by one.
 func (a *app) loadAll(ts []target, f patcher.Format, all bool) ([]*server.Server, error) {
 	var m server.Machine
 	if all {
 		m = a.machine(target{}, true)
 	}
 	out := make([]*server.Server, len(ts))
+	errs := make([]error, len(ts))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
 	for i, t := range ts {
-		if !all {
-			m = a.machine(t, false)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			m := m
+			if !all {
+				m = a.machine(t, false)
+			}
+			src, err := a.readTarget(t)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			out[i] = server.Load(t.Place, src, f, m)
+			if file := out[i].File; file != nil {
+				// What WSO2's parser refuses: every command that loads
+				// several homes asks (set's edit, the judge), one after
+				// another; found here, it is found for them in parallel.
+				file.Problems()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, t := range ts {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		s, err := a.load(t, f, m)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
+		s := out[i]
+		a.noteTemplate(f, t, s.File != nil && s.File.Template() || readAsTemplate(s.Err))
 	}
 	return out, nil
 }

@@ -63,7 +63,7 @@ func (a *app) plan(_ context.Context, cmd *cli.Command) error {
 		return err
 	}
 	for _, s := range servers {
-		if _, err := a.readable(target{Place: s.Place}, s); err != nil {
+		if _, err := a.readable(target{Place: s.Place}, s, judge.Read); err != nil {
 			return err
 		}
 		if pe := (*server.PlaceholderError)(nil); errors.As(s.Effective.File.Err, &pe) {

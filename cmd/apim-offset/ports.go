@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/apim-offset/apim-offset/internal/judge"
 	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"
 	"github.com/urfave/cli/v3"
@@ -151,7 +152,7 @@ func (a *app) portsOfFile(cmd *cli.Command, t target) (wso2.Product, portsReport
 	if err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}
-	if _, err := a.readable(t, s); err != nil {
+	if _, err := a.readable(t, s, judge.Read); err != nil {
 		return wso2.Product{}, portsReport{}, err
 	}
 	file := s.Effective.File

@@ -167,6 +167,10 @@ const (
 	// on this machine, and of the servers' ports against each other.
 	Machine
 	All = Files | Machine
+	// Read, alone, is only the checks of whether the file reads as WSO2
+	// reads it (its offset, what WSO2's parser refuses): what get, plan and
+	// ports say before they go on, without the work of the other checks.
+	Read Scope = 1 << 2
 )
 
 // Check judges the servers and returns what it found, in a stable order:
@@ -269,6 +273,9 @@ func (c *checker) run(scope Scope) {
 	c.procs = c.res.Processes
 	c.readOffset()
 	c.wso2Parser()
+	if scope == Read {
+		return
+	}
 	c.runOffset = c.fileOffset
 	c.overrides()
 	c.profile()

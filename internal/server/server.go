@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/apim-offset/apim-offset/internal/safefile"
 	"github.com/apim-offset/apim-offset/internal/wso2"
@@ -94,9 +95,52 @@ type Server struct {
 	// for a server as found.
 	Was *int
 
-	format  patcher.Format
-	machine Machine
-	budget  *safefile.Budget // every read of the home's other files
+	format    patcher.Format
+	machine   Machine
+	budget    *safefile.Budget // every read of the home's other files
+	reads     *reads           // what was read through the budget, shared with Written
+	listening patcher.Server   // Listening, worked out once Effective is
+}
+
+// reads remembers what ReadFile and ReadHead gave for each file: the server
+// as set leaves it (Written) and every judge of it see the bytes that were
+// read once, and are charged once.
+type reads struct {
+	mu   sync.Mutex
+	done map[readKey]readResult
+}
+
+type readKey struct {
+	path string
+	max  int64
+	head bool
+}
+
+type readResult struct {
+	data []byte
+	err  error
+}
+
+// read is the budget's read of key, done once.
+func (s *Server) read(key readKey) ([]byte, error) {
+	if s.reads == nil { // a Server made by hand
+		return s.budgetRead(key)
+	}
+	s.reads.mu.Lock()
+	defer s.reads.mu.Unlock()
+	if r, ok := s.reads.done[key]; ok {
+		return r.data, r.err
+	}
+	data, err := s.budgetRead(key)
+	s.reads.done[key] = readResult{data, err}
+	return data, err
+}
+
+func (s *Server) budgetRead(key readKey) ([]byte, error) {
+	if key.head {
+		return s.budget.ReadHead(key.path, key.max)
+	}
+	return s.budget.ReadFile(key.path, key.max)
 }
 
 // MaxHomeReads is the most bytes read of a home's files besides its
@@ -109,13 +153,13 @@ const MaxHomeReads = 16 << 20
 // inbound endpoint, ...): a regular file of at most max bytes, its links
 // checked as the file's are, within the home's budget (MaxHomeReads).
 func (s *Server) ReadFile(path string, max int64) ([]byte, error) {
-	return s.budget.ReadFile(path, max)
+	return s.read(readKey{path, max, false})
 }
 
 // ReadHead is ReadFile for a file whose first max bytes are enough: a
 // start script, read for the settings it makes.
 func (s *Server) ReadHead(path string, max int64) ([]byte, error) {
-	return s.budget.ReadHead(path, max)
+	return s.read(readKey{path, max, true})
 }
 
 // Load makes the server at p whose file holds src: the file parsed once
@@ -124,7 +168,8 @@ func (s *Server) ReadHead(path string, max int64) ([]byte, error) {
 // scripts, carbon.properties, environment and running process).
 func Load(p Place, src []byte, format patcher.Format, m Machine) *Server {
 	s := &Server{Place: p, Src: src, format: format, machine: m,
-		budget: safefile.NewBudget(MaxHomeReads, safefile.Options{Home: p.Home, AllowForeignLink: m.AllowForeignLink})}
+		budget: safefile.NewBudget(MaxHomeReads, safefile.Options{Home: p.Home, AllowForeignLink: m.AllowForeignLink}),
+		reads:  &reads{done: map[readKey]readResult{}}}
 	s.File, s.Err = patcher.Parse(src, format)
 	var values map[string]any
 	if s.File != nil {
@@ -135,8 +180,15 @@ func Load(p Place, src []byte, format patcher.Format, m Machine) *Server {
 		home = s.budget.FS(p.Home, 4<<10) // bin/version.txt, updates/product.txt
 	}
 	s.Product, s.Version = p.Product.Installed(home, filepath.Base(filepath.Clean(p.Home)), values)
-	s.Effective = s.resolve(m)
+	s.setEffective(s.resolve(m))
 	return s
+}
+
+// setEffective sets the offset the server runs at, and the ports it
+// listens on then.
+func (s *Server) setEffective(e Effective) {
+	s.Effective = e
+	s.listening = patcher.Server{Name: s.Name(), Ports: s.Product.Listening(s.Offset())}
 }
 
 // Read reads p's file (within patcher.MaxSize, a regular file only) and
@@ -156,7 +208,7 @@ func (s *Server) Written(res patcher.Result) *Server {
 	w.Src, w.File, w.Err = res.Output, res.File(), nil
 	was := s.Effective.File.Offset
 	w.Was = &was
-	w.Effective = w.resolve(w.machine)
+	w.setEffective(w.resolve(w.machine))
 	return &w
 }
 
@@ -190,7 +242,10 @@ func (s *Server) Name() string {
 // Listening is the server as another's literal ports see it: its name and
 // the ports it listens on at the offset it runs at.
 func (s *Server) Listening() patcher.Server {
-	return patcher.Server{Name: s.Name(), Ports: s.Product.Listening(s.Offset())}
+	if s.listening.Name == "" { // a Server made by hand
+		return patcher.Server{Name: s.Name(), Ports: s.Product.Listening(s.Offset())}
+	}
+	return s.listening
 }
 
 // LiteralOptions are what reading s's literal ports needs: its default
@@ -205,6 +260,9 @@ func Others(all []*Server, s *Server) []patcher.Server {
 	var out []patcher.Server
 	for _, o := range all {
 		if o != s && o.Name() != s.Name() {
+			if out == nil {
+				out = make([]patcher.Server, 0, len(all)-1)
+			}
 			out = append(out, o.Listening())
 		}
 	}

@@ -5,9 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/apim-offset/apim-offset/internal/lazyregexp"
 )
 
 // Version is a product version such as 4.5.0; the zero Version is unknown.
@@ -57,13 +58,13 @@ func ParseVersion(s string) (Version, bool) {
 // modules/distribution/product/src/main/assembly/bin.xml puts the files
 // under wso2am[-acp|-universal-gw|-tm]-${pom.version}/), wso2is-7.0.0,
 // wso2mi-4.3.0. A suffix such as -SNAPSHOT or -rc1 is allowed.
-var packRE = regexp.MustCompile(`^wso2(am|is|mi|ei)(?:-(acp|universal-gw|gw|tm))?-(\d+\.\d+(?:\.\d+)?)(?:[-.][A-Za-z0-9.-]*)?$`)
+var packRE = lazyregexp.New(`^wso2(am|is|mi|ei)(?:-(acp|universal-gw|gw|tm))?-(\d+\.\d+(?:\.\d+)?)(?:[-.][A-Za-z0-9.-]*)?$`)
 
 // versionTextRE is a version line of bin/version.txt, which the start
 // scripts print for "version" (product-apim v4.5.0 api-cp.sh: cat
 // "$CARBON_HOME"/bin/version.txt): "WSO2 ... v4.5.0". A line that names
 // Carbon is the kernel's version, not the product's, and is not taken.
-var versionTextRE = regexp.MustCompile(`^\s*WSO2\b.*?\bv?(\d+\.\d+\.\d+)\b`)
+var versionTextRE = lazyregexp.New(`^\s*WSO2\b.*?\bv?(\d+\.\d+\.\d+)\b`)
 
 // DetectVersion tells the version of the product installed in home (a file
 // system rooted there), whose folder is named dir (filepath.Base of the
@@ -84,7 +85,7 @@ func DetectVersion(home fs.FS, dir string) (Version, string, bool) {
 				if strings.Contains(line, "Carbon") {
 					continue
 				}
-				if m := versionTextRE.FindStringSubmatch(line); m != nil {
+				if m := versionTextRE().FindStringSubmatch(line); m != nil {
 					if v, ok := ParseVersion(m[1]); ok {
 						return v, "bin/version.txt", true
 					}
@@ -105,7 +106,7 @@ func DetectVersion(home fs.FS, dir string) (Version, string, bool) {
 
 // packVersion is the version in a pack name such as wso2am-4.5.0.
 func packVersion(name string) (Version, bool) {
-	m := packRE.FindStringSubmatch(name)
+	m := packRE().FindStringSubmatch(name)
 	if m == nil {
 		return Version{}, false
 	}
