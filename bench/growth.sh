@@ -12,7 +12,6 @@
 #   go run ./bench/growth -file F -write DIR  # only write the files
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus=../shared/corpus/real/wso2__product-apim__v4.5.0__all-in-one-apim_modules_distribution_product_src_main_conf_deployment.toml
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ -z "${FILE:-}" ]; then
