@@ -33,19 +33,10 @@ func SplitPackages(servers []*server.Server, offset func(*server.Server) int) []
 // throttlingDefaults judges gateways and control planes against the one
 // traffic manager given (wso2.ThrottleDefaults).
 func throttlingDefaults(servers []*server.Server, offset func(*server.Server) int) []Finding {
-	var tms, clients []*server.Server
-	for _, s := range servers {
-		switch s.Product.Throttling {
-		case wso2.TrafficManager:
-			tms = append(tms, s)
-		case wso2.ThrottleClient:
-			clients = append(clients, s)
-		}
+	tm, clients := oneServing(servers, func(s *server.Server) wso2.Throttling { return s.Product.Throttling }, wso2.TrafficManager, wso2.ThrottleClient)
+	if tm == nil {
+		return nil
 	}
-	if len(tms) != 1 {
-		return nil // none, or several: which one a client means is not for us to guess
-	}
-	tm := tms[0]
 	var out []Finding
 	for _, c := range clients {
 		if offset(c) == offset(tm) || c.File == nil || throttlingSet(c) {
@@ -131,19 +122,10 @@ var eventHubKeys = [][][]string{
 // hub at 9443 and 5672 plus their OWN offset (wso2.EventHubDefaults), where
 // a control plane at another offset does not listen.
 func eventHubDefaults(servers []*server.Server, offset func(*server.Server) int) []Finding {
-	var hubs, clients []*server.Server
-	for _, s := range servers {
-		switch s.Product.EventHub {
-		case wso2.EventHubServer:
-			hubs = append(hubs, s)
-		case wso2.EventHubClient:
-			clients = append(clients, s)
-		}
+	cp, clients := oneServing(servers, func(s *server.Server) wso2.EventHub { return s.Product.EventHub }, wso2.EventHubServer, wso2.EventHubClient)
+	if cp == nil {
+		return nil
 	}
-	if len(hubs) != 1 {
-		return nil // none, or several: which one a client means is not for us to guess
-	}
-	cp := hubs[0]
 	var out []Finding
 	for _, c := range clients {
 		if offset(c) == offset(cp) || c.File == nil {
@@ -202,4 +184,23 @@ func eventHubLine(r wso2.Role, p int) string {
 		return fmt.Sprintf("service_url = \"https://localhost:%d/services/\"", p)
 	}
 	return fmt.Sprintf("event_listening_endpoints = [\"tcp://localhost:%d\"]", p)
+}
+
+// oneServing is, among servers, the one whose role is serves, and those
+// whose role is uses; nil when none or several serve: which one a client
+// means is not for us to guess.
+func oneServing[R comparable](servers []*server.Server, role func(*server.Server) R, serves, uses R) (*server.Server, []*server.Server) {
+	var served, clients []*server.Server
+	for _, s := range servers {
+		switch role(s) {
+		case serves:
+			served = append(served, s)
+		case uses:
+			clients = append(clients, s)
+		}
+	}
+	if len(served) != 1 {
+		return nil, nil
+	}
+	return served[0], clients
 }
