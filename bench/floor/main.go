@@ -49,7 +49,7 @@ func run(args []string) error {
 		args = args[2:]
 	}
 	if len(args) < 2 {
-		return errors.New("usage: floor [-j WORKERS] N FILE...")
+		return errors.New("usage: floor [-j WORKERS] N FILE")
 	}
 	n, err := strconv.Atoi(args[0])
 	if err != nil {
