@@ -517,7 +517,11 @@ func (a *app) commit(c *change, f setFlags) error {
 		a.warnf("%s: %s", c.t.Path, written.Warning)
 	}
 	if !a.json {
-		a.notef("%s: offset %s -> %d written; restart the server to use it", c.t.Path, from(c.r), c.r.To)
+		if c.res.Action == patcher.Unchanged { // the offset was N: only URLs moved
+			a.notef("%s: offset already %d; %s moved to it and written; restart the server to use them", c.t.Path, c.r.To, plural(len(c.res.Shifted), "URL"))
+		} else {
+			a.notef("%s: offset %s -> %d written; restart the server to use it", c.t.Path, from(c.r), c.r.To)
+		}
 	}
 	return nil
 }
