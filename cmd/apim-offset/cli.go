@@ -146,8 +146,9 @@ func (a *app) commands() *cli.Command {
 		HideHelpCommand: true,
 		ExitErrHandler:  func(context.Context, *cli.Command, error) {},
 		OnUsageError:    a.usageErr,
-		Flags:           []cli.Flag{colorFlag()},
-		Before:          a.before,
+		// --json before the command is taken as after it (jsonAsked).
+		Flags:  []cli.Flag{colorFlag(), &cli.BoolFlag{Name: "json", Local: true, Hidden: true}},
+		Before: a.before,
 		Metadata: map[string]any{"doc": doc{
 			synopsis: []string{"COMMAND [OPTIONS] [ARGUMENTS]", "help [COMMAND]"},
 			text: "Every port of a WSO2 server moves up by its offset: 9443 becomes 9445 at offset 2. " +

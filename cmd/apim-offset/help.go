@@ -174,6 +174,9 @@ func optionRows(c *cli.Command) []option {
 		if f == nil || f.Names()[0] == "help" || f.Names()[0] == "version" {
 			continue
 		}
+		if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
+			continue
+		}
 		out = append(out, optionOf(f))
 	}
 	out = append(out, option{names: []string{"-h", "--help"}, usage: "show this help"})
