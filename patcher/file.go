@@ -281,6 +281,10 @@ func (in *File) dialect() []dialect.Finding {
 	return in.found
 }
 
+// Value is the decoded value at path (a key of a table, through nested
+// tables), and whether the file sets it.
+func (in *File) Value(path ...string) (any, bool) { return valueAt(in.doc.Values, path) }
+
 // Setting is a key/value of the file, where it is written.
 type Setting struct {
 	Key          []string // the full key: system, parameter, portOffset

@@ -96,9 +96,8 @@ func (c *checker) inboundEndpoints() {
 	}
 	enabled := false
 	if c.srv.File != nil {
-		values := c.srv.File.Values()
 		for _, key := range [][]string{{"synapse_properties", "inbound.port.offset.enable"}, {"mediation", "inbound", "port_offset_enable"}} {
-			if v := valueAt(values, key); v != nil {
+			if v, set := c.srv.File.Value(key...); set {
 				enabled = v == true || v == "true"
 				break
 			}

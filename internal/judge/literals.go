@@ -107,7 +107,8 @@ func (c *checker) websocketFallback() {
 		return
 	}
 	key := []string{"apim", "gateway", "environment"}
-	envs, _ := valueAt(c.srv.File.Values(), key).([]any)
+	v, _ := c.srv.File.Value(key...)
+	envs, _ := v.([]any)
 	lines := c.srv.File.TableLines(key...)
 	for i, e := range envs {
 		env, _ := e.(map[string]any)
@@ -123,17 +124,4 @@ func (c *checker) websocketFallback() {
 			Message: fmt.Sprintf("gateway environment%s has no ws_endpoint: API Manager then shows ws://localhost:%d for its WebSocket APIs, but at offset %d the WebSocket inbound listens on %d", name, ws.Default, c.runOffset, port),
 			Fix:     fmt.Sprintf("add ws_endpoint = \"ws://localhost:%d\" to it (or the host clients reach)", port)})
 	}
-}
-
-// valueAt follows path through nested tables; nil when it leads nowhere.
-func valueAt(values map[string]any, path []string) any {
-	var v any = values
-	for _, k := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
 }

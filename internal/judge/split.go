@@ -6,6 +6,7 @@ import (
 
 	"github.com/apim-offset/apim-offset/internal/server"
 	"github.com/apim-offset/apim-offset/internal/wso2"
+	"github.com/apim-offset/apim-offset/patcher"
 )
 
 // throttlingKeys are the settings of deployment.toml that point a gateway
@@ -63,11 +64,10 @@ func throttlingDefaults(servers []*server.Server, offset func(*server.Server) in
 			f.Line = lines[0]
 			f.Fix = fmt.Sprintf("add at the end of [apim.throttling] (line %d) what it lacks: ", f.Line) + strings.TrimPrefix(f.Fix, "add to deployment.toml: [apim.throttling] with ")
 			var add []string
-			values := c.File.Values()
-			if valueAt(values, throttlingKeys[0]) == nil {
+			if _, set := c.File.Value(throttlingKeys[0]...); !set {
 				add = append(add, fmt.Sprintf("throttle_decision_endpoints = [\"tcp://localhost:%d\"]\n", ports[2]))
 			}
-			if valueAt(values, throttlingKeys[1]) == nil {
+			if _, set := c.File.Value(throttlingKeys[1]...); !set {
 				add = append(add, fmt.Sprintf("[[apim.throttling.url_group]]\ntraffic_manager_urls = [\"tcp://localhost:%d\"]\ntraffic_manager_auth_urls = [\"ssl://localhost:%d\"]\n", ports[0], ports[1]))
 			}
 			f.Add = strings.Join(add, "\n")
@@ -79,9 +79,8 @@ func throttlingDefaults(servers []*server.Server, offset func(*server.Server) in
 
 // throttlingSet tells whether s's file says where the traffic manager is.
 func throttlingSet(s *server.Server) bool {
-	values := s.File.Values()
 	for _, key := range throttlingKeys {
-		if valueAt(values, key) == nil {
+		if _, set := s.File.Value(key...); !set {
 			return false
 		}
 	}
@@ -131,11 +130,10 @@ func eventHubDefaults(servers []*server.Server, offset func(*server.Server) int)
 		if offset(c) == offset(cp) || c.File == nil {
 			continue
 		}
-		values := c.File.Values()
 		var bases, now, need, lines []string
 		var ports []int
 		for i, d := range wso2.EventHubDefaults {
-			if eventHubSet(values, eventHubKeys[i]) {
+			if eventHubSet(c.File, eventHubKeys[i]) {
 				continue
 			}
 			p := rolePort(cp, d.Role, d.Port).Effective(offset(cp))
@@ -167,10 +165,10 @@ func eventHubDefaults(servers []*server.Server, offset func(*server.Server) int)
 	return out
 }
 
-// eventHubSet tells whether values set one of keys.
-func eventHubSet(values map[string]any, keys [][]string) bool {
+// eventHubSet tells whether file sets one of keys.
+func eventHubSet(file *patcher.File, keys [][]string) bool {
 	for _, k := range keys {
-		if valueAt(values, k) != nil {
+		if _, set := file.Value(k...); set {
 			return true
 		}
 	}
