@@ -23,7 +23,14 @@ import (
 // its PID once it holds the lock; the lock goes when the test ends.
 func holdLock(t *testing.T, path string) int {
 	t.Helper()
-	cmd := exec.Command(os.Args[0])
+	return startHolder(t, exec.Command(os.Args[0]), path)
+}
+
+// startHolder starts cmd, this test binary, as a child that locks path,
+// and returns its PID once it holds the lock; closing its stdin when the
+// test ends releases it.
+func startHolder(t *testing.T, cmd *exec.Cmd, path string) int {
+	t.Helper()
 	cmd.Env = append(os.Environ(), "SAFEFILE_HOLD="+path)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -1,7 +1,6 @@
 package safefile_test
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -22,28 +21,9 @@ func holdLockAsNobody(t *testing.T, path string) (int, string) {
 	needRoot(t)
 	bin := nobodyBinary(t)
 	cmd := exec.Command(bin, "-test.run=^$", "--holding", "deploy ment.toml")
-	cmd.Env = append(os.Environ(), "SAFEFILE_HOLD="+path)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Wait()
-	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if line != "locked\n" {
-		t.Fatalf("the child holding the lock says %q (%v)", line, err)
-	}
-	return cmd.Process.Pid, bin + ` -test.run=^$ --holding "deploy ment.toml"`
+	pid := startHolder(t, cmd, path)
+	return pid, bin + ` -test.run=^$ --holding "deploy ment.toml"`
 }
 
 // nobodyBinary copies this test binary where user nobody may run it: the

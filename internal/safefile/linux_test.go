@@ -219,22 +219,7 @@ func replaceAsNobody(t *testing.T, path string) string {
 // returns what it printed.
 func asNobody(t *testing.T, env ...string) string {
 	t.Helper()
-	// The test binary sits in a folder only root may enter: copy it out.
-	bin := filepath.Join(t.TempDir(), "safefile.test")
-	src, err := os.ReadFile(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, src, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	// t.TempDir's folders, and the one above them, are for root alone.
-	for _, d := range []string{filepath.Dir(bin), filepath.Dir(filepath.Dir(bin))} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(bin)
+	cmd := exec.Command(nobodyBinary(t))
 	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	out, err := cmd.CombinedOutput()
