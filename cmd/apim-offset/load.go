@@ -40,7 +40,7 @@ func (a *app) load(t target, f patcher.Format, m server.Machine) (*server.Server
 		return nil, err
 	}
 	s := server.Load(t.Place, src, f, m)
-	a.noteTemplate(f, t, s.File != nil && s.File.Template() || readAsTemplate(s.Err))
+	a.noteTemplate(f, t, s)
 	return s, nil
 }
 
@@ -86,7 +86,7 @@ func (a *app) loadAll(ts []target, f patcher.Format, all bool) ([]*server.Server
 			return nil, errs[i]
 		}
 		s := out[i]
-		a.noteTemplate(f, t, s.File != nil && s.File.Template() || readAsTemplate(s.Err))
+		a.noteTemplate(f, t, s)
 	}
 	return out, nil
 }

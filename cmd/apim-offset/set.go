@@ -392,7 +392,7 @@ func (a *app) loaded(t target, src []byte, f setFlags) *server.Server {
 		}
 	}
 	s := server.Load(t.Place, src, f.format, a.machine(t, false))
-	a.noteTemplate(f.format, t, s.File != nil && s.File.Template() || readAsTemplate(s.Err))
+	a.noteTemplate(f.format, t, s)
 	return s
 }
 

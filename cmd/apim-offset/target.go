@@ -258,16 +258,10 @@ func format(cmd *cli.Command) patcher.Format {
 	return patcher.Plain
 }
 
-// noteTemplate says, once a file was found to be a template by its markup,
-// that it was read as one.
-func (a *app) noteTemplate(f patcher.Format, t target, template bool) {
-	if template && f == patcher.Auto {
+// noteTemplate says, once s's file was found to be a template by its
+// markup, that it was read as one.
+func (a *app) noteTemplate(f patcher.Format, t target, s *server.Server) {
+	if s.Template() && f == patcher.Auto {
 		a.notef("%s: a template: its placeholders are masked while it is read and kept as they are (--template skips this note)", t.Path)
 	}
-}
-
-// readAsTemplate tells whether err is about a file read as a template.
-func readAsTemplate(err error) bool {
-	var pe *patcher.Error
-	return errors.As(err, &pe) && pe.Template
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -226,6 +227,13 @@ func (s *Server) Format() patcher.Format {
 		return patcher.Template
 	}
 	return s.format
+}
+
+// Template tells that the file was read as a template, its placeholders
+// masked: parsed as one, or refused as one.
+func (s *Server) Template() bool {
+	var pe *patcher.Error
+	return s.File != nil && s.File.Template() || errors.As(s.Err, &pe) && pe.Template
 }
 
 // Offset is the offset the server runs at (Effective.Offset).
