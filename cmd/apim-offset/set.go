@@ -402,13 +402,7 @@ func (a *app) loaded(t target, src []byte, f setFlags) *server.Server {
 // what the server makes of it), with their fixes as hints, and every
 // finding goes into the JSON report.
 func (a *app) judgeChange(c *change, others []patcher.Server, keep, shift bool) {
-	findings := judge.Edit(c.srv, c.res, keep)
-	for _, fd := range judge.Judge(c.srv.Written(c.res), others, nil, judge.Files) {
-		if fd.Code == judge.ISStoredURLs && !c.res.Changed {
-			continue // about a change of port: none here
-		}
-		findings = append(findings, fd)
-	}
+	findings := append(judge.Edit(c.srv, c.res, keep), judge.Judge(c.srv.Written(c.res), others, nil, judge.Files)...)
 	c.r.Findings = append(c.r.Findings, findings...)
 	var stale []judge.Finding // said as one, with the flag that moves them
 	for _, fd := range findings {

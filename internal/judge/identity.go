@@ -69,6 +69,9 @@ func (c *checker) storedCallbackURLs() {
 	if !c.srv.Product.StoresCallbackURLs || c.srv.Home == "" {
 		return
 	}
+	if was := c.srv.Was; was != nil && *was == c.fileOffset {
+		return // set left the offset as it was: no port changed
+	}
 	evidence, ran := HasRun(c.srv.Home)
 	if !ran {
 		return
